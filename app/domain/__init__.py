@@ -1,0 +1,1 @@
+"""Pure domain logic: text rules, anchors and value types (no Qt, no database)."""

@@ -1,0 +1,92 @@
+"""Frozen value types that cross from the services into the UI and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Tag:
+    """A theme in the codebook tree.
+
+    Attributes:
+        id: Database id.
+        name: The last path segment, e.g. ``soviets``.
+        path: The full slash-separated path, e.g. ``power/soviets``.
+        parent_id: The parent theme's id, or None for a top-level theme.
+        colour: ``#rrggbb`` colour used to paint highlights carrying this theme first.
+    """
+
+    id: int
+    name: str
+    path: str
+    parent_id: int | None
+    colour: str
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """A highlighted span of a document version, with its tags and note.
+
+    Offsets are code-point indices into the stored text of the version, half-open.
+    """
+
+    id: int
+    document_id: int
+    version_id: int
+    start: int
+    end: int
+    exact: str
+    prefix: str
+    suffix: str
+    note: str
+    tags: tuple[Tag, ...]
+    created_at: datetime
+    updated_at: datetime
+
+    @property
+    def colour(self) -> str | None:
+        """The colour of the first tag, or None when the highlight is untagged."""
+        return self.tags[0].colour if self.tags else None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSummary:
+    """One row of the library list."""
+
+    id: int
+    title: str
+    author: str
+    highlight_count: int
+    added_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A document opened for reading: its current version's text and reading state."""
+
+    id: int
+    title: str
+    author: str
+    source: str
+    version_id: int
+    text: str = field(repr=False)
+    sha256: str
+    reading_position: int
+
+
+@dataclass(frozen=True, slots=True)
+class TagResult:
+    """The outcome of tagging a highlight.
+
+    Attributes:
+        highlight: The highlight as it now is.
+        tag: The tag that was applied.
+        created: Themes that did not exist before and were made for this path, parents
+            first; undo removes them again so that nothing is left behind.
+    """
+
+    highlight: Highlight
+    tag: Tag
+    created: tuple[Tag, ...]

@@ -1,0 +1,11 @@
+"""Where the bundled resources (sample texts, stylesheets) live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+RESOURCES_DIR = Path(__file__).resolve().parent.parent / "resources"
+SAMPLE_TEXT = RESOURCES_DIR / "samples" / "lenin-1917-resolution-on-the-soviets.txt"
+SAMPLE_TITLE = "Resolution on the Soviets of Workers’ and Soldiers’ Deputies"
+SAMPLE_AUTHOR = "V. I. Lenin"
+SAMPLE_SOURCE = "Pravda No. 46, May 15 (2), 1917 (bundled sample)"

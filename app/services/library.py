@@ -1,0 +1,457 @@
+"""The library service: every use case of the reading desk, one transaction each."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from app.domain.anchors import quote_of
+from app.domain.tags import palette_colour, parse_tag_path
+from app.domain.text import sha256_hex
+from app.domain.values import Document, DocumentSummary, Highlight, Tag, TagResult
+from app.importers import ImportedText, import_file
+from app.resources import SAMPLE_AUTHOR, SAMPLE_SOURCE, SAMPLE_TEXT, SAMPLE_TITLE
+from db import Library, open_library
+from db.models import DocumentRow, HighlightRow, HighlightTagRow, TagRow, VersionRow, utcnow
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+class StorageError(Exception):
+    """A change could not be saved (or data not read); nothing was half-written."""
+
+
+class NotFoundError(StorageError):
+    """The document, highlight or theme asked for is not in the library."""
+
+
+def _storage(method: Callable[Concatenate[LibraryService, P], R]) -> Callable[Concatenate[LibraryService, P], R]:
+    """Turn database failures into a `StorageError` the UI and CLI can show plainly."""
+
+    @functools.wraps(method)
+    def wrapper(self: LibraryService, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(self, *args, **kwargs)
+        except SQLAlchemyError as exc:
+            reason = getattr(exc, "orig", None) or exc
+            raise StorageError(f"The library {self.path} could not be updated: {reason}.") from exc
+
+    return wrapper  # type: ignore[return-value]  # functools.wraps hides the ParamSpec from mypy
+
+
+def open_service(path: Path) -> LibraryService:
+    """Open the library at `path` and return the service over it.
+
+    Raises:
+        LibraryError: When the library cannot be opened; the message says why.
+    """
+    return LibraryService(open_library(path))
+
+
+class LibraryService:
+    """Use cases over one open library. Every public method is one transaction."""
+
+    def __init__(self, library: Library) -> None:
+        """Wrap an open library."""
+        self._library = library
+        self._sessions = library.sessions
+        # Version texts never change once stored, so the last one read is kept: making
+        # a highlight needs the text for its quote, and re-reading 5 MB each time is slow.
+        self._text_cache: tuple[int, str] | None = None
+
+    @property
+    def path(self) -> Path:
+        """The library file."""
+        return self._library.path
+
+    @property
+    def created(self) -> bool:
+        """Whether the library file was created when it was opened (a first start)."""
+        return self._library.created
+
+    def close(self) -> None:
+        """Close the library."""
+        self._library.close()
+
+    # Documents -------------------------------------------------------------------
+
+    @_storage
+    def list_documents(self) -> list[DocumentSummary]:
+        """Return every document with its highlight count, most recently added last."""
+        counts = select(HighlightRow.document_id, func.count().label("n")).group_by(HighlightRow.document_id).subquery()
+        stmt = (
+            select(DocumentRow, func.coalesce(counts.c.n, 0))
+            .outerjoin(counts, counts.c.document_id == DocumentRow.id)
+            .order_by(DocumentRow.added_at, DocumentRow.id)
+        )
+        with self._sessions.begin() as s:
+            return [
+                DocumentSummary(id=d.id, title=d.title, author=d.author, highlight_count=n, added_at=d.added_at)
+                for d, n in s.execute(stmt)
+            ]
+
+    @_storage
+    def add_document(self, imported: ImportedText) -> tuple[DocumentSummary, bool]:
+        """Store an imported text as a new document, unless the same text is already there.
+
+        Returns:
+            The document, and True if it was added or False if a document with exactly
+            this text (same SHA-256) already existed and is returned instead.
+        """
+        digest = sha256_hex(imported.text)
+        with self._sessions.begin() as s:
+            existing = s.execute(
+                select(DocumentRow).join(VersionRow).where(VersionRow.sha256 == digest).limit(1)
+            ).scalar_one_or_none()
+            if existing is not None:
+                return self._summary(s, existing), False
+            doc = DocumentRow(title=imported.title, author=imported.author, source=imported.source)
+            doc.versions.append(VersionRow(number=1, text=imported.text, sha256=digest))
+            s.add(doc)
+            s.flush()
+            return self._summary(s, doc), True
+
+    def import_path(self, path: Path) -> tuple[DocumentSummary, bool]:
+        """Read a file with its format's importer and add it (see `add_document`).
+
+        Raises:
+            app.importers.TextImportError: When the file cannot be imported; the library is
+                not touched.
+        """
+        return self.add_document(import_file(path))
+
+    def add_sample(self) -> DocumentSummary:
+        """Add the bundled sample text (the 1917 resolution) and return it."""
+        imported = import_file(SAMPLE_TEXT)
+        sample = ImportedText(text=imported.text, title=SAMPLE_TITLE, author=SAMPLE_AUTHOR, source=SAMPLE_SOURCE)
+        return self.add_document(sample)[0]
+
+    @_storage
+    def open_document(self, document_id: int) -> Document:
+        """Return a document's current text and reading state, and mark it last opened."""
+        with self._sessions.begin() as s:
+            doc = self._document_row(s, document_id)
+            doc.last_opened_at = utcnow()
+            version = self._current_version(s, document_id)
+            self._text_cache = (version.id, version.text)
+            return Document(
+                id=doc.id,
+                title=doc.title,
+                author=doc.author,
+                source=doc.source,
+                version_id=version.id,
+                text=version.text,
+                sha256=version.sha256,
+                reading_position=doc.reading_position,
+            )
+
+    @_storage
+    def last_opened_document_id(self) -> int | None:
+        """Return the document opened most recently, or the first one, or None if empty."""
+        stmt = select(DocumentRow.id).order_by(
+            DocumentRow.last_opened_at.is_(None), DocumentRow.last_opened_at.desc(), DocumentRow.id
+        )
+        with self._sessions.begin() as s:
+            return s.execute(stmt.limit(1)).scalar_one_or_none()
+
+    @_storage
+    def set_reading_position(self, document_id: int, position: int) -> None:
+        """Remember where the reader is in a document (a code-point offset)."""
+        with self._sessions.begin() as s:
+            s.execute(update(DocumentRow).where(DocumentRow.id == document_id).values(reading_position=position))
+
+    # Highlights ------------------------------------------------------------------
+
+    @_storage
+    def highlights(self, document_id: int) -> list[Highlight]:
+        """Return a document's highlights in text order (start, then end, then id)."""
+        with self._sessions.begin() as s:
+            rows = s.execute(
+                select(HighlightRow)
+                .where(HighlightRow.document_id == document_id)
+                .order_by(HighlightRow.start_offset, HighlightRow.end_offset, HighlightRow.id)
+            ).scalars()
+            return self._to_values(s, list(rows))
+
+    @_storage
+    def highlight(self, highlight_id: int) -> Highlight:
+        """Return one highlight."""
+        with self._sessions.begin() as s:
+            return self._value(s, self._highlight_row(s, highlight_id))
+
+    @_storage
+    def create_highlight(self, document_id: int, start: int, end: int) -> Highlight:
+        """Highlight `[start, end)` of the document's current text.
+
+        Raises:
+            StorageError: If the span is empty or outside the text.
+        """
+        with self._sessions.begin() as s:
+            version = self._current_version_meta(s, document_id)
+            text = self._version_text(s, version)
+            try:
+                quote = quote_of(text, start, end)
+            except ValueError as exc:
+                raise StorageError(f"Cannot highlight: {exc}.") from exc
+            row = HighlightRow(
+                document_id=document_id,
+                version_id=version,
+                start_offset=start,
+                end_offset=end,
+                exact=quote.exact,
+                prefix=quote.prefix,
+                suffix=quote.suffix,
+            )
+            s.add(row)
+            s.flush()
+            return self._value(s, row)
+
+    @_storage
+    def restore_highlight(self, highlight: Highlight) -> Highlight:
+        """Put back a deleted highlight with the same id, tags, note and timestamps.
+
+        This is what undo of a delete (and redo of a create) does; the themes it carried
+        must still exist (undo restores them first when they were removed with it).
+        """
+        with self._sessions.begin() as s:
+            row = HighlightRow(
+                id=highlight.id,
+                document_id=highlight.document_id,
+                version_id=highlight.version_id,
+                start_offset=highlight.start,
+                end_offset=highlight.end,
+                exact=highlight.exact,
+                prefix=highlight.prefix,
+                suffix=highlight.suffix,
+                note=highlight.note,
+                created_at=highlight.created_at,
+                updated_at=highlight.updated_at,
+            )
+            row.tag_links = [HighlightTagRow(tag_id=t.id, position=i) for i, t in enumerate(highlight.tags)]
+            s.add(row)
+            s.flush()
+            return self._value(s, row)
+
+    @_storage
+    def delete_highlight(self, highlight_id: int) -> Highlight:
+        """Delete a highlight; return it as it was, for undo."""
+        with self._sessions.begin() as s:
+            row = self._highlight_row(s, highlight_id)
+            value = self._value(s, row)
+            s.delete(row)
+            return value
+
+    @_storage
+    def set_note(self, highlight_id: int, note: str) -> Highlight:
+        """Replace a highlight's note."""
+        with self._sessions.begin() as s:
+            row = self._highlight_row(s, highlight_id)
+            if row.note != note:
+                row.note = note
+                row.updated_at = utcnow()
+            return self._value(s, row)
+
+    # Themes ----------------------------------------------------------------------
+
+    @_storage
+    def tags(self) -> list[Tag]:
+        """Return every theme, sorted by path."""
+        with self._sessions.begin() as s:
+            return sorted(self._all_tags(s).values(), key=lambda t: t.path.casefold())
+
+    @_storage
+    def tag_highlight(
+        self, highlight_id: int, path: str, *, position: int | None = None, recreate: Sequence[Tag] = ()
+    ) -> TagResult:
+        """Apply the theme at `path` to a highlight, creating missing themes on the way.
+
+        Args:
+            highlight_id: The highlight to tag.
+            path: A theme path such as ``power/soviets``; parents are created as needed.
+            position: Where among the highlight's tags to put it (default: last; a theme
+                the highlight already carries then stays where it is).
+            recreate: Themes to bring back with their old ids first (redo of a tagging
+                that had created them).
+
+        Raises:
+            app.domain.tags.TagPathError: If `path` is not a valid theme path.
+        """
+        names = parse_tag_path(path)
+        with self._sessions.begin() as s:
+            row = self._highlight_row(s, highlight_id)
+            for tag in recreate:
+                s.add(TagRow(id=tag.id, parent_id=tag.parent_id, name=tag.name, colour=tag.colour))
+            s.flush()
+            tag_id, created_ids = self._ensure_path(s, names)
+            already = any(link.tag_id == tag_id for link in row.tag_links)
+            if not already or position is not None:
+                links = [link for link in row.tag_links if link.tag_id != tag_id]
+                links.insert(len(links) if position is None else position, HighlightTagRow(tag_id=tag_id, position=0))
+                self._relink(s, row, links)
+            tags = self._all_tags(s)
+            return TagResult(
+                highlight=self._value(s, row, tags),
+                tag=tags[tag_id],
+                created=tuple(tags[i] for i in created_ids),
+            )
+
+    @_storage
+    def untag_highlight(self, highlight_id: int, tag_id: int, *, drop_if_unused: Iterable[int] = ()) -> Highlight:
+        """Remove a theme from a highlight.
+
+        Args:
+            highlight_id: The highlight.
+            tag_id: The theme to remove from it.
+            drop_if_unused: Themes to delete if no highlight carries them any more (undo
+                of a tagging that created them), children before parents.
+        """
+        with self._sessions.begin() as s:
+            row = self._highlight_row(s, highlight_id)
+            self._relink(s, row, [link for link in row.tag_links if link.tag_id != tag_id])
+            for candidate in drop_if_unused:
+                used = s.execute(select(func.count()).where(HighlightTagRow.tag_id == candidate)).scalar_one()
+                children = s.execute(select(func.count()).where(TagRow.parent_id == candidate)).scalar_one()
+                if not used and not children:
+                    s.execute(delete(TagRow).where(TagRow.id == candidate))
+            return self._value(s, row)
+
+    # Helpers ---------------------------------------------------------------------
+
+    @staticmethod
+    def _relink(s: Session, row: HighlightRow, links: list[HighlightTagRow]) -> None:
+        """Replace a highlight's tag links, numbering their positions in order."""
+        keep = {link.tag_id for link in links}
+        for old in list(row.tag_links):
+            if old.tag_id not in keep:
+                row.tag_links.remove(old)
+        s.flush()
+        by_tag = {link.tag_id: link for link in row.tag_links}
+        ordered = [by_tag.get(link.tag_id, link) for link in links]
+        for i, link in enumerate(ordered):
+            link.position = i
+        row.tag_links = ordered
+        row.updated_at = utcnow()
+        s.flush()
+
+    def _ensure_path(self, s: Session, names: tuple[str, ...]) -> tuple[int, list[int]]:
+        parent_id: int | None = None
+        colour: str | None = None
+        created: list[int] = []
+        for name in names:
+            existing = s.execute(
+                select(TagRow).where(TagRow.name == name, func.coalesce(TagRow.parent_id, 0) == (parent_id or 0))
+            ).scalar_one_or_none()
+            if existing is None:
+                if colour is None:
+                    top_level = s.execute(select(func.count()).where(TagRow.parent_id.is_(None))).scalar_one()
+                    colour = palette_colour(top_level)
+                existing = TagRow(parent_id=parent_id, name=name, colour=colour)
+                s.add(existing)
+                s.flush()
+                created.append(existing.id)
+            parent_id, colour = existing.id, existing.colour
+        assert parent_id is not None  # parse_tag_path never returns an empty path
+        return parent_id, created
+
+    @staticmethod
+    def _all_tags(s: Session) -> dict[int, Tag]:
+        rows = {r.id: r for r in s.execute(select(TagRow)).scalars()}
+        paths: dict[int, str] = {}
+
+        def path_of(tag_id: int) -> str:
+            if tag_id not in paths:
+                r = rows[tag_id]
+                paths[tag_id] = r.name if r.parent_id is None else f"{path_of(r.parent_id)}/{r.name}"
+            return paths[tag_id]
+
+        return {
+            i: Tag(id=i, name=r.name, path=path_of(i), parent_id=r.parent_id, colour=r.colour) for i, r in rows.items()
+        }
+
+    def _to_values(self, s: Session, rows: list[HighlightRow]) -> list[Highlight]:
+        tags = self._all_tags(s)
+        links: dict[int, list[Tag]] = {}
+        if rows:
+            ids = [r.id for r in rows]
+            for chunk in range(0, len(ids), 30000):
+                for hid, tid in s.execute(
+                    select(HighlightTagRow.highlight_id, HighlightTagRow.tag_id)
+                    .where(HighlightTagRow.highlight_id.in_(ids[chunk : chunk + 30000]))
+                    .order_by(HighlightTagRow.highlight_id, HighlightTagRow.position)
+                ):
+                    links.setdefault(hid, []).append(tags[tid])
+        return [self._make_value(r, tuple(links.get(r.id, ()))) for r in rows]
+
+    def _value(self, s: Session, row: HighlightRow, tags: dict[int, Tag] | None = None) -> Highlight:
+        tags = self._all_tags(s) if tags is None else tags
+        return self._make_value(row, tuple(tags[link.tag_id] for link in row.tag_links))
+
+    @staticmethod
+    def _make_value(row: HighlightRow, tags: tuple[Tag, ...]) -> Highlight:
+        return Highlight(
+            id=row.id,
+            document_id=row.document_id,
+            version_id=row.version_id,
+            start=row.start_offset,
+            end=row.end_offset,
+            exact=row.exact,
+            prefix=row.prefix,
+            suffix=row.suffix,
+            note=row.note,
+            tags=tags,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+
+    @staticmethod
+    def _summary(s: Session, doc: DocumentRow) -> DocumentSummary:
+        count = s.execute(select(func.count()).where(HighlightRow.document_id == doc.id)).scalar_one()
+        return DocumentSummary(
+            id=doc.id, title=doc.title, author=doc.author, highlight_count=count, added_at=doc.added_at
+        )
+
+    @staticmethod
+    def _document_row(s: Session, document_id: int) -> DocumentRow:
+        doc = s.get(DocumentRow, document_id)
+        if doc is None:
+            raise NotFoundError(f"There is no document {document_id} in the library.")
+        return doc
+
+    @staticmethod
+    def _highlight_row(s: Session, highlight_id: int) -> HighlightRow:
+        row = s.get(HighlightRow, highlight_id)
+        if row is None:
+            raise NotFoundError(f"There is no highlight {highlight_id} in the library.")
+        return row
+
+    def _current_version(self, s: Session, document_id: int) -> VersionRow:
+        version = s.execute(
+            select(VersionRow).where(VersionRow.document_id == document_id).order_by(VersionRow.number.desc()).limit(1)
+        ).scalar_one_or_none()
+        if version is None:
+            raise NotFoundError(f"There is no document {document_id} in the library.")
+        return version
+
+    def _current_version_meta(self, s: Session, document_id: int) -> int:
+        version_id = s.execute(
+            select(VersionRow.id)
+            .where(VersionRow.document_id == document_id)
+            .order_by(VersionRow.number.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if version_id is None:
+            raise NotFoundError(f"There is no document {document_id} in the library.")
+        return version_id
+
+    def _version_text(self, s: Session, version_id: int) -> str:
+        if self._text_cache is None or self._text_cache[0] != version_id:
+            text = s.execute(select(VersionRow.text).where(VersionRow.id == version_id)).scalar_one()
+            self._text_cache = (version_id, text)
+        return self._text_cache[1]

@@ -1,0 +1,144 @@
+"""Undoable commands for every change made at the reading desk.
+
+Each command is pushed after its first run has succeeded (so a failed save never lands on
+the undo stack); its first `redo`, which QUndoStack.push calls, is therefore skipped.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoCommand
+
+from app.domain.values import Highlight, Tag, TagResult
+from app.ui.controller import DeskController
+
+NOTE_MERGE_ID = 1001
+
+
+def _excerpt(text: str, limit: int = 30) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+class _DoneCommand(QUndoCommand):
+    """A command whose first redo already happened before it was pushed."""
+
+    def __init__(self, controller: DeskController, text: str) -> None:
+        super().__init__(text)
+        self.controller = controller
+        self._pending_first_redo = True
+
+    def redo(self) -> None:
+        """Redo the change (skipped the first time: it was done before the push)."""
+        if self._pending_first_redo:
+            self._pending_first_redo = False
+            return
+        self.apply()
+
+    def apply(self) -> None:
+        """Do the change again."""
+        raise NotImplementedError
+
+
+class CreateHighlightCommand(_DoneCommand):
+    """Creating a highlight; undo deletes it, redo restores the same highlight."""
+
+    def __init__(self, controller: DeskController, highlight: Highlight) -> None:
+        """Record the highlight that was created."""
+        super().__init__(controller, f"Highlight “{_excerpt(highlight.exact)}”")
+        self.highlight = highlight
+
+    def undo(self) -> None:
+        """Delete the highlight again, keeping what it had gained since (tags, note)."""
+        self.highlight = self.controller.delete_highlight(self.highlight.id)
+
+    def apply(self) -> None:
+        """Restore the highlight with its id."""
+        self.controller.restore_highlight(self.highlight)
+
+
+class DeleteHighlightCommand(_DoneCommand):
+    """Deleting a highlight; undo restores it with the same id, tags and note."""
+
+    def __init__(self, controller: DeskController, highlight: Highlight) -> None:
+        """Record the highlight as it was before it was deleted."""
+        super().__init__(controller, f"Delete highlight “{_excerpt(highlight.exact)}”")
+        self.highlight = highlight
+
+    def undo(self) -> None:
+        """Restore the highlight."""
+        self.controller.restore_highlight(self.highlight)
+
+    def apply(self) -> None:
+        """Delete it again."""
+        self.highlight = self.controller.delete_highlight(self.highlight.id)
+
+
+class TagCommand(_DoneCommand):
+    """Applying a theme; undo removes it and any theme the tagging created."""
+
+    def __init__(self, controller: DeskController, result: TagResult, position: int) -> None:
+        """Record the tagging and where the theme went among the highlight's tags."""
+        super().__init__(controller, f"Tag with {result.tag.path}")
+        self.highlight_id = result.highlight.id
+        self.tag = result.tag
+        self.created: tuple[Tag, ...] = result.created
+        self.position = position
+
+    def undo(self) -> None:
+        """Remove the theme, and drop themes made for it (children first)."""
+        self.controller.untag_highlight(
+            self.highlight_id, self.tag.id, drop_if_unused=[t.id for t in reversed(self.created)]
+        )
+
+    def apply(self) -> None:
+        """Apply it again, bringing back the themes it had created with their ids."""
+        self.controller.tag_highlight(self.highlight_id, self.tag.path, position=self.position, recreate=self.created)
+
+
+class UntagCommand(_DoneCommand):
+    """Removing a theme from a highlight; undo puts it back in the same place."""
+
+    def __init__(self, controller: DeskController, highlight_id: int, tag: Tag, position: int) -> None:
+        """Record which theme was removed and where it stood."""
+        super().__init__(controller, f"Remove tag {tag.path}")
+        self.highlight_id = highlight_id
+        self.tag = tag
+        self.position = position
+
+    def undo(self) -> None:
+        """Put the theme back at its old position."""
+        self.controller.tag_highlight(self.highlight_id, self.tag.path, position=self.position)
+
+    def apply(self) -> None:
+        """Remove it again."""
+        self.controller.untag_highlight(self.highlight_id, self.tag.id)
+
+
+class NoteCommand(_DoneCommand):
+    """Editing a note; consecutive saves of one note while typing merge into one step."""
+
+    def __init__(self, controller: DeskController, highlight_id: int, old: str, new: str) -> None:
+        """Record the note before and after."""
+        super().__init__(controller, "Edit note")
+        self.highlight_id = highlight_id
+        self.old = old
+        self.new = new
+
+    def id(self) -> int:
+        """Return the merge id shared by all note edits."""
+        return NOTE_MERGE_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt override
+        """Fold a later save of the same note into this step."""
+        if not isinstance(other, NoteCommand) or other.highlight_id != self.highlight_id:
+            return False
+        self.new = other.new
+        return True
+
+    def undo(self) -> None:
+        """Restore the previous note."""
+        self.controller.set_note(self.highlight_id, self.old)
+
+    def apply(self) -> None:
+        """Write the new note again."""
+        self.controller.set_note(self.highlight_id, self.new)

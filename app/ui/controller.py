@@ -1,0 +1,126 @@
+"""The desk controller: the UI's one door to the services, and its change signals.
+
+Widgets and undo commands call the controller; it calls the service (one transaction per
+call) and then emits one signal, so that every view refreshes from the same event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from app.domain.values import Document, DocumentSummary, Highlight, Tag, TagResult
+from app.services import LibraryService
+
+
+class DeskController(QObject):
+    """Holds the open document and its highlights, and announces every change."""
+
+    document_opened = Signal(object)  # Document
+    highlight_added = Signal(object)  # Highlight
+    highlight_changed = Signal(object)  # Highlight
+    highlight_removed = Signal(int)
+    documents_changed = Signal()
+    tags_changed = Signal()
+
+    def __init__(self, service: LibraryService, parent: QObject | None = None) -> None:
+        """Wrap the library service."""
+        super().__init__(parent)
+        self.service = service
+        self.document: Document | None = None
+        self._highlights: dict[int, Highlight] = {}
+
+    # Documents -------------------------------------------------------------------
+
+    def documents(self) -> list[DocumentSummary]:
+        """Return the library's documents."""
+        return self.service.list_documents()
+
+    def open_document(self, document_id: int) -> Document:
+        """Open a document and load its highlights."""
+        document = self.service.open_document(document_id)
+        self.document = document
+        self._highlights = {h.id: h for h in self.service.highlights(document_id)}
+        self.document_opened.emit(document)
+        return document
+
+    def import_path(self, path: Path) -> tuple[DocumentSummary, bool]:
+        """Import a file into the library (see `LibraryService.import_path`)."""
+        summary, added = self.service.import_path(path)
+        if added:
+            self.documents_changed.emit()
+        return summary, added
+
+    def save_reading_position(self, position: int) -> None:
+        """Remember the reading position of the open document."""
+        if self.document is not None:
+            self.service.set_reading_position(self.document.id, position)
+
+    # Highlights ------------------------------------------------------------------
+
+    def highlights(self) -> list[Highlight]:
+        """Return the open document's highlights in text order."""
+        return sorted(self._highlights.values(), key=lambda h: (h.start, h.end, h.id))
+
+    def highlight(self, highlight_id: int) -> Highlight | None:
+        """Return a highlight of the open document, if it is there."""
+        return self._highlights.get(highlight_id)
+
+    def tags(self) -> list[Tag]:
+        """Return every theme in the library."""
+        return self.service.tags()
+
+    def create_highlight(self, start: int, end: int) -> Highlight:
+        """Highlight a span of the open document."""
+        if self.document is None:
+            raise RuntimeError("No document is open.")
+        return self._added(self.service.create_highlight(self.document.id, start, end))
+
+    def restore_highlight(self, highlight: Highlight) -> Highlight:
+        """Put a deleted highlight back, same id and all."""
+        return self._added(self.service.restore_highlight(highlight))
+
+    def delete_highlight(self, highlight_id: int) -> Highlight:
+        """Delete a highlight and return it as it was."""
+        removed = self.service.delete_highlight(highlight_id)
+        if self._highlights.pop(highlight_id, None) is not None:
+            self.highlight_removed.emit(highlight_id)
+            self.documents_changed.emit()
+        return removed
+
+    def set_note(self, highlight_id: int, note: str) -> Highlight:
+        """Replace a highlight's note."""
+        return self._changed(self.service.set_note(highlight_id, note))
+
+    def tag_highlight(
+        self, highlight_id: int, path: str, *, position: int | None = None, recreate: Sequence[Tag] = ()
+    ) -> TagResult:
+        """Apply a theme (by path) to a highlight."""
+        result = self.service.tag_highlight(highlight_id, path, position=position, recreate=recreate)
+        if result.created or recreate:
+            self.tags_changed.emit()
+        self._changed(result.highlight)
+        return result
+
+    def untag_highlight(self, highlight_id: int, tag_id: int, *, drop_if_unused: Iterable[int] = ()) -> Highlight:
+        """Remove a theme from a highlight."""
+        drop = list(drop_if_unused)
+        highlight = self._changed(self.service.untag_highlight(highlight_id, tag_id, drop_if_unused=drop))
+        if drop:
+            self.tags_changed.emit()
+        return highlight
+
+    def _added(self, highlight: Highlight) -> Highlight:
+        if self.document is not None and highlight.document_id == self.document.id:
+            self._highlights[highlight.id] = highlight
+            self.highlight_added.emit(highlight)
+        self.documents_changed.emit()
+        return highlight
+
+    def _changed(self, highlight: Highlight) -> Highlight:
+        if highlight.id in self._highlights:
+            self._highlights[highlight.id] = highlight
+            self.highlight_changed.emit(highlight)
+        return highlight

@@ -1,0 +1,525 @@
+"""The main window: library list, reader and highlight panel, with every action."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHeaderView,
+    QLabel,
+    QListView,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.anchors import trim_span
+from app.domain.tags import TagPathError
+from app.domain.values import Document, Highlight, Tag
+from app.importers import SUPPORTED_SUFFIXES, TextImportError
+from app.services import StorageError
+from app.ui.commands import CreateHighlightCommand, DeleteHighlightCommand, NoteCommand, TagCommand, UntagCommand
+from app.ui.controller import DeskController
+from app.ui.find_bar import FindBar
+from app.ui.models import ID_ROLE, DocumentListModel
+from app.ui.panel import HighlightPanel
+from app.ui.preferences import Preferences
+from app.ui.reader import DEFAULT_FONT_SIZE, ReaderView
+
+POSITION_SAVE_DELAY_MS = 800
+STATUS_MS = 6000
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """An entry of the shortcut list: menu, label and keys."""
+
+    menu: str
+    text: str
+    shortcuts: tuple[str, ...]
+
+
+class MainWindow(QMainWindow):
+    """The reading desk."""
+
+    def __init__(self, controller: DeskController, preferences: Preferences) -> None:
+        """Build the window around an open library."""
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("Marginalia")
+        self.controller = controller
+        self.preferences = preferences
+        self.undo_stack = QUndoStack(self)
+        self.last_message: QMessageBox | None = None
+        self._action_specs: list[ActionSpec] = []
+
+        self.documents = DocumentListModel()
+        self.library_view = QListView()
+        self.library_view.setObjectName("libraryList")
+        self.library_view.setAccessibleName("Library")
+        self.library_view.setAccessibleDescription("Your documents. Enter or a click opens one.")
+        self.library_view.setModel(self.documents)
+        self.library_view.setWordWrap(True)
+        self.library_view.setSpacing(2)
+        self.library_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.library_view.clicked.connect(self._on_library_activated)
+        self.library_view.activated.connect(self._on_library_activated)
+
+        self.reader = ReaderView()
+        self.find_bar = FindBar()
+        reader_box = QWidget()
+        reader_layout = QVBoxLayout(reader_box)
+        reader_layout.setContentsMargins(0, 0, 0, 0)
+        reader_layout.setSpacing(0)
+        reader_layout.addWidget(self.reader, 1)
+        reader_layout.addWidget(self.find_bar)
+
+        self.panel = HighlightPanel()
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.library_view)
+        self.splitter.addWidget(reader_box)
+        self.splitter.addWidget(self.panel)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([220, 760, 340])
+        self.setCentralWidget(self.splitter)
+        self.statusBar().setObjectName("statusBar")
+
+        self._position_timer = QTimer(self)
+        self._position_timer.setSingleShot(True)
+        self._position_timer.setInterval(POSITION_SAVE_DELAY_MS)
+        self._position_timer.timeout.connect(self.save_reading_position)
+
+        self._build_actions()
+        self._connect()
+        self._restore_preferences()
+        self.refresh_library()
+        self.panel.set_tags(self.controller.tags())
+
+    # Actions ---------------------------------------------------------------------
+
+    def _action(
+        self,
+        menu_name: str,
+        text: str,
+        slot: Callable[[], object],
+        shortcuts: Sequence[QKeySequence | QKeySequence.StandardKey | str] = (),
+        *,
+        local_to: Sequence[QWidget] = (),
+    ) -> QAction:
+        """Create an action in a menu; `local_to` limits its keys to those widgets."""
+        action = QAction(text, self)
+        action.setShortcuts([QKeySequence(s) for s in shortcuts])
+        action.triggered.connect(slot)
+        if local_to:
+            # Single-letter keys must not fire while the user types a note or a theme.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            for widget in local_to:
+                widget.addAction(action)
+        self._menus[menu_name].addAction(action)
+        keys = tuple(QKeySequence(s).toString(QKeySequence.SequenceFormat.NativeText) for s in shortcuts)
+        self._action_specs.append(ActionSpec(menu_name.replace("&", ""), text.replace("&", ""), keys))
+        return action
+
+    def _build_actions(self) -> None:
+        bar = self.menuBar()
+        self._menus = {name: bar.addMenu(name) for name in ("&File", "&Edit", "&Highlight", "&View", "&Help")}
+        here = (self.reader, self.panel.list)
+        a = self._action
+        self.open_action = a("&File", "&Open text…", self.open_file_dialog, [QKeySequence.StandardKey.Open])
+        a("&File", "&Quit", self.close, [QKeySequence.StandardKey.Quit])
+        self.undo_action = a("&Edit", "&Undo", self.undo, ["Ctrl+Z"])
+        self.redo_action = a("&Edit", "&Redo", self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
+        self._menus["&Edit"].addSeparator()
+        a("&Edit", "&Find…", self.open_find, ["Ctrl+F"])
+        a("&Edit", "Find &next", self.find_bar.find_next, ["F3"])
+        a("&Edit", "Find &previous", self.find_bar.find_previous, ["Shift+F3"])
+        self.highlight_action = a("&Highlight", "&Highlight selection", self.highlight_selection, ["H"], local_to=here)
+        a("&Highlight", "&Tag current highlight…", self.tag_current, ["T"], local_to=here)
+        a("&Highlight", "&Note on current highlight…", self.note_current, ["N"], local_to=here)
+        a("&Highlight", "&Delete current highlight", self.delete_current, ["Delete"], local_to=here)
+        self._menus["&Highlight"].addSeparator()
+        a("&Highlight", "Ne&xt highlight", lambda: self.step_highlight(1), ["]"], local_to=here)
+        a("&Highlight", "&Previous highlight", lambda: self.step_highlight(-1), ["["], local_to=here)
+        a("&View", "Zoom &in", lambda: self.zoom(1), ["Ctrl+=", "Ctrl++"])
+        a("&View", "Zoom &out", lambda: self.zoom(-1), ["Ctrl+-"])
+        a("&View", "&Reset zoom", lambda: self.zoom(0), ["Ctrl+0"])
+        self._menus["&View"].addSeparator()
+        a("&View", "Go to &library", lambda: self.library_view.setFocus(), ["Ctrl+1"])
+        a("&View", "Go to &text", self.focus_reader, ["Ctrl+2"])
+        a("&View", "Go to &highlights", lambda: self.panel.list.setFocus(), ["Ctrl+3"])
+        a("&Help", "&Keyboard shortcuts", self.show_shortcuts, ["F1"])
+        a("&Help", "&About Marginalia", self.show_about)
+        self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        self.undo_stack.undoTextChanged.connect(lambda t: self.undo_action.setText(f"&Undo {t}".strip()))
+        self.undo_stack.redoTextChanged.connect(lambda t: self.redo_action.setText(f"&Redo {t}".strip()))
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+
+    def action_specs(self) -> list[ActionSpec]:
+        """Return every action with its menu and shortcuts (what F1 lists)."""
+        return list(self._action_specs)
+
+    def _connect(self) -> None:
+        c = self.controller
+        c.document_opened.connect(self._on_document_opened)
+        c.highlight_added.connect(self._on_highlight_added)
+        c.highlight_changed.connect(self._on_highlight_changed)
+        c.highlight_removed.connect(self._on_highlight_removed)
+        c.documents_changed.connect(self.refresh_library)
+        c.tags_changed.connect(lambda: self.panel.set_tags(self.controller.tags()))
+        self.reader.caret_moved.connect(self._on_caret_moved)
+        self.reader.verticalScrollBar().valueChanged.connect(lambda _v: self._position_timer.start())
+        self.panel.current_changed.connect(self.reader.set_current_highlight)
+        self.panel.jump_requested.connect(self._jump_to_highlight)
+        self.panel.tag_entered.connect(self._apply_tag)
+        self.panel.untag_requested.connect(self._remove_tag)
+        self.panel.note_edited.connect(self._save_note)
+        self.panel.leave_requested.connect(self.focus_reader)
+        self.find_bar.match_selected.connect(self.reader.select_span)
+        self.find_bar.closed.connect(self.focus_reader)
+
+    # Library ---------------------------------------------------------------------
+
+    def refresh_library(self) -> None:
+        """Reload the library list, keeping the open document selected."""
+        self.documents.set_documents(self.controller.documents())
+        if self.controller.document is not None:
+            row = self.documents.row_of(self.controller.document.id)
+            if row is not None:
+                self.library_view.setCurrentIndex(self.documents.index(row))
+
+    def _on_library_activated(self, index: QModelIndex) -> None:
+        document_id = index.data(ID_ROLE)
+        current = self.controller.document
+        if isinstance(document_id, int) and (current is None or current.id != document_id):
+            self.open_document(document_id)
+
+    def open_document(self, document_id: int) -> None:
+        """Open a document of the library in the reader."""
+        self.panel.flush_note()
+        self.save_reading_position()
+        try:
+            self.controller.open_document(document_id)
+        except StorageError as exc:
+            self.show_error("Cannot open the document", str(exc))
+
+    def _on_document_opened(self, document: Document) -> None:
+        self.reader.set_text(document.text)
+        highlights = self.controller.highlights()
+        self.reader.set_highlights(highlights)
+        self.panel.set_highlights(highlights)
+        self.find_bar.set_text(document.text)
+        self.setWindowTitle(f"{document.title} — Marginalia")
+        self.refresh_library()
+        self.reader.scroll_to_position(document.reading_position)
+        self._position_timer.stop()
+        self.focus_reader()
+
+    def open_file_dialog(self) -> None:
+        """Ask for text files and open them (Ctrl+O)."""
+        patterns = " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES)
+        paths, _filter = QFileDialog.getOpenFileNames(
+            self, "Open text", str(Path.home()), f"Texts ({patterns});;All files (*)"
+        )
+        for path in paths:
+            self.import_and_open(Path(path))
+
+    def import_and_open(self, path: Path) -> bool:
+        """Import a file into the library and open it; report any problem plainly."""
+        try:
+            summary, added = self.controller.import_path(path)
+        except (TextImportError, StorageError) as exc:
+            self.show_error("Cannot open the file", str(exc))
+            return False
+        self.open_document(summary.id)
+        note = "Added to your library" if added else "Already in your library; opened it"
+        self.statusBar().showMessage(f"{note}: {summary.title}", STATUS_MS)
+        return True
+
+    def save_reading_position(self) -> None:
+        """Store where the reader is in the open document."""
+        self._position_timer.stop()
+        if self.controller.document is None:
+            return
+        try:
+            self.controller.save_reading_position(self.reader.first_visible_position())
+        except StorageError as exc:
+            self.statusBar().showMessage(str(exc), STATUS_MS)
+
+    # Highlights ------------------------------------------------------------------
+
+    def current_highlight(self) -> Highlight | None:
+        """Return the highlight the actions apply to."""
+        return self.panel.current()
+
+    def highlight_selection(self) -> Highlight | None:
+        """Highlight the selected passage (H); return the new (or existing) highlight."""
+        document = self.controller.document
+        span = self.reader.selection_span()
+        if document is None or span is None:
+            self.statusBar().showMessage("Select a passage first (Shift+arrows or the mouse), then press H.", STATUS_MS)
+            return None
+        start, end = trim_span(document.text, *span)
+        existing = next((h for h in self.controller.highlights() if (h.start, h.end) == (start, end)), None)
+        if existing is not None:
+            self._make_current(existing)
+            return existing
+        try:
+            highlight = self.controller.create_highlight(start, end)
+        except StorageError as exc:
+            self.show_error("The highlight was not saved", str(exc))
+            return None
+        self.undo_stack.push(CreateHighlightCommand(self.controller, highlight))
+        self._make_current(highlight)
+        return highlight
+
+    def _make_current(self, highlight: Highlight) -> None:
+        """Select a highlight everywhere and leave the caret inside it, selection cleared."""
+        self.panel.select(highlight.id)
+        self.reader.move_caret(highlight.start)
+
+    def _highlight_for_action(self) -> Highlight | None:
+        """The highlight T and N act on: the selection becomes one first, if there is one."""
+        if self.reader.selection_span() is not None:
+            return self.highlight_selection()
+        current = self.current_highlight()
+        if current is None:
+            self.statusBar().showMessage("Put the caret in a highlight, or select a passage, first.", STATUS_MS)
+        return current
+
+    def tag_current(self) -> None:
+        """Move to the theme field of the current highlight (T)."""
+        if self._highlight_for_action() is not None:
+            self.panel.focus_tags()
+
+    def note_current(self) -> None:
+        """Move to the note field of the current highlight (N)."""
+        if self._highlight_for_action() is not None:
+            self.panel.focus_note()
+
+    def delete_current(self) -> None:
+        """Delete the current highlight (Delete); undo brings it back."""
+        current = self.current_highlight()
+        if current is None:
+            self.statusBar().showMessage("There is no current highlight to delete.", STATUS_MS)
+            return
+        self.panel.flush_note()
+        current = self.controller.highlight(current.id) or current
+        try:
+            removed = self.controller.delete_highlight(current.id)
+        except StorageError as exc:
+            self.show_error("The highlight was not deleted", str(exc))
+            return
+        self.undo_stack.push(DeleteHighlightCommand(self.controller, removed))
+        self.statusBar().showMessage("Highlight deleted. Ctrl+Z brings it back.", STATUS_MS)
+
+    def step_highlight(self, direction: int) -> None:
+        """Make the next or previous highlight (in text order) current."""
+        highlights = self.controller.highlights()
+        if not highlights:
+            return
+        current = self.current_highlight()
+        if current is None:
+            caret = self.reader.caret_position()
+            after = [h for h in highlights if h.start >= caret]
+            before = [h for h in highlights if h.start < caret]
+            target = (
+                (after[0] if after else highlights[0]) if direction > 0 else (before[-1] if before else highlights[-1])
+            )
+        else:
+            index = next(i for i, h in enumerate(highlights) if h.id == current.id)
+            target = highlights[(index + direction) % len(highlights)]
+        self._make_current(target)
+        self.reader.centerCursor()
+
+    def _apply_tag(self, highlight_id: int, path: str) -> None:
+        before = self.controller.highlight(highlight_id)
+        try:
+            result = self.controller.tag_highlight(highlight_id, path)
+        except (TagPathError, StorageError) as exc:
+            self.show_error("The theme was not applied", str(exc))
+            return
+        self.panel.tag_input.clear()
+        if before is not None and before.tags == result.highlight.tags:
+            self.statusBar().showMessage(f"Already tagged #{result.tag.path}.", STATUS_MS)
+            return
+        position = next(i for i, t in enumerate(result.highlight.tags) if t.id == result.tag.id)
+        self.undo_stack.push(TagCommand(self.controller, result, position))
+
+    def _remove_tag(self, highlight_id: int, tag: Tag) -> None:
+        before = self.controller.highlight(highlight_id)
+        if before is None:
+            return
+        position = next((i for i, t in enumerate(before.tags) if t.id == tag.id), None)
+        if position is None:
+            return
+        try:
+            self.controller.untag_highlight(highlight_id, tag.id)
+        except StorageError as exc:
+            self.show_error("The theme was not removed", str(exc))
+            return
+        self.undo_stack.push(UntagCommand(self.controller, highlight_id, tag, position))
+
+    def _save_note(self, highlight_id: int, note: str) -> None:
+        before = self.controller.highlight(highlight_id)
+        if before is None or before.note == note:
+            return
+        try:
+            self.controller.set_note(highlight_id, note)
+        except StorageError as exc:
+            self.show_error("The note was not saved", str(exc))
+            return
+        self.undo_stack.push(NoteCommand(self.controller, highlight_id, before.note, note))
+
+    def undo(self) -> None:
+        """Undo the last change (a note being typed is saved first, so it can be undone)."""
+        self.panel.flush_note()
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        """Redo the last undone change."""
+        self.panel.flush_note()
+        self.undo_stack.redo()
+
+    def _on_highlight_added(self, highlight: Highlight) -> None:
+        self.reader.add_highlight(highlight)
+        self.panel.add(highlight)
+
+    def _on_highlight_changed(self, highlight: Highlight) -> None:
+        self.reader.update_highlight(highlight)
+        self.panel.update(highlight)
+
+    def _on_highlight_removed(self, highlight_id: int) -> None:
+        self.reader.remove_highlight_id(highlight_id)
+        self.panel.remove(highlight_id)
+
+    def _on_caret_moved(self, position: int) -> None:
+        if self.reader.textCursor().hasSelection():
+            return
+        ids = self.reader.highlights_at(position)
+        current = self.current_highlight()
+        if current is not None and current.id in ids:
+            return
+        self.panel.select(ids[0] if ids else None)
+
+    def _jump_to_highlight(self, highlight_id: int) -> None:
+        highlight = self.controller.highlight(highlight_id)
+        if highlight is not None:
+            self.reader.move_caret(highlight.start)
+            self.reader.centerCursor()
+
+    # Find, view, help ------------------------------------------------------------
+
+    def open_find(self) -> None:
+        """Show the find bar (Ctrl+F), prefilled with a short selection."""
+        span = self.reader.selection_span()
+        document = self.controller.document
+        initial = document.text[span[0] : span[1]] if span and document else ""
+        self.find_bar.open_bar(initial)
+
+    def focus_reader(self) -> None:
+        """Give the keyboard to the text."""
+        self.reader.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def zoom(self, step: int) -> None:
+        """Make the reading font larger (1), smaller (-1) or the default (0)."""
+        size = DEFAULT_FONT_SIZE if step == 0 else self.reader.font_size() + step
+        self.reader.set_font_size(size)
+        self.preferences.font_size = self.reader.font_size()
+        self.statusBar().showMessage(f"Text size {self.reader.font_size()} pt", STATUS_MS)
+
+    def show_shortcuts(self) -> None:
+        """List every action with its keys (F1)."""
+        dialog = ShortcutsDialog(self.action_specs(), self)
+        dialog.open()
+
+    def show_about(self) -> None:
+        """Say what this is and where the library lives."""
+        self._message(
+            QMessageBox.Icon.Information,
+            "About Marginalia",
+            "Marginalia: an offline close-reading desk.\n\n"
+            f"Your library: {self.controller.service.path}\n"
+            "Every change is saved as you make it.",
+        )
+
+    def show_error(self, title: str, text: str) -> None:
+        """Tell the user what went wrong, without blocking the window."""
+        self.statusBar().showMessage(text, STATUS_MS)
+        self._message(QMessageBox.Icon.Warning, title, text)
+
+    def _message(self, icon: QMessageBox.Icon, title: str, text: str) -> None:
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setAccessibleName(title)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.last_message = box
+        box.open()
+
+    # Window state ----------------------------------------------------------------
+
+    def _restore_preferences(self) -> None:
+        self.reader.set_font_size(self.preferences.font_size)
+        geometry = self.preferences.layout("geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1320, 820)
+        splitter = self.preferences.layout("splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        """Save the note being typed, the reading position and the window layout."""
+        self.panel.flush_note()
+        self.save_reading_position()
+        self.preferences.set_layout("geometry", self.saveGeometry())
+        self.preferences.set_layout("splitter", self.splitter.saveState())
+        self.preferences.sync()
+        super().closeEvent(event)
+
+
+class ShortcutsDialog(QDialog):
+    """A table of every action and its keyboard shortcuts."""
+
+    def __init__(self, specs: Sequence[ActionSpec], parent: QWidget | None = None) -> None:
+        """Build the table from the window's actions, so it cannot drift from them."""
+        super().__init__(parent)
+        self.setObjectName("shortcutsDialog")
+        self.setWindowTitle("Keyboard shortcuts")
+        self.setAccessibleName("Keyboard shortcuts")
+        self.table = QTableWidget(len(specs), 3)
+        self.table.setObjectName("shortcutsTable")
+        self.table.setAccessibleName("Keyboard shortcuts")
+        self.table.setHorizontalHeaderLabels(["Menu", "Action", "Keys"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        for row, spec in enumerate(specs):
+            for column, value in enumerate((spec.menu, spec.text.rstrip("…"), ", ".join(spec.shortcuts) or "—")):
+                self.table.setItem(row, column, QTableWidgetItem(value))
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close")
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Single-letter keys work in the text and the highlight list."))
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+        self.resize(560, 560)

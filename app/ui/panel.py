@@ -1,0 +1,309 @@
+"""The highlight-and-tag panel: the highlights in text order and the current one's details."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QKeySequence, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCompleter,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.tags import UNTAGGED_COLOUR
+from app.domain.values import Highlight, Tag
+from app.ui.models import ID_ROLE, HighlightListModel, excerpt
+
+NOTE_SAVE_DELAY_MS = 400
+TAG_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+class NoteEditor(QPlainTextEdit):
+    """The note field. Undo and redo go to the application's stack, not the field's own."""
+
+    focus_left = Signal()
+    escape_pressed = Signal()
+
+    def event(self, event: QEvent) -> bool:
+        """Leave Ctrl+Z / Ctrl+Shift+Z to the window, which owns the one undo history."""
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and (event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo))
+        ):
+            event.ignore()
+            return True
+        return super().event(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        """Save on leaving the field."""
+        super().focusOutEvent(event)
+        self.focus_left.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        """Escape returns to the text (the note is saved on the way out)."""
+        if event.key() == Qt.Key.Key_Escape:
+            self.escape_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class TagList(QListWidget):
+    """The current highlight's themes; Delete or Backspace removes the selected one."""
+
+    remove_requested = Signal(object)  # Tag
+    escape_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        """Remove the selected theme on Delete/Backspace; Escape returns to the text."""
+        item = self.currentItem()
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and item is not None:
+            self.remove_requested.emit(item.data(TAG_ROLE))
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            self.escape_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class TagInput(QLineEdit):
+    """The field where a theme path is typed; Escape returns to the text."""
+
+    escape_pressed = Signal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        """Escape leaves the field (after closing the completion popup, if open)."""
+        completer = self.completer()
+        popup = completer.popup() if completer is not None else None
+        popup_open = popup is not None and popup.isVisible()
+        if event.key() == Qt.Key.Key_Escape and not popup_open:
+            self.escape_pressed.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class HighlightPanel(QWidget):
+    """Lists highlights and edits the current one's themes and note."""
+
+    current_changed = Signal(object)  # int | None
+    jump_requested = Signal(int)  # the user picked a highlight in the list
+    tag_entered = Signal(int, str)  # highlight id, path
+    untag_requested = Signal(int, object)  # highlight id, Tag
+    note_edited = Signal(int, str)  # highlight id, note
+    leave_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        """Build the list and the detail fields."""
+        super().__init__(parent)
+        self.setObjectName("highlightPanel")
+        self.model = HighlightListModel()
+        self._current: Highlight | None = None
+        self._loading_note = False
+
+        self.header = QLabel("Highlights")
+        self.header.setObjectName("panelHeader")
+        self.list = QListView()
+        self.list.setObjectName("highlightList")
+        self.list.setAccessibleName("Highlights")
+        self.list.setAccessibleDescription("Highlights in text order. H highlights, T tags, N notes, Delete removes.")
+        self.list.setModel(self.model)
+        self.list.setWordWrap(True)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.setSpacing(2)
+        self.list.selectionModel().currentChanged.connect(self._on_list_current)
+
+        self.quote = QLabel()
+        self.quote.setObjectName("currentQuote")
+        self.quote.setWordWrap(True)
+        self.quote.setTextFormat(Qt.TextFormat.PlainText)
+        self.quote.setAccessibleName("Current highlight quote")
+
+        themes_label = QLabel("&Themes")
+        self.tag_list = TagList()
+        self.tag_list.setObjectName("tagList")
+        self.tag_list.setAccessibleName("Themes of the current highlight")
+        self.tag_list.setAccessibleDescription("Delete or Backspace removes the selected theme.")
+        self.tag_list.setMaximumHeight(90)
+        self.tag_list.remove_requested.connect(self._on_remove_tag)
+        self.tag_input = TagInput()
+        self.tag_input.setObjectName("tagInput")
+        self.tag_input.setAccessibleName("Add a theme")
+        self.tag_input.setPlaceholderText("Add a theme, e.g. power/soviets, and press Enter")
+        self._tag_completions = QStringListModel(self)
+        completer = QCompleter(self._tag_completions, self.tag_input)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.tag_input.setCompleter(completer)
+        self.tag_input.returnPressed.connect(self._on_tag_entered)
+        themes_label.setBuddy(self.tag_input)
+
+        note_label = QLabel("N&ote")
+        self.note = NoteEditor()
+        self.note.setObjectName("noteEditor")
+        self.note.setAccessibleName("Note on the current highlight")
+        self.note.setPlaceholderText("Write a note… (saved as you type)")
+        self.note.setTabChangesFocus(True)
+        note_label.setBuddy(self.note)
+        self._note_timer = QTimer(self)
+        self._note_timer.setSingleShot(True)
+        self._note_timer.setInterval(NOTE_SAVE_DELAY_MS)
+        self._note_timer.timeout.connect(self.flush_note)
+        self.note.textChanged.connect(self._on_note_typed)
+        self.note.focus_left.connect(self.flush_note)
+        for widget in (self.note, self.tag_input, self.tag_list):
+            widget.escape_pressed.connect(self.leave_requested)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.header)
+        layout.addWidget(self.list, 3)
+        layout.addWidget(self.quote)
+        layout.addWidget(themes_label)
+        layout.addWidget(self.tag_list)
+        layout.addWidget(self.tag_input)
+        layout.addWidget(note_label)
+        layout.addWidget(self.note, 2)
+        self._show_current(None)
+
+    # Data ------------------------------------------------------------------------
+
+    def set_highlights(self, highlights: list[Highlight]) -> None:
+        """Show a new document's highlights, none current."""
+        self.flush_note()
+        self.model.set_highlights(highlights)
+        self._show_current(None)
+        self._update_header()
+
+    def set_tags(self, tags: list[Tag]) -> None:
+        """Offer these theme paths for completion."""
+        self._tag_completions.setStringList([t.path for t in tags])
+
+    def add(self, highlight: Highlight) -> None:
+        """Show a new highlight."""
+        self.model.add(highlight)
+        self._update_header()
+
+    def update(self, highlight: Highlight) -> None:  # type: ignore[override]
+        """Show a changed highlight (and refresh the details if it is current)."""
+        self.model.update(highlight)
+        if self._current is not None and self._current.id == highlight.id:
+            self._show_current(highlight, keep_note=True)
+
+    def remove(self, highlight_id: int) -> None:
+        """Drop a deleted highlight."""
+        if self._current is not None and self._current.id == highlight_id:
+            self._note_timer.stop()
+            self._show_current(None)
+        self.model.remove(highlight_id)
+        self._update_header()
+
+    # Current highlight -----------------------------------------------------------
+
+    def current(self) -> Highlight | None:
+        """Return the current highlight."""
+        return self._current
+
+    def select(self, highlight_id: int | None) -> None:
+        """Make a highlight current and select its row, without asking to scroll the text."""
+        if self._current is not None and self._current.id == highlight_id:
+            return
+        row = None if highlight_id is None else self.model.row_of(highlight_id)
+        self.list.blockSignals(True)
+        self.list.selectionModel().blockSignals(True)
+        if row is None:
+            self.list.selectionModel().clearSelection()
+            self.list.selectionModel().setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
+        else:
+            index = self.model.index(row)
+            self.list.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            self.list.scrollTo(index)
+        self.list.selectionModel().blockSignals(False)
+        self.list.blockSignals(False)
+        self._change_current(None if row is None else self.model.highlight_at(row))
+
+    def focus_tags(self) -> None:
+        """Put the keyboard in the theme field."""
+        self.tag_input.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.tag_input.selectAll()
+
+    def focus_note(self) -> None:
+        """Put the keyboard in the note field, at its end."""
+        self.note.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.note.moveCursor(self.note.textCursor().MoveOperation.End)
+
+    def flush_note(self) -> None:
+        """Save the note being typed now, if it changed."""
+        self._note_timer.stop()
+        if self._current is not None and self.note.toPlainText() != self._current.note:
+            self.note_edited.emit(self._current.id, self.note.toPlainText())
+
+    def _on_list_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        highlight = self.model.highlight_at(current.row()) if current.isValid() else None
+        self._change_current(highlight)
+        if highlight is not None:
+            self.jump_requested.emit(highlight.id)
+
+    def _change_current(self, highlight: Highlight | None) -> None:
+        previous = self._current
+        if previous is not None and (highlight is None or highlight.id != previous.id):
+            self.flush_note()
+        self._show_current(highlight)
+        if (previous.id if previous else None) != (highlight.id if highlight else None):
+            self.current_changed.emit(highlight.id if highlight else None)
+
+    def _show_current(self, highlight: Highlight | None, *, keep_note: bool = False) -> None:
+        self._current = highlight
+        enabled = highlight is not None
+        for widget in (self.tag_list, self.tag_input, self.note):
+            widget.setEnabled(enabled)
+        self.quote.setText(f"“{excerpt(highlight.exact, 400)}”" if highlight else "No highlight selected.")
+        self.tag_list.clear()
+        for tag in highlight.tags if highlight else ():
+            item = QListWidgetItem(f"#{tag.path}")
+            item.setData(TAG_ROLE, tag)
+            item.setData(Qt.ItemDataRole.DecorationRole, _swatch(tag.colour))
+            self.tag_list.addItem(item)
+        note = highlight.note if highlight else ""
+        # While the field has focus and holds what the user typed, do not reset it
+        # under their cursor; otherwise show the stored note.
+        if not (keep_note and self.note.hasFocus()) and self.note.toPlainText() != note:
+            self._loading_note = True
+            self.note.setPlainText(note)
+            self._loading_note = False
+
+    def _on_note_typed(self) -> None:
+        if not self._loading_note and self._current is not None:
+            self._note_timer.start()
+
+    def _on_tag_entered(self) -> None:
+        path = self.tag_input.text().strip()
+        if path and self._current is not None:
+            self.tag_entered.emit(self._current.id, path)
+
+    def _on_remove_tag(self, tag: Tag) -> None:
+        if self._current is not None:
+            self.untag_requested.emit(self._current.id, tag)
+
+    def _update_header(self) -> None:
+        count = self.model.rowCount()
+        self.header.setText(f"Highlights ({count})")
+
+    def current_row_id(self) -> int | None:
+        """Return the id of the selected row, if any."""
+        index = self.list.currentIndex()
+        value = index.data(ID_ROLE) if index.isValid() else None
+        return value if isinstance(value, int) else None
+
+
+def _swatch(colour: str) -> QPixmap:
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(QColor(colour or UNTAGGED_COLOUR))
+    return pixmap

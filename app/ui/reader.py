@@ -1,0 +1,298 @@
+"""The reader: a read-only plain-text view that paints highlights for the visible range only."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QResizeEvent, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+
+from app.domain.tags import UNTAGGED_COLOUR
+from app.domain.text import Utf16Map
+from app.domain.values import Highlight
+
+DEFAULT_FONT_SIZE = 13
+MIN_FONT_SIZE, MAX_FONT_SIZE = 8, 40
+# A comfortable measure is 60-75 characters; about 34 em of a serif face gets there.
+MEASURE_EM = 34
+HIGHLIGHT_ALPHA = 115
+SERIF_FAMILIES = ["Literata", "Charis SIL", "Source Serif 4", "Georgia", "DejaVu Serif", "Liberation Serif"]
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    start: int  # UTF-16 positions: the overlay works in Qt's units.
+    end: int
+    colour: QColor
+    highlight_id: int
+
+
+class ReaderView(QPlainTextEdit):
+    """Shows one document's stored text and paints its highlights.
+
+    Offsets in the public methods are code points into the stored text; the conversion
+    to Qt's UTF-16 positions happens here and nowhere else.
+    """
+
+    caret_moved = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        """Create an empty, read-only reader with book-like typography."""
+        super().__init__(parent)
+        self.setObjectName("reader")
+        self.setAccessibleName("Reader")
+        self.setAccessibleDescription("The document text. Select with Shift and the arrow keys, then press H.")
+        self.setReadOnly(True)
+        self.setUndoRedoEnabled(False)
+        # Read-only editors hide the caret unless keyboard selection is allowed too.
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setCursorWidth(2)
+        self.document().setDocumentMargin(16)
+        font = QFont()
+        font.setFamilies(SERIF_FAMILIES)
+        font.setStyleHint(QFont.StyleHint.Serif)
+        font.setPointSize(DEFAULT_FONT_SIZE)
+        self.setFont(font)
+        self._map = Utf16Map("")
+        self._spans: list[_Span] = []
+        self._keys: list[tuple[int, int, int]] = []
+        self._max_end: list[int] = []
+        self._current_id: int | None = None
+        self._overlay_timer = QTimer(self)
+        self._overlay_timer.setSingleShot(True)
+        self._overlay_timer.setInterval(0)
+        self._overlay_timer.timeout.connect(self._update_overlay)
+        # Scrolling and resizing queue one overlay update instead of painting from
+        # inside the scrollbar signal (which crashed here; GUIDE.md section 4).
+        self.verticalScrollBar().valueChanged.connect(self.schedule_overlay)
+        self.cursorPositionChanged.connect(self._on_cursor_moved)
+
+    # Text ------------------------------------------------------------------------
+
+    def set_text(self, text: str) -> None:
+        """Show `text` (a stored, normalised text) with no highlights."""
+        self._map = Utf16Map(text)
+        self._spans, self._keys, self._max_end = [], [], []
+        self._current_id = None
+        self.setExtraSelections([])
+        self.setPlainText(text)
+        self._apply_margins()
+
+    @property
+    def utf16(self) -> Utf16Map:
+        """The offset map of the text shown."""
+        return self._map
+
+    def selection_span(self) -> tuple[int, int] | None:
+        """Return the selected span in code points, or None when nothing is selected."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        return self._map.to_codepoint(cursor.selectionStart()), self._map.to_codepoint(cursor.selectionEnd())
+
+    def caret_position(self) -> int:
+        """Return the caret's code-point offset."""
+        return self._map.to_codepoint(self.textCursor().position())
+
+    def select_span(self, start: int, end: int) -> None:
+        """Select `[start, end)` (code points) and bring it into view."""
+        cursor = self.textCursor()
+        cursor.setPosition(self._map.to_utf16(start))
+        cursor.setPosition(self._map.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.centerCursor()
+
+    def move_caret(self, position: int) -> None:
+        """Put the caret at a code-point offset, without a selection, and show it."""
+        cursor = self.textCursor()
+        cursor.setPosition(self._map.to_utf16(position))
+        self.setTextCursor(cursor)
+        self.ensureCursorVisible()
+
+    def first_visible_position(self) -> int:
+        """Return the code-point offset of the first character shown at the top."""
+        cursor = self.cursorForPosition(QPoint(int(self.document().documentMargin()), 1))
+        return self._map.to_codepoint(cursor.position())
+
+    def scroll_to_position(self, position: int) -> None:
+        """Scroll so that the line holding `position` is at the top, caret on it."""
+        self.move_caret(position)
+        # Scrolling to the end first makes ensureCursorVisible bring the line to the top.
+        self.verticalScrollBar().setValue(self.verticalScrollBar().maximum())
+        self.ensureCursorVisible()
+
+    # Typography ------------------------------------------------------------------
+
+    def font_size(self) -> int:
+        """Return the reading font size in points."""
+        return self.font().pointSize()
+
+    def set_font_size(self, points: int) -> None:
+        """Set the reading font size, within sensible bounds, keeping the place."""
+        top = self.first_visible_position()
+        font = self.font()
+        font.setPointSize(max(MIN_FONT_SIZE, min(MAX_FONT_SIZE, points)))
+        self.setFont(font)
+        self._apply_margins()
+        self.scroll_to_position(top)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """Keep the text column at a readable width, centred.
+
+        The margins are set before the base class lays the text out for the new size;
+        set afterwards, the text would keep the old, wider wrap and be clipped.
+        """
+        self._apply_margins(event.size().width())
+        super().resizeEvent(event)
+
+    def _apply_margins(self, width: int | None = None) -> None:
+        measure = self.fontMetrics().averageCharWidth() * MEASURE_EM * 2
+        spare = (self.width() if width is None else width) - measure - self.verticalScrollBar().sizeHint().width()
+        side = max(12, spare // 2)
+        margins = self.viewportMargins()
+        if (margins.left(), margins.right()) != (side, side):
+            self.setViewportMargins(side, 8, side, 8)
+        self.schedule_overlay()
+
+    # Highlights ------------------------------------------------------------------
+
+    def set_highlights(self, highlights: Sequence[Highlight]) -> None:
+        """Replace the painted highlights (any order; overlapping ones blend)."""
+        self._spans = sorted((self._span(h) for h in highlights), key=_span_key)
+        self._keys = [_span_key(s) for s in self._spans]
+        self._recompute_max_end(0)
+
+    def add_highlight(self, highlight: Highlight) -> None:
+        """Paint one more highlight."""
+        span = self._span(highlight)
+        index = bisect_left(self._keys, _span_key(span))
+        self._spans.insert(index, span)
+        self._keys.insert(index, _span_key(span))
+        self._recompute_max_end(index)
+
+    def update_highlight(self, highlight: Highlight) -> None:
+        """Repaint a highlight whose themes (and so colour) changed."""
+        index = self._index_of(highlight)
+        if index is not None:
+            self._spans[index] = self._span(highlight)
+            self.schedule_overlay()
+
+    def remove_highlight_id(self, highlight_id: int) -> None:
+        """Stop painting a deleted highlight."""
+        index = next((i for i, s in enumerate(self._spans) if s.highlight_id == highlight_id), None)
+        if index is not None:
+            del self._spans[index]
+            del self._keys[index]
+            self._recompute_max_end(index)
+
+    def _span(self, h: Highlight) -> _Span:
+        return _Span(self._map.to_utf16(h.start), self._map.to_utf16(h.end), _colour(h.colour), h.id)
+
+    def _index_of(self, h: Highlight) -> int | None:
+        key = (self._map.to_utf16(h.start), self._map.to_utf16(h.end), h.id)
+        index = bisect_left(self._keys, key)
+        return index if index < len(self._keys) and self._keys[index] == key else None
+
+    def _recompute_max_end(self, index: int) -> None:
+        del self._max_end[index:]
+        running = self._max_end[-1] if self._max_end else 0
+        for span in self._spans[index:]:
+            running = max(running, span.end)
+            self._max_end.append(running)
+        self.schedule_overlay()
+
+    def set_current_highlight(self, highlight_id: int | None) -> None:
+        """Mark one highlight as current: it is underlined as well as coloured."""
+        if highlight_id != self._current_id:
+            self._current_id = highlight_id
+            self.schedule_overlay()
+
+    def highlights_at(self, position: int) -> list[int]:
+        """Return the ids of the highlights covering a code-point offset, innermost first."""
+        u16 = self._map.to_utf16(position)
+        hits = [s for s in self._overlapping(u16, u16 + 1) if s.start <= u16 < s.end]
+        hits.sort(key=lambda s: (s.end - s.start, s.start))
+        return [s.highlight_id for s in hits]
+
+    def schedule_overlay(self) -> None:
+        """Queue one repaint of the highlights shown (coalesces many requests)."""
+        if not self._overlay_timer.isActive():
+            self._overlay_timer.start()
+
+    def painted_highlight_ids(self) -> list[int]:
+        """Return the ids of the highlights currently painted (the visible ones)."""
+        ids: list[int] = []
+        for sel in self.extraSelections():
+            hid = sel.format.property(QTextFormat.Property.UserProperty)
+            if isinstance(hid, int) and hid not in ids:
+                ids.append(hid)
+        return ids
+
+    def _visible_range(self) -> tuple[int, int]:
+        block = self.firstVisibleBlock()
+        start = block.position()
+        bottom = self.cursorForPosition(QPoint(self.viewport().width() - 1, self.viewport().height() - 1))
+        end_block = bottom.block()
+        return start, end_block.position() + end_block.length()
+
+    def _overlapping(self, start: int, end: int) -> list[_Span]:
+        """Spans that intersect `[start, end)`, found without scanning them all."""
+        idx = bisect_left(self._keys, (end,))
+        found: list[_Span] = []
+        i = idx - 1
+        # The running maximum of ends is non-decreasing, so once it falls at or before
+        # `start`, no earlier span can reach into the range.
+        while i >= 0 and self._max_end[i] > start:
+            if self._spans[i].end > start:
+                found.append(self._spans[i])
+            i -= 1
+        found.reverse()
+        return found
+
+    def _update_overlay(self) -> None:
+        start, end = self._visible_range()
+        selections: list[QTextEdit.ExtraSelection] = []
+        for span in self._overlapping(start, end):
+            sel = QTextEdit.ExtraSelection()
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(span.start)
+            cursor.setPosition(span.end, QTextCursor.MoveMode.KeepAnchor)
+            sel.cursor = cursor
+            fmt = QTextCharFormat()
+            fmt.setBackground(span.colour)
+            fmt.setProperty(QTextFormat.Property.UserProperty, span.highlight_id)
+            if span.highlight_id == self._current_id:
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
+                fmt.setUnderlineColor(QColor("#1f2a44"))
+            sel.format = fmt
+            selections.append(sel)
+        self.setExtraSelections(selections)
+
+    def _on_cursor_moved(self) -> None:
+        self.caret_moved.emit(self.caret_position())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        """Let Escape clear the selection, as readers expect."""
+        if event.key() == Qt.Key.Key_Escape and self.textCursor().hasSelection():
+            cursor = self.textCursor()
+            cursor.clearSelection()
+            self.setTextCursor(cursor)
+            return
+        super().keyPressEvent(event)
+
+
+def _span_key(span: _Span) -> tuple[int, int, int]:
+    return (span.start, span.end, span.highlight_id)
+
+
+def _colour(hex_colour: str | None) -> QColor:
+    colour = QColor(hex_colour or UNTAGGED_COLOUR)
+    colour.setAlpha(HIGHLIGHT_ALPHA)
+    return colour

@@ -1,0 +1,147 @@
+"""SQLAlchemy 2 typed models of the library file.
+
+The schema is described for users in README.md ("The library file"); keep the two in step.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Named constraints let Alembic's batch mode find and rebuild them on SQLite.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Return the current time in UTC (stored naive, always meaning UTC)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    """Declarative base carrying the naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class DocumentRow(Base):
+    """A text in the library; its words live in its versions."""
+
+    __tablename__ = "documents"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String, nullable=False)
+    author: Mapped[str] = mapped_column(String, nullable=False, default="")
+    source: Mapped[str] = mapped_column(String, nullable=False, default="")
+    added_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+    last_opened_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Code-point offset of the first visible character, restored on the next start.
+    reading_position: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+    versions: Mapped[list[VersionRow]] = relationship(
+        back_populates="document",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="VersionRow.number",
+    )
+
+
+class VersionRow(Base):
+    """One edition of a document's text, stored normalised, with its SHA-256."""
+
+    __tablename__ = "document_versions"
+    __table_args__ = (
+        Index("uq_document_versions_document_number", "document_id", "number", unique=True),
+        Index("ix_document_versions_sha256", "sha256"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), nullable=False)
+    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    text: Mapped[str] = mapped_column(Text, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+
+    document: Mapped[DocumentRow] = relationship(back_populates="versions")
+
+
+class HighlightRow(Base):
+    """A highlighted span: code-point offsets into a version plus its quote selector."""
+
+    __tablename__ = "highlights"
+    __table_args__ = (
+        CheckConstraint("start_offset >= 0 AND end_offset > start_offset", name="span"),
+        Index("ix_highlights_document_start", "document_id", "start_offset"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), nullable=False)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("document_versions.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    )
+    start_offset: Mapped[int] = mapped_column(Integer, nullable=False)
+    end_offset: Mapped[int] = mapped_column(Integer, nullable=False)
+    exact: Mapped[str] = mapped_column(Text, nullable=False)
+    prefix: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    suffix: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+
+    tag_links: Mapped[list[HighlightTagRow]] = relationship(
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="HighlightTagRow.position",
+    )
+
+
+class TagRow(Base):
+    """A theme; themes form a tree through `parent_id`."""
+
+    __tablename__ = "tags"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), nullable=True, index=True)
+    name: Mapped[str] = mapped_column(String, nullable=False)
+    colour: Mapped[str] = mapped_column(String(7), nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+
+
+# NULL parents never collide in a plain UNIQUE, so sibling names (top-level ones
+# included) are kept unique through an expression index.
+Index("uq_tags_parent_name", func.coalesce(TagRow.parent_id, 0), TagRow.name, unique=True)
+
+
+class HighlightTagRow(Base):
+    """Links a highlight to a tag; `position` orders a highlight's tags (first = colour)."""
+
+    __tablename__ = "highlight_tags"
+
+    highlight_id: Mapped[int] = mapped_column(ForeignKey("highlights.id", ondelete="CASCADE"), primary_key=True)
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True)
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    tag: Mapped[TagRow] = relationship(lazy="joined")
