@@ -17,6 +17,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
+_PREFERRED = ("cp1252", "latin_1", "iso8859_15")
+_CHAOS_MARGIN = 0.2
 _TITLE_MAX = 120
 # Control characters other than tab, LF, FF and CR do not occur in prose; a decoded
 # text with many of them is a binary file that happened to decode.
@@ -46,13 +48,29 @@ def decode_text(data: bytes, path: Path) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
-        best = from_bytes(data).best()
-        if best is None:
-            raise TextImportError(path, "it is not a text file (no text encoding fits its bytes)") from None
-        text = str(best)
+        text = _detect(data, path)
     if "\x00" in text or _control_ratio(text) > _MAX_CONTROL_RATIO:
         raise TextImportError(path, "it is not a text file (it contains binary data)")
     return text
+
+
+def _detect(data: bytes, path: Path) -> str:
+    """Decode non-UTF-8 bytes with the most plausible legacy encoding.
+
+    charset-normalizer's scores separate single-byte Latin code pages poorly on short
+    prose (French in Latin-1 came out as cp1257, turning "à" into "ą"). Windows-1252 is
+    by far the commonest legacy encoding (WHATWG maps Latin-1 labels to it), so among
+    candidates nearly as clean as the best it is preferred; a text in another code page
+    (Czech in cp1250, Russian in KOI8-R) reads as garbage in cp1252 and is not affected.
+    """
+    candidates = list(from_bytes(data))
+    if not candidates:
+        raise TextImportError(path, "it is not a text file (no text encoding fits its bytes)")
+    best = min(candidates, key=lambda m: (m.chaos, -m.coherence))
+    plausible = [m for m in candidates if m.chaos <= best.chaos + _CHAOS_MARGIN]
+    preferred = [m for m in plausible if m.encoding in _PREFERRED]
+    chosen = min(preferred, key=lambda m: _PREFERRED.index(m.encoding)) if preferred else best
+    return str(chosen)
 
 
 def _control_ratio(text: str) -> float:

@@ -1,5 +1,5 @@
 """Use cases: the only code that opens database sessions; it returns domain values."""
 
-from app.services.library import LibraryService, StorageError, open_service
+from app.services.library import LibraryError, LibraryService, NotFoundError, StorageError, open_service
 
-__all__ = ["LibraryService", "StorageError", "open_service"]
+__all__ = ["LibraryError", "LibraryService", "NotFoundError", "StorageError", "open_service"]

@@ -17,8 +17,10 @@ from app.domain.text import sha256_hex
 from app.domain.values import Document, DocumentSummary, Highlight, Tag, TagResult
 from app.importers import ImportedText, import_file
 from app.resources import SAMPLE_AUTHOR, SAMPLE_SOURCE, SAMPLE_TEXT, SAMPLE_TITLE
-from db import Library, open_library
+from db import Library, LibraryError, open_library
 from db.models import DocumentRow, HighlightRow, HighlightTagRow, TagRow, VersionRow, utcnow
+
+__all__ = ["LibraryError", "LibraryService", "NotFoundError", "StorageError", "open_service"]
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -9,12 +9,11 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.services import LibraryService, open_service
+from app.services import LibraryError, LibraryService, open_service
 from app.services.paths import preferences_path
 from app.ui.controller import DeskController
 from app.ui.main_window import MainWindow
 from app.ui.preferences import Preferences
-from db import LibraryError
 
 
 def build_window(service: LibraryService, preferences: Preferences) -> MainWindow:

@@ -25,6 +25,15 @@ NOTE_SAVE_DELAY_MS = 400
 TAG_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
+def _is_history_key(event: QEvent) -> bool:
+    """Whether `event` asks a text field to take over Ctrl+Z or Ctrl+Shift+Z."""
+    return (
+        event.type() == QEvent.Type.ShortcutOverride
+        and isinstance(event, QKeyEvent)
+        and (event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo))
+    )
+
+
 class NoteEditor(QPlainTextEdit):
     """The note field. Undo and redo go to the application's stack, not the field's own."""
 
@@ -33,11 +42,7 @@ class NoteEditor(QPlainTextEdit):
 
     def event(self, event: QEvent) -> bool:
         """Leave Ctrl+Z / Ctrl+Shift+Z to the window, which owns the one undo history."""
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and (event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo))
-        ):
+        if _is_history_key(event):
             event.ignore()
             return True
         return super().event(event)
@@ -77,6 +82,13 @@ class TagInput(QLineEdit):
     """The field where a theme path is typed; Escape returns to the text."""
 
     escape_pressed = Signal()
+
+    def event(self, event: QEvent) -> bool:
+        """Leave Ctrl+Z / Ctrl+Shift+Z to the window: they undo library changes everywhere."""
+        if _is_history_key(event):
+            event.ignore()
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         """Escape leaves the field (after closing the completion popup, if open)."""
@@ -195,7 +207,7 @@ class HighlightPanel(QWidget):
         """Show a changed highlight (and refresh the details if it is current)."""
         self.model.update(highlight)
         if self._current is not None and self._current.id == highlight.id:
-            self._show_current(highlight, keep_note=True)
+            self._show_current(highlight)
 
     def remove(self, highlight_id: int) -> None:
         """Drop a deleted highlight."""
@@ -259,7 +271,7 @@ class HighlightPanel(QWidget):
         if (previous.id if previous else None) != (highlight.id if highlight else None):
             self.current_changed.emit(highlight.id if highlight else None)
 
-    def _show_current(self, highlight: Highlight | None, *, keep_note: bool = False) -> None:
+    def _show_current(self, highlight: Highlight | None) -> None:
         self._current = highlight
         enabled = highlight is not None
         for widget in (self.tag_list, self.tag_input, self.note):
@@ -272,9 +284,10 @@ class HighlightPanel(QWidget):
             item.setData(Qt.ItemDataRole.DecorationRole, _swatch(tag.colour))
             self.tag_list.addItem(item)
         note = highlight.note if highlight else ""
-        # While the field has focus and holds what the user typed, do not reset it
-        # under their cursor; otherwise show the stored note.
-        if not (keep_note and self.note.hasFocus()) and self.note.toPlainText() != note:
+        # Saving is synchronous, so after the user's own save the field already equals
+        # the stored note and is left alone (cursor included); it only changes for
+        # outside changes such as an undo.
+        if self.note.toPlainText() != note:
             self._loading_note = True
             self.note.setPlainText(note)
             self._loading_note = False

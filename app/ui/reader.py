@@ -147,14 +147,16 @@ class ReaderView(QPlainTextEdit):
         """Keep the text column at a readable width, centred.
 
         The margins are set before the base class lays the text out for the new size;
-        set afterwards, the text would keep the old, wider wrap and be clipped.
+        set afterwards, the text would keep the old, wider wrap and be clipped. They are
+        computed from the widget's width, never from `event`: the viewport's own resize
+        events arrive here too, and sizing from them would oscillate.
         """
-        self._apply_margins(event.size().width())
+        self._apply_margins()
         super().resizeEvent(event)
 
-    def _apply_margins(self, width: int | None = None) -> None:
+    def _apply_margins(self) -> None:
         measure = self.fontMetrics().averageCharWidth() * MEASURE_EM * 2
-        spare = (self.width() if width is None else width) - measure - self.verticalScrollBar().sizeHint().width()
+        spare = self.width() - measure - self.verticalScrollBar().sizeHint().width()
         side = max(12, spare // 2)
         margins = self.viewportMargins()
         if (margins.left(), margins.right()) != (side, side):

@@ -1,0 +1,160 @@
+"""The library service against a real SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.domain.tags import PALETTE, TagPathError
+from app.importers import ImportedText
+from app.resources import SAMPLE_AUTHOR, SAMPLE_TITLE
+from app.services import LibraryService, StorageError, open_service
+from app.services.library import NotFoundError
+
+TEXT = "Alpha 😀 beta.\nGamma cafe\u0301 delta.\n\nEpsilon \u00a0zeta."
+
+
+def _doc(service: LibraryService, text: str = TEXT, title: str = "T") -> int:
+    summary, added = service.add_document(ImportedText.of(text, title=title))
+    assert added
+    return summary.id
+
+
+def test_sample_is_the_1917_resolution(service: LibraryService) -> None:
+    summary = service.add_sample()
+    doc = service.open_document(summary.id)
+    assert (doc.title, doc.author) == (SAMPLE_TITLE, SAMPLE_AUTHOR)
+    assert "Resolution on the Soviets of Workers’ And Soldiers’ Deputies" in doc.text
+    assert "V. I. \u00a0 Lenin" in doc.text  # the no-break space survives
+
+
+def test_text_is_stored_normalised_with_its_hash(service: LibraryService) -> None:
+    doc_id = _doc(service, "\ufeffone\r\ntwo cafe\u0301")
+    doc = service.open_document(doc_id)
+    assert doc.text == "one\ntwo caf\u00e9"
+    import hashlib
+
+    assert doc.sha256 == hashlib.sha256(doc.text.encode()).hexdigest()
+
+
+def test_the_same_text_imported_twice_is_one_document(service: LibraryService, tmp_path: Path) -> None:
+    first = tmp_path / "a.txt"
+    first.write_text("Same words.\n")
+    second = tmp_path / "b.txt"
+    second.write_bytes(b"\xef\xbb\xbfSame words.\r\n")  # same text once normalised
+    a, added_a = service.import_path(first)
+    b, added_b = service.import_path(second)
+    assert (added_a, added_b) == (True, False)
+    assert a.id == b.id
+    assert len(service.list_documents()) == 1
+
+
+def test_highlight_stores_quote_and_context_in_code_points(service: LibraryService) -> None:
+    doc_id = _doc(service)
+    start = TEXT.index("😀")
+    end = TEXT.index("delta") + len("delta")
+    h = service.create_highlight(doc_id, start, end)
+    stored = service.open_document(doc_id).text
+    assert h.exact == stored[start:end]
+    assert h.exact.startswith("😀 beta.\nGamma café")
+    assert h.prefix == stored[max(0, start - 32) : start]
+    assert h.suffix == stored[end : end + 32]
+    assert service.list_documents()[0].highlight_count == 1
+
+
+def test_highlight_outside_the_text_is_refused_and_nothing_is_saved(service: LibraryService) -> None:
+    doc_id = _doc(service)
+    with pytest.raises(StorageError, match="not inside"):
+        service.create_highlight(doc_id, 5, 5000)
+    assert service.highlights(doc_id) == []
+
+
+def test_tags_form_a_tree_and_take_colours(service: LibraryService) -> None:
+    doc_id = _doc(service)
+    h = service.create_highlight(doc_id, 0, 5)
+    first = service.tag_highlight(h.id, "power/soviets")
+    assert [t.path for t in first.created] == ["power", "power/soviets"]
+    assert first.tag.parent_id == first.created[0].id
+    assert first.tag.colour == first.created[0].colour == PALETTE[0]
+    second = service.tag_highlight(h.id, "#class / peasantry")
+    assert second.tag.colour == PALETTE[1]
+    assert [t.path for t in second.highlight.tags] == ["power/soviets", "class/peasantry"]
+    assert second.highlight.colour == PALETTE[0]  # the first tag's colour
+    again = service.tag_highlight(h.id, "power/soviets")
+    assert again.created == ()
+    assert [t.path for t in again.highlight.tags] == ["power/soviets", "class/peasantry"]
+    assert [t.path for t in service.tags()] == ["class", "class/peasantry", "power", "power/soviets"]
+
+
+def test_bad_tag_path_changes_nothing(service: LibraryService) -> None:
+    doc_id = _doc(service)
+    h = service.create_highlight(doc_id, 0, 5)
+    with pytest.raises(TagPathError):
+        service.tag_highlight(h.id, "power//")
+    assert service.tags() == []
+
+
+def test_untag_can_drop_themes_it_leaves_unused(service: LibraryService) -> None:
+    doc_id = _doc(service)
+    h1 = service.create_highlight(doc_id, 0, 5)
+    h2 = service.create_highlight(doc_id, 6, 8)
+    result = service.tag_highlight(h1.id, "power/soviets")
+    service.tag_highlight(h2.id, "power")
+    ids = [t.id for t in reversed(result.created)]
+    after = service.untag_highlight(h1.id, result.tag.id, drop_if_unused=ids)
+    assert after.tags == ()
+    # "soviets" was unused and went; "power" is still on h2 and stays.
+    assert [t.path for t in service.tags()] == ["power"]
+
+
+def test_delete_and_restore_brings_back_the_same_highlight(service: LibraryService) -> None:
+    doc_id = _doc(service)
+    h = service.create_highlight(doc_id, 0, 5)
+    service.tag_highlight(h.id, "a/b")
+    service.tag_highlight(h.id, "c")
+    h = service.set_note(h.id, "line one\nline two")
+    gone = service.delete_highlight(h.id)
+    assert gone == h
+    assert service.highlights(doc_id) == []
+    back = service.restore_highlight(gone)
+    assert back == h
+    assert service.highlights(doc_id) == [h]
+
+
+def test_new_ids_are_never_reused(service: LibraryService) -> None:
+    doc_id = _doc(service)
+    h = service.create_highlight(doc_id, 0, 5)
+    service.delete_highlight(h.id)
+    assert service.create_highlight(doc_id, 0, 5).id == h.id + 1
+
+
+def test_missing_rows_raise_not_found(service: LibraryService) -> None:
+    with pytest.raises(NotFoundError, match="no highlight 99"):
+        service.set_note(99, "x")
+    with pytest.raises(NotFoundError, match="no document 5"):
+        service.open_document(5)
+
+
+def test_reading_state_survives_reopening(library_path: Path) -> None:
+    service = open_service(library_path)
+    first = _doc(service, "first text", "First")
+    second = _doc(service, "second text", "Second")
+    service.open_document(first)
+    service.open_document(second)
+    service.set_reading_position(second, 7)
+    service.close()
+    again = open_service(library_path)
+    assert again.last_opened_document_id() == second
+    assert again.open_document(second).reading_position == 7
+    again.close()
+
+
+def test_a_write_that_fails_midway_leaves_nothing_behind(service: LibraryService) -> None:
+    doc_id = _doc(service)
+    h = service.create_highlight(doc_id, 0, 5)
+    with pytest.raises(StorageError):
+        # The restore collides with the existing id inside the transaction, after the
+        # tag links were staged: none of it may remain.
+        service.restore_highlight(h)
+    assert service.highlights(doc_id) == [h]

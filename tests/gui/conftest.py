@@ -1,0 +1,38 @@
+"""Fixtures for driving the real main window offscreen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app.services import LibraryService
+from app.ui.application import build_window
+from app.ui.main_window import MainWindow
+from app.ui.preferences import Preferences
+
+WindowFactory = Callable[[LibraryService], MainWindow]
+
+
+@pytest.fixture
+def make_window(qtbot: QtBot, tmp_path: Path) -> WindowFactory:
+    """Build, show and focus a main window over a service, as the app does at start."""
+
+    def make(service: LibraryService) -> MainWindow:
+        window = build_window(service, Preferences(tmp_path / "preferences.ini"))
+        qtbot.addWidget(window)
+        window.show()
+        window.activateWindow()
+        qtbot.waitExposed(window)
+        qtbot.waitUntil(lambda: window.isActiveWindow())
+        return window
+
+    return make
+
+
+@pytest.fixture
+def window(make_window: WindowFactory, service: LibraryService) -> MainWindow:
+    """The main window on a first start: the bundled sample is open."""
+    return make_window(service)

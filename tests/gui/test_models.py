@@ -1,0 +1,48 @@
+"""The Qt item models obey Qt's model contract while they change."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from pytestqt.modeltest import ModelTester
+
+from app.domain.values import DocumentSummary, Highlight, Tag
+from app.ui.models import ID_ROLE, DocumentListModel, HighlightListModel
+
+NOW = datetime(2026, 1, 1)
+TAG = Tag(id=1, name="soviets", path="power/soviets", parent_id=None, colour="#7cc6fe")
+
+
+def _h(hid: int, start: int, note: str = "", tags: tuple[Tag, ...] = ()) -> Highlight:
+    return Highlight(hid, 1, 1, start, start + 5, f"quote {hid}\nline two", "", "", note, tags, NOW, NOW)
+
+
+def test_highlight_model_keeps_text_order_through_changes(qtmodeltester: ModelTester) -> None:
+    model = HighlightListModel()
+    qtmodeltester.check(model)
+    model.set_highlights([_h(3, 30), _h(1, 10)])
+    assert model.add(_h(2, 20)) == 1
+    assert [model.index(r).data(ID_ROLE) for r in range(3)] == [1, 2, 3]
+    model.update(_h(2, 20, note="a note\nwith two lines", tags=(TAG,)))
+    shown = model.index(1).data()
+    assert shown == "“quote 2 line two”\n#power/soviets\n✎ a note with two lines"
+    assert model.index(1).data(Qt.ItemDataRole.DecorationRole) == QColor("#7cc6fe")
+    model.remove(1)
+    assert [model.index(r).data(ID_ROLE) for r in range(model.rowCount())] == [2, 3]
+    qtmodeltester.check(model)
+
+
+def test_document_model_shows_title_author_and_count(qtmodeltester: ModelTester) -> None:
+    model = DocumentListModel()
+    model.set_documents(
+        [
+            DocumentSummary(1, "Resolution", "V. I. Lenin", 1, NOW),
+            DocumentSummary(2, "Untitled notes", "", 0, NOW),
+        ]
+    )
+    qtmodeltester.check(model)
+    assert model.index(0).data() == "Resolution\nV. I. Lenin · 1 highlight"
+    assert model.index(1).data() == "Untitled notes\n0 highlights"
+    assert model.row_of(2) == 1

@@ -1,0 +1,100 @@
+"""Decoding and importing plain-text and Markdown files."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+import pytest
+
+from app.importers import TextImportError, import_file
+
+PROSE = "Resolution on the Soviets — “all power”, naïve café, the peasants’ land.\n"
+
+
+@pytest.mark.parametrize(
+    ("encoded", "name"),
+    [
+        (PROSE.encode("utf-8"), "utf8.txt"),
+        (codecs.BOM_UTF8 + PROSE.encode("utf-8"), "utf8-bom.txt"),
+        (codecs.BOM_UTF16_LE + PROSE.encode("utf-16-le"), "utf16le.txt"),
+        (codecs.BOM_UTF16_BE + PROSE.encode("utf-16-be"), "utf16be.txt"),
+        (codecs.BOM_UTF32_LE + PROSE.encode("utf-32-le"), "utf32le.txt"),
+        (PROSE.encode("cp1252") * 20, "cp1252.txt"),
+    ],
+)
+def test_common_encodings_are_detected(tmp_path: Path, encoded: bytes, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(encoded)
+    imported = import_file(path)
+    assert imported.text.startswith(PROSE)
+    assert not imported.text.startswith("\ufeff")
+
+
+def test_latin1_text_is_decoded(tmp_path: Path) -> None:
+    text = "Les soviets des députés ouvriers et soldats. Ça marche à Pétrograd. " * 10
+    path = tmp_path / "latin1.txt"
+    path.write_bytes(text.encode("latin-1"))
+    assert import_file(path).text == text
+
+
+def test_line_endings_and_accents_are_normalised(tmp_path: Path) -> None:
+    path = tmp_path / "crlf.md"
+    path.write_bytes("# Title\r\n\r\nCafe\u0301 line\rnext".encode())
+    imported = import_file(path)
+    assert imported.text == "# Title\n\nCaf\u00e9 line\nnext"
+    assert imported.title == "Title"
+    assert imported.source == str(path)
+
+
+def test_title_falls_back_to_file_name(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("\n\n \u00a0\nBody")
+    assert import_file(path).title == "Body"
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "empty"),
+        (b"\x00\x01\x02\x03\xff\xfe\x00\x00" * 300, "not a text file"),
+        (bytes(range(256)) * 40, "not a text file"),
+        (b"   \n\n\t ", "only white space"),
+    ],
+)
+def test_bad_files_are_refused_with_a_reason(tmp_path: Path, content: bytes, reason: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(TextImportError, match=reason) as info:
+        import_file(path)
+    assert "bad.txt" in str(info.value)
+
+
+def test_unsupported_format_and_folders_are_refused(tmp_path: Path) -> None:
+    pdf = tmp_path / "scan.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    with pytest.raises(TextImportError, match=r"\.pdf format is not supported"):
+        import_file(pdf)
+    folder = tmp_path / "folder.txt"
+    folder.mkdir()
+    with pytest.raises(TextImportError, match="folder"):
+        import_file(folder)
+    with pytest.raises(TextImportError, match=r"missing\.txt"):
+        import_file(tmp_path / "missing.txt")
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("Советы рабочих и солдатских депутатов. Вся власть Советам! " * 8, "koi8_r"),
+        ("Советы рабочих и солдатских депутатов. Вся власть Советам! " * 8, "cp1251"),
+        ("Rady dělnických a vojenských zástupců. Všechnu moc radám! Příliš žluťoučký kůň. " * 8, "cp1250"),
+        ("Rady delegatów robotniczych i żołnierskich. Cała władza w ręce rad! Zażółć gęślą jaźń. " * 8, "cp1250"),
+        ("Ce texte est en Latin-1. Les soviets se réunissent à Pétrograd; ça avance déjà, où l'on sait.", "latin-1"),
+        ("Die Räte der Arbeiter- und Soldatendeputierten übernehmen die Macht; Straße für Straße.", "cp1252"),
+    ],
+)
+def test_other_legacy_code_pages_are_detected(tmp_path: Path, text: str, encoding: str) -> None:
+    path = tmp_path / f"{encoding}.txt"
+    path.write_bytes(text.encode(encoding))
+    assert import_file(path).text == text
