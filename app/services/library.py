@@ -213,7 +213,7 @@ class LibraryService:
             )
             s.add(row)
             s.flush()
-            return self._value(s, row)
+            return self._make_value(row, ())
 
     @_storage
     def restore_highlight(self, highlight: Highlight) -> Highlight:

@@ -22,7 +22,8 @@ class DeskController(QObject):
     highlight_added = Signal(object)  # Highlight
     highlight_changed = Signal(object)  # Highlight
     highlight_removed = Signal(int)
-    documents_changed = Signal()
+    documents_changed = Signal()  # documents added or removed: reload the list
+    highlight_count_changed = Signal(int, int)  # document id, +1 or -1
     tags_changed = Signal()
 
     def __init__(self, service: LibraryService, parent: QObject | None = None) -> None:
@@ -64,6 +65,10 @@ class DeskController(QObject):
         """Return the open document's highlights in text order."""
         return sorted(self._highlights.values(), key=lambda h: (h.start, h.end, h.id))
 
+    def highlight_with_span(self, start: int, end: int) -> Highlight | None:
+        """Return a highlight of the open document covering exactly `[start, end)`."""
+        return next((h for h in self._highlights.values() if h.start == start and h.end == end), None)
+
     def highlight(self, highlight_id: int) -> Highlight | None:
         """Return a highlight of the open document, if it is there."""
         return self._highlights.get(highlight_id)
@@ -87,7 +92,7 @@ class DeskController(QObject):
         removed = self.service.delete_highlight(highlight_id)
         if self._highlights.pop(highlight_id, None) is not None:
             self.highlight_removed.emit(highlight_id)
-            self.documents_changed.emit()
+        self.highlight_count_changed.emit(removed.document_id, -1)
         return removed
 
     def set_note(self, highlight_id: int, note: str) -> Highlight:
@@ -116,7 +121,7 @@ class DeskController(QObject):
         if self.document is not None and highlight.document_id == self.document.id:
             self._highlights[highlight.id] = highlight
             self.highlight_added.emit(highlight)
-        self.documents_changed.emit()
+        self.highlight_count_changed.emit(highlight.document_id, 1)
         return highlight
 
     def _changed(self, highlight: Highlight) -> Highlight:

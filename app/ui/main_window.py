@@ -183,6 +183,7 @@ class MainWindow(QMainWindow):
         c.highlight_changed.connect(self._on_highlight_changed)
         c.highlight_removed.connect(self._on_highlight_removed)
         c.documents_changed.connect(self.refresh_library)
+        c.highlight_count_changed.connect(self.documents.change_count)
         c.tags_changed.connect(lambda: self.panel.set_tags(self.controller.tags()))
         self.reader.caret_moved.connect(self._on_caret_moved)
         self.reader.verticalScrollBar().valueChanged.connect(lambda _v: self._position_timer.start())
@@ -277,7 +278,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Select a passage first (Shift+arrows or the mouse), then press H.", STATUS_MS)
             return None
         start, end = trim_span(document.text, *span)
-        existing = next((h for h in self.controller.highlights() if (h.start, h.end) == (start, end)), None)
+        existing = self.controller.highlight_with_span(start, end)
         if existing is not None:
             self._make_current(existing)
             return existing

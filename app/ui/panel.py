@@ -9,16 +9,17 @@ from PySide6.QtWidgets import (
     QCompleter,
     QLabel,
     QLineEdit,
-    QListView,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain.tags import UNTAGGED_COLOUR
 from app.domain.values import Highlight, Tag
+from app.ui.delegates import HighlightDelegate
 from app.ui.models import ID_ROLE, HighlightListModel, excerpt
 
 NOTE_SAVE_DELAY_MS = 400
@@ -121,15 +122,20 @@ class HighlightPanel(QWidget):
 
         self.header = QLabel("Highlights")
         self.header.setObjectName("panelHeader")
-        self.list = QListView()
+        # A tree view without branches: with uniform row heights it never measures rows
+        # one by one, where a QListView re-laid out all 10,000 rows on every insertion.
+        self.list = QTreeView()
         self.list.setObjectName("highlightList")
+        self.list.setHeaderHidden(True)
+        self.list.setRootIsDecorated(False)
+        self.list.setItemsExpandable(False)
+        self.list.setUniformRowHeights(True)
         self.list.setAccessibleName("Highlights")
         self.list.setAccessibleDescription("Highlights in text order. H highlights, T tags, N notes, Delete removes.")
         self.list.setModel(self.model)
-        self.list.setWordWrap(True)
+        self.list.setItemDelegate(HighlightDelegate(self.list))
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list.setSpacing(2)
         self.list.selectionModel().currentChanged.connect(self._on_list_current)
 
         self.quote = QLabel()
@@ -234,7 +240,7 @@ class HighlightPanel(QWidget):
             self.list.selectionModel().clearSelection()
             self.list.selectionModel().setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
         else:
-            index = self.model.index(row)
+            index = self.model.index(row, 0)
             self.list.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
             self.list.scrollTo(index)
         self.list.selectionModel().blockSignals(False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QResizeEvent, QTextCharFormat, QTextCursor, QTextFormat
@@ -169,7 +170,8 @@ class ReaderView(QPlainTextEdit):
         """Replace the painted highlights (any order; overlapping ones blend)."""
         self._spans = sorted((self._span(h) for h in highlights), key=_span_key)
         self._keys = [_span_key(s) for s in self._spans]
-        self._recompute_max_end(0)
+        self._max_end = list(accumulate((s.end for s in self._spans), max))
+        self.schedule_overlay()
 
     def add_highlight(self, highlight: Highlight) -> None:
         """Paint one more highlight."""
@@ -177,7 +179,8 @@ class ReaderView(QPlainTextEdit):
         index = bisect_left(self._keys, _span_key(span))
         self._spans.insert(index, span)
         self._keys.insert(index, _span_key(span))
-        self._recompute_max_end(index)
+        self._max_end.insert(index, -1)
+        self._repair_max_end(index)
 
     def update_highlight(self, highlight: Highlight) -> None:
         """Repaint a highlight whose themes (and so colour) changed."""
@@ -192,7 +195,8 @@ class ReaderView(QPlainTextEdit):
         if index is not None:
             del self._spans[index]
             del self._keys[index]
-            self._recompute_max_end(index)
+            del self._max_end[index]
+            self._repair_max_end(index)
 
     def _span(self, h: Highlight) -> _Span:
         return _Span(self._map.to_utf16(h.start), self._map.to_utf16(h.end), _colour(h.colour), h.id)
@@ -202,12 +206,19 @@ class ReaderView(QPlainTextEdit):
         index = bisect_left(self._keys, key)
         return index if index < len(self._keys) and self._keys[index] == key else None
 
-    def _recompute_max_end(self, index: int) -> None:
-        del self._max_end[index:]
-        running = self._max_end[-1] if self._max_end else 0
-        for span in self._spans[index:]:
-            running = max(running, span.end)
-            self._max_end.append(running)
+    def _repair_max_end(self, index: int) -> None:
+        """Fix the running maximum of span ends after a span was inserted or removed at `index`.
+
+        Each entry depends only on the previous entry and its own span, so the first
+        entry after `index` that comes out unchanged means all later ones are too: an
+        insertion or removal usually costs one step, not a pass over every highlight.
+        """
+        running = self._max_end[index - 1] if index > 0 else 0
+        for j in range(index, len(self._spans)):
+            running = max(running, self._spans[j].end)
+            if j > index and self._max_end[j] == running:
+                break
+            self._max_end[j] = running
         self.schedule_overlay()
 
     def set_current_highlight(self, highlight_id: int | None) -> None:

@@ -168,7 +168,7 @@ def test_tagging_with_completion_subthemes_several_tags_and_removal(
     qtbot.keyClick(window.panel.tag_list, KEY.Key_Delete)
     assert stored(service, first)[1] == ("class/peasantry",)
     assert service.highlight(first).tags[0].colour == PALETTE[1]
-    assert "#class/peasantry" in window.panel.model.data(window.panel.model.index(0))
+    assert "#class/peasantry" in window.panel.model.data(window.panel.model.index(0, 0))
 
 
 def test_an_invalid_theme_is_reported_and_changes_nothing(
@@ -199,7 +199,7 @@ def test_notes_are_saved_as_typed_and_on_leaving(window: MainWindow, qtbot: QtBo
     qtbot.keyClick(window.panel.note, KEY.Key_Escape)  # leaving saves at once
     assert window.reader.hasFocus()
     assert stored(service, h)[2].endswith("letters here and more")
-    assert "✎ First line second" in window.panel.model.data(window.panel.model.index(0))
+    assert "✎ First line second" in window.panel.model.data(window.panel.model.index(0, 0))
 
 
 def test_a_note_typed_just_before_closing_is_not_lost(
@@ -291,7 +291,7 @@ def test_choosing_a_highlight_in_the_panel_scrolls_the_text_to_it(
     window.controller.create_highlight(target, target + 14)
     window.controller.create_highlight(0, 9)
     window.panel.list.setFocus()
-    window.panel.list.setCurrentIndex(window.panel.model.index(1))
+    window.panel.list.setCurrentIndex(window.panel.model.index(1, 0))
     assert window.reader.caret_position() == target
     assert target in range(window.reader.first_visible_position(), window.reader._visible_range()[1])
     qtbot.keyClick(window.panel.list, KEY.Key_Up)

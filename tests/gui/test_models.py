@@ -24,13 +24,13 @@ def test_highlight_model_keeps_text_order_through_changes(qtmodeltester: ModelTe
     qtmodeltester.check(model)
     model.set_highlights([_h(3, 30), _h(1, 10)])
     assert model.add(_h(2, 20)) == 1
-    assert [model.index(r).data(ID_ROLE) for r in range(3)] == [1, 2, 3]
+    assert [model.index(r, 0).data(ID_ROLE) for r in range(3)] == [1, 2, 3]
     model.update(_h(2, 20, note="a note\nwith two lines", tags=(TAG,)))
-    shown = model.index(1).data()
+    shown = model.index(1, 0).data()
     assert shown == "“quote 2 line two”\n#power/soviets\n✎ a note with two lines"
-    assert model.index(1).data(Qt.ItemDataRole.DecorationRole) == QColor("#7cc6fe")
+    assert model.index(1, 0).data(Qt.ItemDataRole.DecorationRole) == QColor("#7cc6fe")
     model.remove(1)
-    assert [model.index(r).data(ID_ROLE) for r in range(model.rowCount())] == [2, 3]
+    assert [model.index(r, 0).data(ID_ROLE) for r in range(model.rowCount())] == [2, 3]
     qtmodeltester.check(model)
 
 
@@ -43,6 +43,6 @@ def test_document_model_shows_title_author_and_count(qtmodeltester: ModelTester)
         ]
     )
     qtmodeltester.check(model)
-    assert model.index(0).data() == "Resolution\nV. I. Lenin · 1 highlight"
-    assert model.index(1).data() == "Untitled notes\n0 highlights"
+    assert model.index(0, 0).data() == "Resolution\nV. I. Lenin · 1 highlight"
+    assert model.index(1, 0).data() == "Untitled notes\n0 highlights"
     assert model.row_of(2) == 1

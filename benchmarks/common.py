@@ -1,0 +1,60 @@
+"""Shared helpers for the benchmarks: timing, test texts, and reporting."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+SAMPLE = Path(__file__).resolve().parent.parent / "resources" / "samples" / "lenin-1917-resolution-on-the-soviets.txt"
+
+
+def book_text(size_bytes: int) -> str:
+    """A long text made of the sample's paragraphs, numbered, with some emoji and accents.
+
+    Astral characters and no-break spaces make the UTF-16 conversion do real work.
+    """
+    paragraphs = [p for p in SAMPLE.read_text(encoding="utf-8").split("\n\n") if p.strip()]
+    out: list[str] = []
+    total = 0
+    i = 0
+    while total < size_bytes:
+        para = f"§{i} {paragraphs[i % len(paragraphs)]}"
+        if i % 7 == 0:
+            para += " ✊🏽 café\u00a0naïve"
+        out.append(para)
+        total += len(para.encode("utf-8")) + 2
+        i += 1
+    return "\n\n".join(out)
+
+
+def median_ms(samples: list[float]) -> float:
+    """Median of seconds, in milliseconds."""
+    return statistics.median(samples) * 1000
+
+
+def timed(fn: Callable[[], object]) -> float:
+    """Seconds one call of `fn` takes."""
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def report(name: str, rows: list[dict[str, object]]) -> None:
+    """Print a table and save it as JSON under benchmarks/results/."""
+    width = max(len(str(r["measure"])) for r in rows)
+    print(f"\n{name} (Python {platform.python_version()}, {os.cpu_count()} cores)")
+    for r in rows:
+        print(
+            f"  {r['measure']!s:<{width}}  {r['ours_ms']:>9.2f} ms  baseline {r['baseline_ms']:>9.2f} ms  "
+            f"ratio {r['ratio']:>6.2f}  target {r['target']}"
+        )
+    RESULTS_DIR.mkdir(exist_ok=True)
+    (RESULTS_DIR / f"{name}.json").write_text(json.dumps(rows, indent=2))

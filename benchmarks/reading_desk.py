@@ -1,0 +1,167 @@
+"""Reading-desk speed: opening a 5 MB text, creating a highlight and scrolling at 10k highlights.
+
+Run: .venv/bin/python -m benchmarks.reading_desk
+Every figure is compared with a bare baseline measured in the same run: a plain
+QPlainTextEdit for the text and the scrolling, a bare sqlite3 INSERT for saving.
+"""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+from app.importers import ImportedText
+from app.services import open_service
+from app.ui.application import build_window
+from app.ui.main_window import MainWindow
+from app.ui.preferences import Preferences
+from benchmarks.common import book_text, median_ms, report, timed
+
+SIZE = 5 * 1024 * 1024
+HIGHLIGHTS = 10_000
+REPEATS = 5
+STEPS = 60
+
+
+def paint(app: QApplication, editor: QPlainTextEdit) -> None:
+    """Run queued work (the overlay update) and paint the visible page now."""
+    app.processEvents()
+    editor.viewport().repaint()
+
+
+def bare_open(app: QApplication, text: str) -> float:
+    editor = QPlainTextEdit()
+    editor.resize(1000, 800)
+    editor.show()
+    app.processEvents()
+
+    def run() -> None:
+        editor.setPlainText(text)
+        paint(app, editor)
+
+    seconds = timed(run)
+    editor.close()
+    return seconds
+
+
+def ours_open(app: QApplication, window: MainWindow, doc_id: int, other_id: int) -> float:
+    window.open_document(other_id)
+    app.processEvents()
+
+    def run() -> None:
+        window.open_document(doc_id)
+        paint(app, window.reader)
+
+    return timed(run)
+
+
+def bare_insert(path: Path) -> list[float]:
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=NORMAL")
+    con.execute("CREATE TABLE h (id INTEGER PRIMARY KEY, a INTEGER, b INTEGER, exact TEXT, prefix TEXT, suffix TEXT)")
+    samples = []
+    for i in range(STEPS):
+
+        def run(i: int = i) -> None:
+            con.execute("BEGIN IMMEDIATE")
+            con.execute("INSERT INTO h (a, b, exact, prefix, suffix) VALUES (?, ?, ?, ?, ?)", (i, i + 9, "q", "p", "s"))
+            con.execute("COMMIT")
+
+        samples.append(timed(run))
+    con.close()
+    return samples
+
+
+def main() -> None:
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    text = book_text(SIZE)
+    rows: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        service = open_service(Path(tmp) / "library.sqlite")
+        doc = service.add_document(ImportedText.of(text, title="Five megabytes"))[0]
+        small = service.add_document(ImportedText.of("A short text.", title="Short"))[0]
+        window = build_window(service, Preferences(Path(tmp) / "prefs.ini"))
+        window.resize(1400, 900)
+        window.show()
+
+        bare = [bare_open(app, text) for _ in range(REPEATS)]
+        ours = [ours_open(app, window, doc.id, small.id) for _ in range(REPEATS)]
+        rows.append(_row("open 5 MB text, first screen painted", ours, bare, "<= 1.5x"))
+
+        # 10,000 highlights spread over the text, then time H from key press to painted.
+        stored = window.controller.document
+        assert stored is not None
+        rng = random.Random(1917)
+        starts = sorted(rng.sample(range(len(stored.text) - 200), HIGHLIGHTS))
+        for s in starts:
+            service.create_highlight(doc.id, s, s + rng.randint(5, 120))
+        window.open_document(small.id)
+        window.open_document(doc.id)
+        paint(app, window.reader)
+
+        create = []
+        window.activateWindow()
+        assert QTest.qWaitForWindowActive(window)  # single-letter shortcuts need the active window
+        window.reader.setFocus()
+        for i in range(STEPS):
+            at = rng.randrange(0, len(stored.text) - 200)
+            window.reader.move_caret(at)
+            window.reader.select_span(at, at + 40)
+            paint(app, window.reader)
+
+            def press() -> None:
+                QTest.keyClick(window.reader, Qt.Key.Key_H)
+                paint(app, window.reader)
+
+            create.append(timed(press))
+            assert len(window.controller.highlights()) == HIGHLIGHTS + i + 1
+        bare_save = bare_insert(Path(tmp) / "bare.sqlite")
+        rows.append(_row("create highlight at 10k (key to painted)", create, bare_save, "< 16 ms"))
+
+        bare_editor = QPlainTextEdit()
+        bare_editor.resize(window.reader.size())
+        bare_editor.setPlainText(stored.text)
+        bare_editor.show()
+        paint(app, bare_editor)
+        rows.append(
+            _row(
+                "scroll one page at 10k highlights",
+                _page_steps(app, window.reader),
+                _page_steps(app, bare_editor),
+                "< 16 ms",
+            )
+        )
+        window.close()
+        service.close()
+    report("reading_desk", rows)
+
+
+def _page_steps(app: QApplication, editor: QPlainTextEdit) -> list[float]:
+    editor.setFocus()
+    editor.moveCursor(editor.textCursor().MoveOperation.Start)
+    samples = []
+    for _ in range(STEPS):
+
+        def step() -> None:
+            QTest.keyClick(editor, Qt.Key.Key_PageDown)
+            paint(app, editor)
+
+        samples.append(timed(step))
+    return samples
+
+
+def _row(measure: str, ours: list[float], baseline: list[float], target: str) -> dict[str, object]:
+    o, b = median_ms(ours), median_ms(baseline)
+    return {"measure": measure, "ours_ms": o, "baseline_ms": b, "ratio": o / b, "target": target}
+
+
+if __name__ == "__main__":
+    main()
