@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import traceback
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.services import LibraryError, LibraryService, open_service
@@ -45,6 +47,24 @@ def _install_excepthook(app: QApplication) -> None:
     sys.excepthook = hook
 
 
+def _close_on_termination(app: QApplication, window: MainWindow) -> None:
+    """Close the window as Ctrl+Q would when the session ends (SIGTERM) or on Ctrl+C.
+
+    Closing saves the note being typed, the reading position and the window layout.
+    Python runs signal handlers only between bytecodes, so a timer lets it in while the
+    Qt event loop waits.
+    """
+
+    def request_close(_signum: int, _frame: object) -> None:
+        QTimer.singleShot(0, window.close)
+
+    signal.signal(signal.SIGTERM, request_close)
+    signal.signal(signal.SIGINT, request_close)
+    wake = QTimer(app)
+    wake.timeout.connect(lambda: None)
+    wake.start(250)
+
+
 def run_gui(library_path: Path) -> int:
     """Run the desktop application on the library at `library_path`; return the exit code."""
     app = QApplication.instance() or QApplication(sys.argv)
@@ -54,12 +74,13 @@ def run_gui(library_path: Path) -> int:
     try:
         service = open_service(library_path)
     except LibraryError as exc:
+        print(f"marginalia: {exc}", file=sys.stderr, flush=True)
         QMessageBox.critical(None, "Cannot open the library", str(exc))
-        print(f"marginalia: {exc}", file=sys.stderr)
         return 2
     _install_excepthook(app)
     try:
         window = build_window(service, Preferences(preferences_path()))
+        _close_on_termination(app, window)
         window.show()
         return app.exec()
     finally:

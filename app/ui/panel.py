@@ -119,6 +119,7 @@ class HighlightPanel(QWidget):
         self.model = HighlightListModel()
         self._current: Highlight | None = None
         self._loading_note = False
+        self._selecting = False
 
         self.header = QLabel("Highlights")
         self.header.setObjectName("panelHeader")
@@ -234,17 +235,20 @@ class HighlightPanel(QWidget):
         if self._current is not None and self._current.id == highlight_id:
             return
         row = None if highlight_id is None else self.model.row_of(highlight_id)
-        self.list.blockSignals(True)
-        self.list.selectionModel().blockSignals(True)
-        if row is None:
-            self.list.selectionModel().clearSelection()
-            self.list.selectionModel().setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
-        else:
-            index = self.model.index(row, 0)
-            self.list.selectionModel().setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-            self.list.scrollTo(index)
-        self.list.selectionModel().blockSignals(False)
-        self.list.blockSignals(False)
+        # The selection model keeps its signals (the view repaints the selection from
+        # them); the flag only stops this change from asking the text to scroll.
+        self._selecting = True
+        try:
+            selection = self.list.selectionModel()
+            if row is None:
+                selection.clearSelection()
+                selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.Clear)
+            else:
+                index = self.model.index(row, 0)
+                selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+                self.list.scrollTo(index)
+        finally:
+            self._selecting = False
         self._change_current(None if row is None else self.model.highlight_at(row))
 
     def focus_tags(self) -> None:
@@ -266,7 +270,7 @@ class HighlightPanel(QWidget):
     def _on_list_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         highlight = self.model.highlight_at(current.row()) if current.isValid() else None
         self._change_current(highlight)
-        if highlight is not None:
+        if highlight is not None and not self._selecting:
             self.jump_requested.emit(highlight.id)
 
     def _change_current(self, highlight: Highlight | None) -> None:

@@ -273,11 +273,18 @@ def test_clicking_a_highlight_in_the_text_selects_it_in_the_panel(window: MainWi
     assert window.panel.current_row_id() == b
     cursor = QTextCursor(window.reader.document())
     cursor.setPosition(window.reader.utf16.to_utf16(_doc_text(window).index("proletariat and") + 3))
-    qtbot.mouseClick(window.reader.viewport(), Qt.MouseButton.LeftButton, pos=window.reader.cursorRect(cursor).center())
+    # The list view repaints its selection from selectionChanged: it must be emitted.
+    with qtbot.waitSignal(window.panel.list.selectionModel().selectionChanged, timeout=1000):
+        qtbot.mouseClick(
+            window.reader.viewport(), Qt.MouseButton.LeftButton, pos=window.reader.cursorRect(cursor).center()
+        )
     assert window.panel.current_row_id() == a
+    selected = window.panel.list.selectionModel().selectedRows()
+    assert [window.panel.model.highlight_at(i.row()).id for i in selected] == [a]  # the row shows as selected
     assert window.panel.quote.text() == "“the proletariat and the peasantry”"
     window.reader.move_caret(_doc_text(window).index("The Conference"))
     assert window.panel.current() is None
+    assert window.panel.list.selectionModel().selectedRows() == []
 
 
 def test_choosing_a_highlight_in_the_panel_scrolls_the_text_to_it(
