@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QStringListModel, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,27 +26,30 @@ NOTE_SAVE_DELAY_MS = 400
 TAG_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
-def _is_history_key(event: QEvent) -> bool:
-    """Whether `event` asks a text field to take over Ctrl+Z or Ctrl+Shift+Z."""
-    return (
-        event.type() == QEvent.Type.ShortcutOverride
-        and isinstance(event, QKeyEvent)
-        and (event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo))
-    )
+class HistoryKeysToWindow(QObject):
+    """Event filter that leaves Ctrl+Z / Ctrl+Shift+Z to the window's one undo history.
+
+    Text fields would otherwise take these keys for their own text; here they undo and
+    redo library changes wherever the keyboard is.
+    """
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        """Refuse the shortcut override, so that the window's Undo/Redo actions fire."""
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and (event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo))
+        ):
+            event.ignore()
+            return True
+        return super().eventFilter(watched, event)
 
 
 class NoteEditor(QPlainTextEdit):
-    """The note field. Undo and redo go to the application's stack, not the field's own."""
+    """The note field: saves when the keyboard leaves it; Escape returns to the text."""
 
     focus_left = Signal()
     escape_pressed = Signal()
-
-    def event(self, event: QEvent) -> bool:
-        """Leave Ctrl+Z / Ctrl+Shift+Z to the window, which owns the one undo history."""
-        if _is_history_key(event):
-            event.ignore()
-            return True
-        return super().event(event)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
         """Save on leaving the field."""
@@ -83,13 +86,6 @@ class TagInput(QLineEdit):
     """The field where a theme path is typed; Escape returns to the text."""
 
     escape_pressed = Signal()
-
-    def event(self, event: QEvent) -> bool:
-        """Leave Ctrl+Z / Ctrl+Shift+Z to the window: they undo library changes everywhere."""
-        if _is_history_key(event):
-            event.ignore()
-            return True
-        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         """Escape leaves the field (after closing the completion popup, if open)."""
@@ -179,6 +175,9 @@ class HighlightPanel(QWidget):
         self.note.focus_left.connect(self.flush_note)
         for widget in (self.note, self.tag_input, self.tag_list):
             widget.escape_pressed.connect(self.leave_requested)
+        self._history_keys = HistoryKeysToWindow(self)
+        self.note.installEventFilter(self._history_keys)
+        self.tag_input.installEventFilter(self._history_keys)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)

@@ -508,3 +508,18 @@ def test_scrolling_paints_only_the_visible_highlights(window: MainWindow, qtbot:
     middle_position = window.reader.utf16.to_codepoint(window.reader.cursorForPosition(point).position())
     painted = [window.controller.highlight(i) for i in middle]
     assert any(h is not None and abs(h.start - middle_position) < 2000 for h in painted)
+
+
+def test_ctrl_z_in_the_theme_field_undoes_the_last_tagging(
+    window: MainWindow, qtbot: QtBot, service: LibraryService
+) -> None:
+    h = highlight_quote(qtbot, window, "the eight-hour day")
+    qtbot.keyClick(window.reader, KEY.Key_T)
+    qtbot.keyClicks(window.panel.tag_input, "economy/hours")
+    qtbot.keyClick(window.panel.tag_input, KEY.Key_Return)
+    qtbot.keyClicks(window.panel.tag_input, "half-typ")
+    qtbot.keyClick(window.panel.tag_input, KEY.Key_Z, CTRL)
+    assert stored(service, h)[1] == ()
+    assert service.tags() == []
+    qtbot.keyClick(window.panel.tag_input, KEY.Key_Z, CTRL | SHIFT)
+    assert stored(service, h)[1] == ("economy/hours",)
