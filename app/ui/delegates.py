@@ -27,46 +27,42 @@ class HighlightDelegate(QStyledItemDelegate):
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
-        """Paint the row: selection background, colour bar and three lines of text."""
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        widget = opt.widget
-        style = widget.style() if widget is not None else None
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        rect: QRect = opt.rect
+        """Paint the row: selection background, colour bar and three lines of text.
+
+        The option is used as the view gives it: `initStyleOption` would ask the model for
+        a dozen roles this painting never uses, a Python call each, on every row painted.
+        """
+        widget = option.widget
+        rect: QRect = option.rect
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         painter.save()
-        if style is not None:
+        if widget is not None:
             # Only the row background (selection, hover); the text is painted below.
-            style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, opt, painter, widget)
+            widget.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
         colour = index.data(Qt.ItemDataRole.DecorationRole)
         if isinstance(colour, QColor):
             painter.fillRect(QRect(rect.left() + 2, rect.top() + 3, BAR_WIDTH, rect.height() - 6), colour)
-        palette: QPalette = opt.palette
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        text_colour = palette.color(role)
+        palette: QPalette = option.palette
+        text_colour = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
         muted = QColor(text_colour)
         muted.setAlpha(170)
         left = rect.left() + BAR_WIDTH + 2 * PADDING
         width = rect.width() - (left - rect.left()) - PADDING
-        line = opt.fontMetrics.lineSpacing()
-        base: QFont = opt.font
-        quote_font = QFont(base)
+        line = option.fontMetrics.lineSpacing()
+        quote_font = QFont(option.font)
         quote_font.setItalic(True)
-        lines = [
+        tags, note = index.data(TAGS_ROLE), index.data(NOTE_ROLE)
+        lines = (
             (index.data(QUOTE_ROLE), quote_font, text_colour),
-            (index.data(TAGS_ROLE) or "no themes", base, text_colour if index.data(TAGS_ROLE) else muted),
-            (f"✎ {index.data(NOTE_ROLE)}" if index.data(NOTE_ROLE) else "", base, muted),
-        ]
-        for i, (text, font, colour_) in enumerate(lines):
+            (tags or "no themes", option.font, text_colour if tags else muted),
+            (f"✎ {note}" if note else "", option.font, muted),
+        )
+        for i, (text, font, pen) in enumerate(lines):
             if not text:
                 continue
             painter.setFont(font)
-            painter.setPen(colour_)
-            metrics = painter.fontMetrics()
+            painter.setPen(pen)
             box = QRect(left, rect.top() + PADDING + i * line, width, line)
-            painter.drawText(
-                box,
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                metrics.elidedText(str(text), Qt.TextElideMode.ElideRight, width),
-            )
+            elided = painter.fontMetrics().elidedText(str(text), Qt.TextElideMode.ElideRight, width)
+            painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, elided)
         painter.restore()
