@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__
+from app.cli import add_commands, run
 from app.services.paths import LIBRARY_ENV, resolve_library_path
 
 
@@ -15,6 +16,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="marginalia",
         description="Marginalia: an offline close-reading desk. With no command, opens the window.",
+        epilog="DOC is a document id or an unambiguous title prefix. 'COMMAND --help' describes each command.",
     )
     parser.add_argument(
         "--library",
@@ -22,17 +24,19 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"the library file to use (default: ${LIBRARY_ENV}, else the platform's user data folder)",
     )
     parser.add_argument("--version", action="version", version=f"Marginalia {__version__}")
+    add_commands(parser)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the arguments and start the application; return the exit code."""
     args = build_parser().parse_args(argv)
-    library = resolve_library_path(args.library)
-    # Qt is imported only when the window is wanted, so headless commands stay light.
+    if args.command is not None:
+        return run(args)
+    # Qt is imported only when the window is wanted: the commands run without a display.
     from app.ui.application import run_gui
 
-    return run_gui(library)
+    return run_gui(resolve_library_path(args.library))
 
 
 if __name__ == "__main__":

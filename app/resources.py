@@ -9,3 +9,4 @@ SAMPLE_TEXT = RESOURCES_DIR / "samples" / "lenin-1917-resolution-on-the-soviets.
 SAMPLE_TITLE = "Resolution on the Soviets of Workers’ and Soldiers’ Deputies"
 SAMPLE_AUTHOR = "V. I. Lenin"
 SAMPLE_SOURCE = "Pravda No. 46, May 15 (2), 1917 (bundled sample)"
+MARKDOWN_TEMPLATE = RESOURCES_DIR / "templates" / "markdown.md.j2"

@@ -4,23 +4,37 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.domain.anchors import quote_of
+from app.domain.export import (
+    ExportDocument,
+    ExportFormat,
+    ExportOrder,
+    ExportSet,
+    Locator,
+    render_csv,
+    render_json,
+    render_markdown,
+    render_w3c,
+    snippet,
+)
 from app.domain.tags import palette_colour, parse_tag_path
-from app.domain.text import sha256_hex
+from app.domain.text import normalise, sha256_hex
 from app.domain.values import Document, DocumentSummary, Highlight, Tag, TagResult
 from app.importers import ImportedText, import_file
-from app.resources import SAMPLE_AUTHOR, SAMPLE_SOURCE, SAMPLE_TEXT, SAMPLE_TITLE
+from app.resources import MARKDOWN_TEMPLATE, SAMPLE_AUTHOR, SAMPLE_SOURCE, SAMPLE_TEXT, SAMPLE_TITLE
+from app.services.backup import RestoreError, dump_library, load_library
 from db import Library, LibraryError, open_library
 from db.models import DocumentRow, HighlightRow, HighlightTagRow, TagRow, VersionRow, utcnow
 
-__all__ = ["LibraryError", "LibraryService", "NotFoundError", "StorageError", "open_service"]
+__all__ = ["LibraryError", "LibraryService", "NotFoundError", "RestoreError", "StorageError", "open_service"]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -32,6 +46,10 @@ class StorageError(Exception):
 
 class NotFoundError(StorageError):
     """The document, highlight or theme asked for is not in the library."""
+
+
+class AmbiguityError(StorageError):
+    """A name or quote matches more than one thing; the message lists how to choose."""
 
 
 def _storage(method: Callable[Concatenate[LibraryService, P], R]) -> Callable[Concatenate[LibraryService, P], R]:
@@ -136,11 +154,12 @@ class LibraryService:
         return self.add_document(sample)[0]
 
     @_storage
-    def open_document(self, document_id: int) -> Document:
+    def open_document(self, document_id: int, *, mark_opened: bool = True) -> Document:
         """Return a document's current text and reading state, and mark it last opened."""
         with self._sessions.begin() as s:
             doc = self._document_row(s, document_id)
-            doc.last_opened_at = utcnow()
+            if mark_opened:
+                doc.last_opened_at = utcnow()
             version = self._current_version(s, document_id)
             self._text_cache = (version.id, version.text)
             return Document(
@@ -175,12 +194,7 @@ class LibraryService:
     def highlights(self, document_id: int) -> list[Highlight]:
         """Return a document's highlights in text order (start, then end, then id)."""
         with self._sessions.begin() as s:
-            rows = s.execute(
-                select(HighlightRow)
-                .where(HighlightRow.document_id == document_id)
-                .order_by(HighlightRow.start_offset, HighlightRow.end_offset, HighlightRow.id)
-            ).scalars()
-            return self._to_values(s, list(rows))
+            return self._document_highlights(s, document_id)
 
     @_storage
     def highlight(self, highlight_id: int) -> Highlight:
@@ -189,12 +203,18 @@ class LibraryService:
             return self._value(s, self._highlight_row(s, highlight_id))
 
     @_storage
-    def create_highlight(self, document_id: int, start: int, end: int) -> Highlight:
-        """Highlight `[start, end)` of the document's current text.
+    def create_highlight(
+        self, document_id: int, start: int, end: int, *, tags: Sequence[str] = (), note: str = ""
+    ) -> Highlight:
+        """Highlight `[start, end)` of the document's current text, with themes and a note.
+
+        It is one transaction: a bad theme path leaves no highlight behind.
 
         Raises:
             StorageError: If the span is empty or outside the text.
+            app.domain.tags.TagPathError: If a theme path is not valid.
         """
+        paths = [parse_tag_path(t) for t in tags]
         with self._sessions.begin() as s:
             version = self._current_version_meta(s, document_id)
             text = self._version_text(s, version)
@@ -210,10 +230,78 @@ class LibraryService:
                 exact=quote.exact,
                 prefix=quote.prefix,
                 suffix=quote.suffix,
+                note=note,
             )
             s.add(row)
             s.flush()
-            return self._make_value(row, ())
+            if not paths:
+                return self._make_value(row, ())
+            tag_ids: list[int] = []
+            for names in paths:
+                tag_id = self._ensure_path(s, names)[0]
+                if tag_id not in tag_ids:
+                    tag_ids.append(tag_id)
+            row.tag_links = [HighlightTagRow(tag_id=t, position=i) for i, t in enumerate(tag_ids)]
+            s.flush()
+            return self._value(s, row)
+
+    @_storage
+    def find_quote(self, document_id: int, quote: str, occurrence: int | None = None) -> tuple[int, int]:
+        """Find a quote in a document's current text and return its span.
+
+        The quote is normalised as texts are, so a quote typed with CRLF or decomposed
+        accents still matches.
+
+        Raises:
+            NotFoundError: If the quote does not occur, or `occurrence` is out of range.
+            AmbiguityError: If it occurs more than once and no `occurrence` is given.
+        """
+        wanted = normalise(quote)
+        if not wanted:
+            raise NotFoundError("The quote is empty.")
+        with self._sessions.begin() as s:
+            text = self._version_text(s, self._current_version_meta(s, document_id))
+        starts: list[int] = []
+        at = text.find(wanted)
+        while at != -1:
+            starts.append(at)
+            at = text.find(wanted, at + 1)
+        if not starts:
+            raise NotFoundError(f"The quote “{_short(wanted)}” does not occur in the document.")
+        if occurrence is None:
+            if len(starts) > 1:
+                raise AmbiguityError(
+                    f"The quote “{_short(wanted)}” occurs {len(starts)} times; choose one with --occurrence 1 to "
+                    f"{len(starts)}."
+                )
+            occurrence = 1
+        if not 1 <= occurrence <= len(starts):
+            raise NotFoundError(f"The quote occurs {len(starts)} times; there is no occurrence {occurrence}.")
+        start = starts[occurrence - 1]
+        return start, start + len(wanted)
+
+    @_storage
+    def find_document(self, reference: str) -> DocumentSummary:
+        """Find a document by id or by an unambiguous, case-insensitive title prefix.
+
+        Raises:
+            NotFoundError: If nothing matches.
+            AmbiguityError: If several titles start with the prefix.
+        """
+        documents = self.list_documents()
+        if reference.strip().isdigit():
+            match = [d for d in documents if d.id == int(reference)]
+        else:
+            prefix = reference.strip().casefold()
+            match = [d for d in documents if d.title.casefold().startswith(prefix)]
+            exact = [d for d in match if d.title.casefold() == prefix]
+            match = exact or match
+        if not match:
+            raise NotFoundError(f"No document matches “{reference}” (see: list).")
+        if len(match) > 1:
+            names = "; ".join(f"{d.id}: {d.title}" for d in match[:8])
+            raise AmbiguityError(f"“{reference}” matches {len(match)} documents ({names}); give the id.")
+        return match[0]
 
     @_storage
     def restore_highlight(self, highlight: Highlight) -> Highlight:
@@ -324,6 +412,141 @@ class LibraryService:
                     s.execute(delete(TagRow).where(TagRow.id == candidate))
             return self._value(s, row)
 
+    # Export and backup ------------------------------------------------------------
+
+    @_storage
+    def export_set(
+        self,
+        *,
+        document_ids: Sequence[int] | None = None,
+        themes: Sequence[str] = (),
+        highlight_ids: Sequence[int] | None = None,
+        include_notes: bool = True,
+        order: ExportOrder = ExportOrder.TEXT,
+    ) -> ExportSet:
+        """Gather what an export holds.
+
+        Args:
+            document_ids: The documents to export; None for the whole library (documents
+                without a matching highlight are then left out).
+            themes: Keep highlights carrying any of these themes or their sub-themes.
+            highlight_ids: Keep only these highlights (the panel's current filter).
+            include_notes: Whether notes are written.
+            order: Text, theme or document order.
+
+        Raises:
+            NotFoundError: If a document or theme does not exist.
+        """
+        with self._sessions.begin() as s:
+            tags = self._all_tags(s)
+            wanted_tags = self._theme_ids(tags, themes)
+            if document_ids is None:
+                ids = list(s.execute(select(DocumentRow.id).order_by(DocumentRow.added_at, DocumentRow.id)).scalars())
+            else:
+                ids = list(document_ids)
+            documents: list[ExportDocument] = []
+            for doc_id in ids:
+                doc = self._document_row(s, doc_id)
+                highlights = [
+                    h
+                    for h in self._document_highlights(s, doc_id)
+                    if (wanted_tags is None or any(t.id in wanted_tags for t in h.tags))
+                    and (highlight_ids is None or h.id in highlight_ids)
+                ]
+                if not highlights and document_ids is None:
+                    continue
+                locators: dict[int, Locator] = {}
+                for version_id in {h.version_id for h in highlights}:
+                    locators[version_id] = Locator(self._version_text(s, version_id))
+                documents.append(
+                    ExportDocument(
+                        id=doc.id,
+                        title=doc.title,
+                        author=doc.author,
+                        source=doc.source,
+                        highlights=tuple(highlights),
+                        locations=tuple(locators[h.version_id].locate(h.start) for h in highlights),
+                    )
+                )
+        return ExportSet(documents=tuple(documents), exported_at=_now(), include_notes=include_notes, order=order)
+
+    @staticmethod
+    def _theme_ids(tags: dict[int, Tag], paths: Sequence[str]) -> set[int] | None:
+        if not paths:
+            return None
+        by_path = {t.path.casefold(): t for t in tags.values()}
+        wanted: set[int] = set()
+        for raw in paths:
+            key = "/".join(parse_tag_path(raw)).casefold()
+            if key not in by_path:
+                raise NotFoundError(f"There is no theme “{raw}”.")
+            root = by_path[key].path.casefold()
+            wanted |= {
+                t.id for t in tags.values() if t.path.casefold() == root or t.path.casefold().startswith(root + "/")
+            }
+        return wanted
+
+    def render_export(self, export: ExportSet, fmt: ExportFormat, template: str | None = None) -> str:
+        """Write an export in a format (Markdown with the default or a given template).
+
+        Raises:
+            app.domain.export.ExportTemplateError: If a template fails.
+        """
+        if fmt is ExportFormat.MARKDOWN:
+            if template is None:
+                return render_markdown(export, default_template(), trusted=True)
+            return render_markdown(export, template)
+        if fmt is ExportFormat.CSV:
+            return render_csv(export)
+        if fmt is ExportFormat.W3C:
+            return render_w3c(export)
+        return render_json(export, self._theme_records(export))
+
+    def _theme_records(self, export: ExportSet) -> list[dict[str, Any]]:
+        """The themes an export uses, with their ancestors, parents first."""
+        tags = {t.id: t for t in self.tags()}
+        used = {t.id for d in export.documents for h in d.highlights for t in h.tags}
+        keep: set[int] = set()
+        for tag_id in used:
+            current: int | None = tag_id
+            while current is not None and current not in keep:
+                keep.add(current)
+                current = tags[current].parent_id
+        return [
+            {
+                "path": t.path,
+                "name": t.name,
+                "parent": tags[t.parent_id].path if t.parent_id else None,
+                "colour": t.colour,
+            }
+            for t in sorted((tags[i] for i in keep), key=lambda t: (t.path.count("/"), t.path.casefold()))
+        ]
+
+    def snippet(self, highlight_id: int) -> str:
+        """One highlight as a Markdown snippet (quote, block id, citation, tags, note)."""
+        h = self.highlight(highlight_id)
+        [doc] = self.export_set(document_ids=[h.document_id], highlight_ids=[h.id]).documents
+        return snippet(h, doc.locations[0], doc.title)
+
+    @_storage
+    def backup_json(self) -> dict[str, Any]:
+        """Return the whole library as JSON values (see `app.services.backup`)."""
+        with self._sessions.begin() as s:
+            return dump_library(s, _now())
+
+    @_storage
+    def restore_json(self, data: object) -> tuple[int, int, int]:
+        """Restore a JSON backup into this (empty) library; return the counts restored.
+
+        Raises:
+            RestoreError: If the data is not a valid backup or the library is not empty;
+                nothing is changed.
+        """
+        with self._sessions.begin() as s:
+            counts = load_library(s, data)
+        self._text_cache = None
+        return counts
+
     # Helpers ---------------------------------------------------------------------
 
     @staticmethod
@@ -377,19 +600,40 @@ class LibraryService:
             i: Tag(id=i, name=r.name, path=path_of(i), parent_id=r.parent_id, colour=r.colour) for i, r in rows.items()
         }
 
-    def _to_values(self, s: Session, rows: list[HighlightRow]) -> list[Highlight]:
+    def _document_highlights(self, s: Session, document_id: int) -> list[Highlight]:
+        """A document's highlights in text order, read as plain rows.
+
+        Building ORM objects for each row cost about 30 µs a highlight; read-only values
+        need none of what they track.
+        """
         tags = self._all_tags(s)
         links: dict[int, list[Tag]] = {}
-        if rows:
-            ids = [r.id for r in rows]
-            for chunk in range(0, len(ids), 30000):
-                for hid, tid in s.execute(
-                    select(HighlightTagRow.highlight_id, HighlightTagRow.tag_id)
-                    .where(HighlightTagRow.highlight_id.in_(ids[chunk : chunk + 30000]))
-                    .order_by(HighlightTagRow.highlight_id, HighlightTagRow.position)
-                ):
-                    links.setdefault(hid, []).append(tags[tid])
-        return [self._make_value(r, tuple(links.get(r.id, ()))) for r in rows]
+        for hid, tid in s.execute(
+            select(HighlightTagRow.highlight_id, HighlightTagRow.tag_id)
+            .join(HighlightRow, HighlightRow.id == HighlightTagRow.highlight_id)
+            .where(HighlightRow.document_id == document_id)
+            .order_by(HighlightTagRow.highlight_id, HighlightTagRow.position)
+        ):
+            links.setdefault(hid, []).append(tags[tid])
+        h = HighlightRow.__table__.c
+        rows = s.execute(
+            select(
+                h.id,
+                h.document_id,
+                h.version_id,
+                h.start_offset,
+                h.end_offset,
+                h.exact,
+                h.prefix,
+                h.suffix,
+                h.note,
+                h.created_at,
+                h.updated_at,
+            )
+            .where(h.document_id == document_id)
+            .order_by(h.start_offset, h.end_offset, h.id)
+        )
+        return [Highlight(*row[:9], tuple(links.get(row[0], ())), row[9], row[10]) for row in rows]
 
     def _value(self, s: Session, row: HighlightRow, tags: dict[int, Tag] | None = None) -> Highlight:
         tags = self._all_tags(s) if tags is None else tags
@@ -457,3 +701,17 @@ class LibraryService:
             text = s.execute(select(VersionRow.text).where(VersionRow.id == version_id)).scalar_one()
             self._text_cache = (version_id, text)
         return self._text_cache[1]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def default_template() -> str:
+    """Return the bundled default Markdown export template."""
+    return MARKDOWN_TEMPLATE.read_text(encoding="utf-8")

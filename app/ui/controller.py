@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
+from app.domain.export import ExportFormat, ExportOrder
 from app.domain.values import Document, DocumentSummary, Highlight, Tag, TagResult
 from app.services import LibraryService
 
@@ -53,6 +54,27 @@ class DeskController(QObject):
         if added:
             self.documents_changed.emit()
         return summary, added
+
+    def export(
+        self,
+        *,
+        document_ids: Sequence[int] | None,
+        themes: Sequence[str],
+        include_notes: bool,
+        order: ExportOrder,
+        fmt: ExportFormat,
+        template: str | None,
+    ) -> tuple[str, int]:
+        """Render an export; return its text and the number of highlights in it."""
+        export = self.service.export_set(
+            document_ids=document_ids, themes=themes, include_notes=include_notes, order=order
+        )
+        count = sum(len(d.highlights) for d in export.documents)
+        return self.service.render_export(export, fmt, template), count
+
+    def snippet(self, highlight_id: int) -> str:
+        """Return one highlight as a Markdown snippet."""
+        return self.service.snippet(highlight_id)
 
     def save_reading_position(self, position: int) -> None:
         """Remember the reading position of the open document."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -32,6 +32,7 @@ from app.importers import SUPPORTED_SUFFIXES, TextImportError
 from app.services import StorageError
 from app.ui.commands import CreateHighlightCommand, DeleteHighlightCommand, NoteCommand, TagCommand, UntagCommand
 from app.ui.controller import DeskController
+from app.ui.export_dialog import ExportDialog
 from app.ui.find_bar import FindBar
 from app.ui.models import ID_ROLE, DocumentListModel
 from app.ui.panel import HighlightPanel
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
         here = (self.reader, self.panel.list)
         a = self._action
         self.open_action = a("&File", "&Open text…", self.open_file_dialog, [QKeySequence.StandardKey.Open])
+        a("&File", "&Export highlights…", self.open_export, ["Ctrl+E"])
         a("&File", "&Quit", self.close, [QKeySequence.StandardKey.Quit])
         self.undo_action = a("&Edit", "&Undo", self.undo, ["Ctrl+Z"])
         self.redo_action = a("&Edit", "&Redo", self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
@@ -153,6 +155,7 @@ class MainWindow(QMainWindow):
         a("&Highlight", "&Tag current highlight…", self.tag_current, ["T"], local_to=here)
         a("&Highlight", "&Note on current highlight…", self.note_current, ["N"], local_to=here)
         a("&Highlight", "&Delete current highlight", self.delete_current, ["Delete"], local_to=here)
+        a("&Highlight", "&Copy current highlight as Markdown", self.copy_current, ["Ctrl+Shift+C"])
         self._menus["&Highlight"].addSeparator()
         a("&Highlight", "Ne&xt highlight", lambda: self.step_highlight(1), ["]"], local_to=here)
         a("&Highlight", "&Previous highlight", lambda: self.step_highlight(-1), ["["], local_to=here)
@@ -330,6 +333,26 @@ class MainWindow(QMainWindow):
             return
         self.undo_stack.push(DeleteHighlightCommand(self.controller, removed))
         self.statusBar().showMessage("Highlight deleted. Ctrl+Z brings it back.", STATUS_MS)
+
+    def copy_current(self) -> None:
+        """Put the current highlight on the clipboard as a Markdown snippet (Ctrl+Shift+C)."""
+        current = self.current_highlight()
+        if current is None:
+            self.statusBar().showMessage("Put the caret in a highlight first.", STATUS_MS)
+            return
+        try:
+            QGuiApplication.clipboard().setText(self.controller.snippet(current.id))
+        except StorageError as exc:
+            self.show_error("The highlight was not copied", str(exc))
+            return
+        self.statusBar().showMessage("Copied the highlight as Markdown.", STATUS_MS)
+
+    def open_export(self) -> None:
+        """Open the export dialog (Ctrl+E)."""
+        self.panel.flush_note()
+        dialog = ExportDialog(self.controller, self.preferences, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def step_highlight(self, direction: int) -> None:
         """Make the next or previous highlight (in text order) current."""

@@ -29,6 +29,15 @@ class Preferences:
     def font_size(self, points: int) -> None:
         self._settings.setValue("reader/font_size", points)
 
+    def get(self, key: str, default: str) -> str:
+        """Return a remembered text choice."""
+        value = self._settings.value(key, default)
+        return value if isinstance(value, str) else default
+
+    def set(self, key: str, value: str) -> None:
+        """Remember a text choice."""
+        self._settings.setValue(key, value)
+
     def layout(self, key: str) -> QByteArray | None:
         """Return a saved geometry or splitter state."""
         value = self._settings.value(f"window/{key}")

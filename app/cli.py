@@ -1,0 +1,224 @@
+"""The headless command line: everything but reading, without Qt.
+
+Errors print one line on stderr and exit non-zero; there is never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from app.domain.export import ExportFormat, ExportOrder, ExportTemplateError, highlight_json
+from app.domain.tags import TagPathError
+from app.domain.values import Highlight
+from app.importers import TextImportError
+from app.services import LibraryError, LibraryService, StorageError, open_service
+from app.services.backup import RestoreError
+from app.services.paths import resolve_library_path
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A failure to report as one line."""
+
+
+def add_commands(parser: argparse.ArgumentParser) -> None:
+    """Add the headless subcommands to the main parser."""
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = commands.add_parser("import", help="import text files; prints the id and title of each")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.set_defaults(run=cmd_import)
+
+    p = commands.add_parser("list", help="list the documents with their highlight counts")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=cmd_list)
+
+    p = commands.add_parser("text", help="print a document's stored text")
+    p.add_argument("doc", metavar="DOC", help="a document id or an unambiguous title prefix")
+    p.set_defaults(run=cmd_text)
+
+    p = commands.add_parser("highlight", help="highlight a quote found in a document")
+    p.add_argument("doc", metavar="DOC", help="a document id or an unambiguous title prefix")
+    p.add_argument("--quote", required=True, help="the exact words to highlight")
+    p.add_argument("--occurrence", type=int, metavar="N", help="which occurrence, when the quote occurs more than once")
+    p.add_argument("--tag", action="append", default=[], metavar="THEME", help="a theme such as power/soviets")
+    p.add_argument("--note", default="", help="a note for the highlight")
+    p.set_defaults(run=cmd_highlight)
+
+    p = commands.add_parser("highlights", help="list a document's highlights")
+    p.add_argument("doc", metavar="DOC", help="a document id or an unambiguous title prefix")
+    p.add_argument("--tag", action="append", default=[], metavar="THEME", help="only these themes (and sub-themes)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=cmd_highlights)
+
+    p = commands.add_parser("export", help="export highlights (Markdown by default)")
+    p.add_argument("doc", nargs="?", metavar="DOC", help="one document (default: the whole library)")
+    p.add_argument("--tag", action="append", default=[], metavar="THEME", help="only these themes (and sub-themes)")
+    p.add_argument("--format", choices=[f.value for f in ExportFormat], default=ExportFormat.MARKDOWN.value)
+    p.add_argument("--order", choices=[o.value for o in ExportOrder], default=ExportOrder.TEXT.value)
+    p.add_argument("--no-notes", action="store_true", help="leave the notes out")
+    p.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument("--template", type=Path, metavar="FILE", help="a Jinja2 template for Markdown")
+    p.set_defaults(run=cmd_export)
+
+    p = commands.add_parser("backup", help="write the whole library to a JSON file")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.set_defaults(run=cmd_backup)
+
+    p = commands.add_parser("restore", help="restore a JSON backup into an empty library")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.set_defaults(run=cmd_restore)
+
+
+def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
+    """Run a parsed subcommand against the library; return the exit code."""
+    command: Callable[[LibraryService, argparse.Namespace, TextIO], None] = args.run
+    try:
+        service = open_service(resolve_library_path(args.library))
+    except LibraryError as exc:
+        print(f"marginalia: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        command(service, args, out)
+    except (CliError, StorageError, TextImportError, TagPathError, ExportTemplateError, RestoreError) as exc:
+        print(f"marginalia {args.command}: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:
+        print(f"marginalia {args.command}: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        service.close()
+    return 0
+
+
+def cmd_import(service: LibraryService, args: argparse.Namespace, out: TextIO) -> None:
+    """Import files; a failure is reported after the others were tried."""
+    failures = []
+    for path in args.files:
+        try:
+            summary, added = service.import_path(path)
+        except TextImportError as exc:
+            failures.append(str(exc))
+            continue
+        print(f"{summary.id}\t{summary.title}{'' if added else '  (already in the library)'}", file=out)
+    if failures:
+        raise CliError(" ".join(failures))
+
+
+def cmd_list(service: LibraryService, args: argparse.Namespace, out: TextIO) -> None:
+    """List the documents."""
+    documents = service.list_documents()
+    if args.json:
+        _print_json(
+            out,
+            [
+                {
+                    "id": d.id,
+                    "title": d.title,
+                    "author": d.author,
+                    "highlights": d.highlight_count,
+                    "added": d.added_at.isoformat(),
+                }
+                for d in documents
+            ],
+        )
+        return
+    for d in documents:
+        print(f"{d.id}\t{d.title}\t{d.author}\t{d.highlight_count} highlights", file=out)
+
+
+def cmd_text(service: LibraryService, args: argparse.Namespace, out: TextIO) -> None:
+    """Print a document's text exactly as stored."""
+    out.write(service.open_document(service.find_document(args.doc).id, mark_opened=False).text)
+
+
+def cmd_highlight(service: LibraryService, args: argparse.Namespace, out: TextIO) -> None:
+    """Highlight a quote, with themes and a note, in one transaction."""
+    doc = service.find_document(args.doc)
+    start, end = service.find_quote(doc.id, args.quote, args.occurrence)
+    highlight = service.create_highlight(doc.id, start, end, tags=args.tag, note=args.note)
+    print(f"{highlight.id}\t{start}-{end}\t{_themes(highlight)}", file=out)
+
+
+def cmd_highlights(service: LibraryService, args: argparse.Namespace, out: TextIO) -> None:
+    """List a document's highlights."""
+    doc = service.find_document(args.doc)
+    [exported] = service.export_set(document_ids=[doc.id], themes=args.tag).documents
+    if args.json:
+        _print_json(
+            out,
+            [
+                {**highlight_json(h), "paragraph": loc.paragraph, "line": loc.line}
+                for h, loc in zip(exported.highlights, exported.locations, strict=True)
+            ],
+        )
+        return
+    for h, loc in zip(exported.highlights, exported.locations, strict=True):
+        quote = " ".join(h.exact.split())
+        print(f"{h.id}\t¶ {loc.paragraph}\t{_themes(h)}\t{quote}", file=out)
+
+
+def cmd_export(service: LibraryService, args: argparse.Namespace, out: TextIO) -> None:
+    """Export highlights to a file or standard output."""
+    document_ids = None if args.doc is None else [service.find_document(args.doc).id]
+    template = None
+    if args.template is not None:
+        template = args.template.read_text(encoding="utf-8")
+    export = service.export_set(
+        document_ids=document_ids, themes=args.tag, include_notes=not args.no_notes, order=ExportOrder(args.order)
+    )
+    text = service.render_export(export, ExportFormat(args.format), template)
+    if args.output is None:
+        out.write(text)
+    else:
+        _write(args.output, text)
+        count = sum(len(d.highlights) for d in export.documents)
+        print(f"Wrote {count} highlight{'s' if count != 1 else ''} to {args.output}", file=sys.stderr)
+
+
+def cmd_backup(service: LibraryService, args: argparse.Namespace, out: TextIO) -> None:
+    """Write the library as JSON."""
+    data = service.backup_json()
+    _write(args.file, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    print(
+        f"Backed up {len(data['documents'])} documents, {len(data['highlights'])} highlights and "
+        f"{len(data['themes'])} themes to {args.file}",
+        file=out,
+    )
+
+
+def cmd_restore(service: LibraryService, args: argparse.Namespace, out: TextIO) -> None:
+    """Restore a JSON backup into an empty library."""
+    try:
+        data = json.loads(args.file.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CliError(f"{args.file} is not a JSON backup ({exc})") from exc
+    documents, themes, highlights = service.restore_json(data)
+    print(f"Restored {documents} documents, {highlights} highlights and {themes} themes into {service.path}", file=out)
+
+
+def _themes(h: Highlight) -> str:
+    return ", ".join(t.path for t in h.tags) or "-"
+
+
+def _print_json(out: TextIO, value: Any) -> None:  # noqa: ANN401 - any JSON value
+    out.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+
+
+def _write(path: Path, text: str) -> None:
+    """Write a file whole: to a temporary name first, so a failure leaves no half file."""
+    path = path.expanduser()
+    partial = path.with_name(f".{path.name}.{datetime.now(UTC).strftime('%H%M%S%f')}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)

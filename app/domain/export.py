@@ -1,0 +1,387 @@
+"""Exports of highlights: what goes in them, and the renderers for each format.
+
+Everything here is pure: the services gather the values, these functions write text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from jinja2 import Environment, StrictUndefined, TemplateError
+from jinja2.sandbox import SandboxedEnvironment
+
+from app.domain.markdown import escape_inline, hashtag, quote_block, yaml_string
+from app.domain.values import Highlight
+
+UNTAGGED = "Untagged"
+
+
+class ExportFormat(StrEnum):
+    """The export formats."""
+
+    MARKDOWN = "markdown"
+    CSV = "csv"
+    JSON = "json"
+    W3C = "w3c"
+
+
+class ExportOrder(StrEnum):
+    """How highlights are arranged in an export."""
+
+    TEXT = "text"  # documents one after another, highlights in text order
+    THEME = "theme"  # under each theme they carry
+    DOCUMENT = "document"  # under a heading per document
+
+
+class ExportTemplateError(ValueError):
+    """A user's export template could not be compiled or rendered."""
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a highlight starts: paragraph and line numbers, both from 1."""
+
+    paragraph: int
+    line: int
+
+
+class Locator:
+    """Finds paragraph and line numbers of offsets in one text (precomputed once).
+
+    A paragraph is a run of non-blank lines; blank lines separate paragraphs.
+    """
+
+    _PARAGRAPH_START = re.compile(r"(?:\A|\n[ \t\f\v\u00a0]*\n)\s*(?=\S)")
+
+    def __init__(self, text: str) -> None:
+        """Index the paragraph and line starts of `text`."""
+        self._paragraphs = [m.end() for m in self._PARAGRAPH_START.finditer(text)]
+        self._lines = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def locate(self, offset: int) -> Location:
+        """Return the location of a code-point offset."""
+        return Location(
+            paragraph=max(1, bisect_right(self._paragraphs, offset)), line=bisect_right(self._lines, offset)
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ExportDocument:
+    """A document's metadata and the highlights exported from it, in text order."""
+
+    id: int
+    title: str
+    author: str
+    source: str
+    highlights: tuple[Highlight, ...]
+    locations: tuple[Location, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportSet:
+    """Everything one export writes."""
+
+    documents: tuple[ExportDocument, ...]
+    exported_at: datetime
+    include_notes: bool = True
+    order: ExportOrder = ExportOrder.TEXT
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One highlight as a template sees it."""
+
+    id: int
+    quote: str
+    note: str
+    tags: tuple[str, ...]
+    themes: tuple[str, ...]
+    citation: str  # Markdown: the title in it is escaped
+    document: str
+    paragraph: int
+    line: int
+    start: int
+    end: int
+    block_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A group of entries under an optional heading."""
+
+    heading: str | None
+    entries: list[Entry] = field(default_factory=list)
+
+
+def _citation(doc: ExportDocument, location: Location, many_documents: bool) -> str:
+    where = f"¶ {location.paragraph}, line {location.line}"
+    return f"{escape_inline(doc.title)}, {where}" if many_documents else where
+
+
+_Item = tuple[ExportDocument, Highlight, Location]
+
+
+def sections(export: ExportSet) -> list[Section]:
+    """Arrange the entries of an export by its order.
+
+    Under theme order a highlight stands under every theme it carries (untagged ones
+    under "Untagged"); its block id is written at its first place in the output only,
+    so that ids stay unique in a vault.
+    """
+    many = len(export.documents) > 1
+
+    def items(doc: ExportDocument) -> list[_Item]:
+        return [(doc, h, loc) for h, loc in zip(doc.highlights, doc.locations, strict=True)]
+
+    arranged: list[tuple[str | None, list[_Item]]]
+    if export.order is ExportOrder.THEME:
+        by_theme: dict[str, list[_Item]] = {}
+        for doc in export.documents:
+            for item in items(doc):
+                for tag in item[1].tags or ():
+                    by_theme.setdefault(tag.path, []).append(item)
+                if not item[1].tags:
+                    by_theme.setdefault(UNTAGGED, []).append(item)
+        arranged = sorted(by_theme.items(), key=lambda kv: (kv[0] == UNTAGGED, str(kv[0]).casefold()))
+    elif export.order is ExportOrder.DOCUMENT or many:
+        arranged = [(doc.title, items(doc)) for doc in export.documents]
+    else:
+        arranged = [(None, [item for doc in export.documents for item in items(doc)])]
+
+    seen: set[int] = set()
+    result: list[Section] = []
+    for heading, members in arranged:
+        section = Section(heading)
+        for doc, h, location in members:
+            first = h.id not in seen
+            seen.add(h.id)
+            section.entries.append(
+                Entry(
+                    id=h.id,
+                    quote=h.exact,
+                    note=h.note,
+                    tags=tuple(hashtag(t.path) for t in h.tags),
+                    themes=tuple(t.path for t in h.tags),
+                    citation=_citation(doc, location, many),
+                    document=doc.title,
+                    paragraph=location.paragraph,
+                    line=location.line,
+                    start=h.start,
+                    end=h.end,
+                    block_id=f"hl-{h.id}" if first else "",
+                )
+            )
+        result.append(section)
+    return result
+
+
+def themes_of(export: ExportSet) -> list[str]:
+    """Return the theme paths present in an export, sorted."""
+    return sorted({t.path for doc in export.documents for h in doc.highlights for t in h.tags}, key=str.casefold)
+
+
+def _environment(*, sandboxed: bool) -> Environment:
+    """A Jinja2 environment with Marginalia's filters.
+
+    A user's template runs sandboxed: it cannot reach files, the network or Python
+    internals. The bundled template is Marginalia's own code and runs without the
+    sandbox, whose check on every attribute took most of the time of a large export.
+    """
+    kind = SandboxedEnvironment if sandboxed else Environment
+    env = kind(
+        autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined
+    )
+    env.filters["blockquote"] = quote_block
+    env.filters["hashtag"] = hashtag
+    env.filters["yaml"] = yaml_string
+    env.filters["md"] = escape_inline
+    return env
+
+
+def render_markdown(export: ExportSet, template_source: str, *, trusted: bool = False) -> str:
+    """Render an export with a Jinja2 template.
+
+    Args:
+        export: What to write.
+        template_source: The template's text.
+        trusted: True only for the template bundled with Marginalia; any other runs in
+            Jinja2's sandbox.
+
+    Raises:
+        ExportTemplateError: If the template does not compile or fails while rendering.
+    """
+    single = export.documents[0] if len(export.documents) == 1 else None
+    context: dict[str, Any] = {
+        "title": single.title if single else "Marginalia export",
+        "author": single.author if single else "",
+        "source": single.source if single else "",
+        "exported": export.exported_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "themes": themes_of(export),
+        "sections": sections(export),
+        "include_notes": export.include_notes,
+        "documents": export.documents,
+    }
+    try:
+        return _environment(sandboxed=not trusted).from_string(template_source).render(context)
+    except TemplateError as exc:
+        raise ExportTemplateError(f"The export template failed: {exc}") from exc
+
+
+CSV_COLUMNS = (
+    "id",
+    "document",
+    "author",
+    "paragraph",
+    "line",
+    "start",
+    "end",
+    "quote",
+    "themes",
+    "note",
+    "created",
+    "updated",
+)
+
+
+def render_csv(export: ExportSet) -> str:
+    """One row per highlight; themes joined with "; ". Quotes keep their line breaks."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for doc in export.documents:
+        for h, loc in zip(doc.highlights, doc.locations, strict=True):
+            writer.writerow(
+                [
+                    h.id,
+                    doc.title,
+                    doc.author,
+                    loc.paragraph,
+                    loc.line,
+                    h.start,
+                    h.end,
+                    h.exact,
+                    "; ".join(t.path for t in h.tags),
+                    h.note if export.include_notes else "",
+                    _iso(h.created_at),
+                    _iso(h.updated_at),
+                ]
+            )
+    return out.getvalue()
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def highlight_json(h: Highlight, include_notes: bool = True) -> dict[str, Any]:
+    """Every field of a highlight, as JSON values."""
+    return {
+        "id": h.id,
+        "document": h.document_id,
+        "version": h.version_id,
+        "start": h.start,
+        "end": h.end,
+        "exact": h.exact,
+        "prefix": h.prefix,
+        "suffix": h.suffix,
+        "note": h.note if include_notes else "",
+        "themes": [t.path for t in h.tags],
+        "created": _iso(h.created_at),
+        "updated": _iso(h.updated_at),
+    }
+
+
+def render_json(export: ExportSet, themes: Iterable[dict[str, Any]]) -> str:
+    """A lossless JSON export of the chosen highlights, with the themes' tree and colours."""
+    return _dump(
+        {
+            "format": "marginalia-highlights",
+            "version": 1,
+            "exported": _iso(export.exported_at),
+            "themes": list(themes),
+            "documents": [
+                {
+                    "id": doc.id,
+                    "title": doc.title,
+                    "author": doc.author,
+                    "source": doc.source,
+                    "highlights": [
+                        {**highlight_json(h, export.include_notes), "paragraph": loc.paragraph, "line": loc.line}
+                        for h, loc in zip(doc.highlights, doc.locations, strict=True)
+                    ],
+                }
+                for doc in export.documents
+            ],
+        }
+    )
+
+
+def render_w3c(export: ExportSet) -> str:
+    """W3C Web Annotation JSON-LD: an AnnotationCollection with quote and position selectors.
+
+    TextPositionSelector offsets count code points, as the W3C model requires and as
+    Marginalia stores them.
+    """
+    items: list[dict[str, Any]] = []
+    for doc in export.documents:
+        source = f"urn:marginalia:document:{doc.id}"
+        for h in doc.highlights:
+            bodies: list[dict[str, Any]] = [
+                {"type": "TextualBody", "purpose": "tagging", "value": t.path} for t in h.tags
+            ]
+            if export.include_notes and h.note:
+                bodies.append({"type": "TextualBody", "purpose": "commenting", "value": h.note, "format": "text/plain"})
+            items.append(
+                {
+                    "id": f"urn:marginalia:highlight:{h.id}",
+                    "type": "Annotation",
+                    "motivation": "commenting" if export.include_notes and h.note else "highlighting",
+                    "created": _iso(h.created_at),
+                    "modified": _iso(h.updated_at),
+                    "body": bodies,
+                    "target": {
+                        "source": source,
+                        "selector": [
+                            {"type": "TextQuoteSelector", "exact": h.exact, "prefix": h.prefix, "suffix": h.suffix},
+                            {"type": "TextPositionSelector", "start": h.start, "end": h.end},
+                        ],
+                    },
+                }
+            )
+    return _dump(
+        {
+            "@context": "http://www.w3.org/ns/anno.jsonld",
+            "type": "AnnotationCollection",
+            "label": export.documents[0].title if len(export.documents) == 1 else "Marginalia export",
+            "total": len(items),
+            "first": {"type": "AnnotationPage", "items": items},
+        }
+    )
+
+
+def _dump(value: Any) -> str:  # noqa: ANN401 - any JSON value
+    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+def snippet(h: Highlight, location: Location, title: str, include_note: bool = True) -> str:
+    """One highlight as a Markdown snippet, as Ctrl+Shift+C copies it."""
+    lines = [
+        quote_block(h.exact),
+        "",
+        f"^hl-{h.id}",
+        "",
+        f"— {title}, ¶ {location.paragraph}, line {location.line}"
+        + (" · " + " ".join(hashtag(t.path) for t in h.tags) if h.tags else ""),
+    ]
+    if include_note and h.note:
+        lines += ["", h.note]
+    return "\n".join(lines) + "\n"

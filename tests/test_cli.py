@@ -1,0 +1,168 @@
+"""The command line, run as a user runs it: subprocesses on a temporary library."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.resources import SAMPLE_TEXT
+from tests.markdown_reader import blockquotes
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class Cli:
+    """Runs `python -m app --library LIB ...` with no display."""
+
+    def __init__(self, library: Path) -> None:
+        self.library = library
+
+    def __call__(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+        result = subprocess.run(
+            [sys.executable, "-m", "app", "--library", str(self.library), *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        if ok:
+            assert result.returncode == 0, result.stderr
+        else:
+            assert result.returncode != 0
+            assert "Traceback" not in result.stderr
+            assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        return result
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    return Cli(tmp_path / "library.sqlite")
+
+
+@pytest.fixture
+def sample(cli: Cli) -> str:
+    assert cli("import", str(SAMPLE_TEXT)).stdout.startswith("1\t")
+    return "1"
+
+
+def test_help_works_for_every_command(cli: Cli) -> None:
+    for command in ["import", "list", "text", "highlight", "highlights", "export", "backup", "restore"]:
+        assert "usage:" in cli(command, "--help").stdout
+    assert "DOC is a document id" in cli("--help").stdout
+
+
+def test_import_list_and_text(cli: Cli, sample: str, tmp_path: Path) -> None:
+    second = tmp_path / "notes.md"
+    second.write_text("# Notes\r\n\r\nSome words.")
+    assert cli("import", str(second)).stdout == "2\tNotes\n"
+    assert "(already in the library)" in cli("import", str(second)).stdout
+    listing = json.loads(cli("list", "--json").stdout)
+    assert [(d["id"], d["title"], d["highlights"]) for d in listing] == [(1, "V. I. Lenin", 0), (2, "Notes", 0)]
+    assert cli("text", "not").stdout == "# Notes\n\nSome words."
+    assert cli("text", "1").stdout == SAMPLE_TEXT.read_text(encoding="utf-8")
+
+
+def test_highlight_by_quote_with_tags_and_note(cli: Cli, sample: str) -> None:
+    out = cli(
+        "highlight",
+        "V. I",
+        "--quote",
+        "transferring all power to the Soviets",
+        "--tag",
+        "power/soviets",
+        "--tag",
+        "class/struggle",
+        "--note",
+        "two\nlines",
+    ).stdout
+    assert out.startswith("1\t") and out.rstrip().endswith("power/soviets, class/struggle")
+    cli("highlight", sample, "--quote", "the Soviets", "--occurrence", "2")
+    rows = json.loads(cli("highlights", sample, "--json").stdout)
+    assert [r["exact"] for r in rows] == ["the Soviets", "transferring all power to the Soviets"]
+    assert rows[1]["note"] == "two\nlines"
+    only = json.loads(cli("highlights", sample, "--tag", "power", "--json").stdout)
+    assert [r["id"] for r in only] == [1]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["highlight", "1", "--quote", "the Soviets"], "occurs 8 times; choose one with --occurrence"),
+        (["highlight", "1", "--quote", "words not in the text"], "does not occur"),
+        (["highlight", "1", "--quote", "the Soviets", "--occurrence", "9"], "no occurrence 9"),
+        (["highlight", "1", "--quote", "Soviets", "--occurrence", "1", "--tag", "a//b"], "empty part"),
+        (["text", "Nothing like this"], "No document matches"),
+        (["export", "--tag", "no/such/theme"], "no theme"),
+        (["import", "/no/such/file.txt"], "file.txt"),
+        (["restore", "/no/such/backup.json"], "backup.json"),
+    ],
+)
+def test_errors_are_one_clear_line(cli: Cli, sample: str, args: list[str], message: str) -> None:
+    result = cli(*args, ok=False)
+    assert message in result.stderr
+    assert result.stderr.startswith("marginalia ")
+    assert json.loads(cli("highlights", sample, "--json").stdout) == []  # nothing half-made
+
+
+def test_an_ambiguous_title_prefix_is_an_error(cli: Cli, sample: str, tmp_path: Path) -> None:
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text(f"Volume {name}\n\ntext of {name}")
+        cli("import", str(tmp_path / name))
+    assert "matches 2 documents" in cli("text", "Volume", ok=False).stderr
+
+
+def test_export_formats_from_the_command_line(cli: Cli, sample: str, tmp_path: Path) -> None:
+    cli("highlight", sample, "--quote", "all lands are being transferred to the peasants", "--tag", "land")
+    cli("highlight", sample, "--quote", "Pravda No. 46", "--note", "the source")
+    markdown = cli("export", sample).stdout
+    assert blockquotes(markdown) == ["all lands are being transferred to the peasants", "Pravda No. 46"]
+    output = tmp_path / "out" / "notes.md"
+    output.parent.mkdir()
+    result = cli("export", "--tag", "land", "--output", str(output))
+    assert "Wrote 1 highlight to" in result.stderr
+    assert blockquotes(output.read_text(encoding="utf-8")) == ["all lands are being transferred to the peasants"]
+    rows = list(csv.DictReader(io.StringIO(cli("export", "--format", "csv").stdout)))
+    assert [r["themes"] for r in rows] == ["land", ""]
+    assert json.loads(cli("export", "--format", "w3c").stdout)["total"] == 2
+    template = tmp_path / "mine.j2"
+    template.write_text("{% for s in sections %}{% for e in s.entries %}- {{ e.quote }}\n{% endfor %}{% endfor %}")
+    assert cli("export", "--template", str(template)).stdout == (
+        "- all lands are being transferred to the peasants\n- Pravda No. 46\n"
+    )
+    assert "no-notes" in cli("export", "--help").stdout
+    assert "the source" not in cli("export", "--no-notes").stdout
+
+
+def test_backup_and_restore_round_trip(cli: Cli, sample: str, tmp_path: Path) -> None:
+    cli("highlight", sample, "--quote", "Pravda No. 46", "--tag", "source/press", "--note", "n")
+    backup = tmp_path / "backup.json"
+    cli("backup", str(backup))
+    restored = Cli(tmp_path / "restored.sqlite")
+    assert "Restored 1 documents, 1 highlights and 2 themes" in restored("restore", str(backup)).stdout
+    again = tmp_path / "again.json"
+    restored("backup", str(again))
+    first, second = json.loads(backup.read_text()), json.loads(again.read_text())
+    first.pop("exported"), second.pop("exported")
+    assert first == second
+    assert "not empty" in cli("restore", str(backup), ok=False).stderr
+
+
+def test_the_command_line_does_not_load_qt(cli: Cli, sample: str) -> None:
+    code = (
+        "import sys, app.__main__ as m; rc = m.main(['--library', sys.argv[1], 'list']);"
+        "print(any(name.startswith('PySide6') for name in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(cli.library)], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "False"
