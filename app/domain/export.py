@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 from jinja2 import Environment, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
@@ -96,9 +96,8 @@ class ExportSet:
     order: ExportOrder = ExportOrder.TEXT
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """One highlight as a template sees it."""
+class Entry(NamedTuple):
+    """One highlight as a template sees it (a tuple: cheap to make 100,000 of)."""
 
     id: int
     quote: str
