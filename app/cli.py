@@ -17,7 +17,15 @@ from app.domain.export import ExportFormat, ExportOrder, ExportTemplateError, hi
 from app.domain.tags import TagPathError
 from app.domain.values import Highlight
 from app.importers import TextImportError
-from app.services import LibraryError, LibraryService, StorageError, open_service
+from app.services import (
+    DamagedLibraryError,
+    LibraryError,
+    LibraryService,
+    StorageError,
+    backups,
+    open_service,
+    restore_from_backup,
+)
 from app.services.backup import RestoreError
 from app.services.paths import resolve_library_path
 
@@ -77,12 +85,35 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     p.add_argument("file", type=Path, metavar="FILE")
     p.set_defaults(run=cmd_restore)
 
+    p = commands.add_parser("backups", help="list the library's automatic backups with dates and counts")
+    p.set_defaults(run=cmd_backups, without_library=True)
+
+    p = commands.add_parser(
+        "restore-backup", help="replace the library with one of its backups (the current one is kept aside)"
+    )
+    p.add_argument(
+        "backup", nargs="?", type=Path, metavar="BACKUP", help="a file listed by 'backups' (default: newest)"
+    )
+    p.set_defaults(run=cmd_restore_backup, without_library=True)
+
 
 def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
     """Run a parsed subcommand against the library; return the exit code."""
+    library = resolve_library_path(args.library)
+    if getattr(args, "without_library", False):
+        # Backup commands work on the file itself: they must work on a damaged library.
+        try:
+            args.run(library, args, out)
+        except (CliError, LibraryError, OSError) as exc:
+            print(f"marginalia {args.command}: {exc}", file=sys.stderr)
+            return EXIT_ERROR
+        return 0
     command: Callable[[LibraryService, argparse.Namespace, TextIO], None] = args.run
     try:
-        service = open_service(resolve_library_path(args.library))
+        service = open_service(library)
+    except DamagedLibraryError as exc:
+        print(f"marginalia: {exc} See 'backups' and 'restore-backup'.", file=sys.stderr)
+        return EXIT_ERROR
     except LibraryError as exc:
         print(f"marginalia: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -203,6 +234,28 @@ def cmd_restore(service: LibraryService, args: argparse.Namespace, out: TextIO) 
         raise CliError(f"{args.file} is not a JSON backup ({exc})") from exc
     documents, themes, highlights = service.restore_json(data)
     print(f"Restored {documents} documents, {highlights} highlights and {themes} themes into {service.path}", file=out)
+
+
+def cmd_backups(library: Path, _args: argparse.Namespace, out: TextIO) -> None:
+    """List the backups, newest first."""
+    found = backups(library)
+    if not found:
+        raise CliError(f"There are no backups of {library} yet.")
+    for b in found:
+        print(f"{b.created:%Y-%m-%d %H:%M} UTC\t{b.documents} documents\t{b.highlights} highlights\t{b.path}", file=out)
+
+
+def cmd_restore_backup(library: Path, args: argparse.Namespace, out: TextIO) -> None:
+    """Replace the library with a backup, keeping the current one."""
+    chosen: Path | None = args.backup
+    if chosen is None:
+        found = backups(library)
+        if not found:
+            raise CliError(f"There are no backups of {library} to restore.")
+        chosen = Path(found[0].path)
+    kept = restore_from_backup(library, chosen)
+    where = f"; the library it replaced is kept as {kept}" if kept else ""
+    print(f"Restored {library} from {chosen}{where}", file=out)
 
 
 def _themes(h: Highlight) -> str:

@@ -65,7 +65,7 @@ def ours_open(app: QApplication, window: MainWindow, doc_id: int, other_id: int)
 def bare_insert(path: Path) -> list[float]:
     con = sqlite3.connect(path, isolation_level=None)
     con.execute("PRAGMA journal_mode=WAL")
-    con.execute("PRAGMA synchronous=NORMAL")
+    con.execute("PRAGMA synchronous=FULL")  # as the library runs
     con.execute("CREATE TABLE h (id INTEGER PRIMARY KEY, a INTEGER, b INTEGER, exact TEXT, prefix TEXT, suffix TEXT)")
     samples = []
     for i in range(STEPS):

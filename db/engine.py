@@ -29,6 +29,23 @@ class LibraryError(Exception):
     """The library cannot be opened or used; the message says which file and why."""
 
 
+class DamagedLibraryError(LibraryError):
+    """The library file is damaged; it was not written to. Restore a backup or start anew."""
+
+
+DAILY_BACKUPS_KEPT = 7
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """A backup file of the library, with what it holds."""
+
+    path: Path
+    created: datetime
+    documents: int
+    highlights: int
+
+
 @dataclass(frozen=True)
 class Library:
     """An open library: its file, engine and session factory.
@@ -71,6 +88,115 @@ def backup_library(source: Path, destination: Path) -> Path:
     return destination
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    """Open a database file for reading without creating anything beside it.
+
+    A plain read-only open of a WAL database creates empty -wal and -shm files; with
+    `immutable=1` SQLite reads the file alone. That is only wrong when a write-ahead log
+    with commits not yet copied back exists (after a crash), so then the log is used.
+    """
+    if Path(f"{path}-wal").exists():
+        return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    return sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+
+
+def _check_integrity(path: Path) -> None:
+    """Raise DamagedLibraryError if SQLite finds the file damaged; read-only, writes nothing."""
+    try:
+        con = _read_only(path)
+        try:
+            result = con.execute("PRAGMA quick_check").fetchall()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise DamagedLibraryError(f"The library {path} is damaged ({exc}). It was left as it is.") from exc
+    if result != [("ok",)]:
+        detail = "; ".join(str(row[0]) for row in result[:3])
+        raise DamagedLibraryError(f"The library {path} is damaged ({detail}). It was left as it is.")
+
+
+def _counts(path: Path) -> tuple[int, int]:
+    con = _read_only(path)
+    try:
+        documents = con.execute("SELECT count(*) FROM documents").fetchone()[0]
+        highlights = con.execute("SELECT count(*) FROM highlights").fetchone()[0]
+    finally:
+        con.close()
+    return int(documents), int(highlights)
+
+
+def list_backups(library_path: Path) -> list[BackupInfo]:
+    """Return the readable backups of a library, newest first."""
+    found: list[BackupInfo] = []
+    folder = backups_dir(library_path)
+    for candidate in folder.glob("*.sqlite") if folder.is_dir() else ():
+        try:
+            documents, highlights = _counts(candidate)
+        except sqlite3.Error:
+            continue  # not a library backup, or unreadable: not offered
+        created = datetime.fromtimestamp(candidate.stat().st_mtime, UTC).replace(tzinfo=None)
+        found.append(BackupInfo(candidate, created, documents, highlights))
+    return sorted(found, key=lambda b: b.created, reverse=True)
+
+
+def rolling_backup(library_path: Path, keep: int = DAILY_BACKUPS_KEPT) -> Path | None:
+    """Make today's backup if there is none yet, and keep only the last `keep` daily ones."""
+    folder = backups_dir(library_path)
+    today = folder / f"{library_path.stem}-daily-{datetime.now(UTC).strftime('%Y-%m-%d')}.sqlite"
+    made = None
+    if not today.exists():
+        made = backup_library(library_path, today)
+    for old in sorted(folder.glob(f"{library_path.stem}-daily-*.sqlite"), reverse=True)[keep:]:
+        old.unlink()
+    return made
+
+
+def set_aside(library_path: Path) -> Path:
+    """Move a damaged library (and its WAL files) aside, unchanged, and return its new name."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    aside = library_path.with_name(f"{library_path.stem}.damaged-{stamp}{library_path.suffix}")
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{library_path}{suffix}")
+        if source.exists():
+            source.rename(Path(f"{aside}{suffix}"))
+    return aside
+
+
+def restore_backup(library_path: Path, backup: Path) -> Path | None:
+    """Replace the library with a backup; return where the replaced library was kept.
+
+    The backup is checked first. A healthy current library is itself backed up before it
+    is replaced; a damaged one is moved aside untouched. Close every connection to the
+    library before calling this.
+
+    Raises:
+        LibraryError: If the backup is not a sound Marginalia library.
+    """
+    if not _check_file(backup):
+        raise LibraryError(f"The backup {backup} is empty.")
+    _check_integrity(backup)
+    try:
+        _counts(backup)
+    except sqlite3.Error as exc:
+        raise LibraryError(f"The file {backup} is not a Marginalia library backup ({exc}).") from exc
+    kept: Path | None = None
+    if library_path.exists():
+        try:
+            _check_integrity(library_path)
+        except DamagedLibraryError:
+            kept = set_aside(library_path)
+        else:
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            kept = backup_library(
+                library_path, backups_dir(library_path) / f"{library_path.stem}-before-restore-{stamp}.sqlite"
+            )
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{library_path}{suffix}").unlink(missing_ok=True)
+    library_path.parent.mkdir(parents=True, exist_ok=True)
+    backup_library(backup, library_path)
+    return kept
+
+
 def _alembic_config() -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
@@ -93,7 +219,9 @@ def make_engine(path: Path, *, foreign_keys: bool = True) -> Engine:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        # FULL: a commit is on disk before it returns, even across a power cut (in WAL
+        # mode NORMAL may lose the last commits then). What the UI shows as saved is saved.
+        cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
@@ -171,6 +299,8 @@ def open_library(path: Path) -> Library:
     except OSError as exc:
         raise LibraryError(f"Cannot create the folder for the library {path}: {exc.strerror or exc}.") from exc
     existed = _check_file(path)
+    if existed:
+        _check_integrity(path)
     try:
         _migrate(path, existed)
         engine = make_engine(path)

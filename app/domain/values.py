@@ -90,3 +90,13 @@ class TagResult:
     highlight: Highlight
     tag: Tag
     created: tuple[Tag, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BackupSummary:
+    """A backup of the library: its file, when it was made, and what it holds."""
+
+    path: str
+    created: datetime
+    documents: int
+    highlights: int

@@ -37,21 +37,27 @@ def decode_text(data: bytes, path: Path) -> str:
     """
     if not data:
         raise TextImportError(path, "the file is empty")
+    text = _decode(data, path)
+    if not text:
+        raise TextImportError(path, "the file holds no text (only a byte-order mark)")
+    # Checked whatever the encoding: UTF-16 with a BOM can decode binary bytes to text.
+    if "\x00" in text or _control_ratio(text) > _MAX_CONTROL_RATIO:
+        raise TextImportError(path, "it is not a text file (it contains binary data)")
+    return text
+
+
+def _decode(data: bytes, path: Path) -> str:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
                 return data[len(bom) :].decode(encoding)
             except UnicodeDecodeError as exc:
-                raise TextImportError(
-                    path, f"it starts like {encoding.upper()} text but is damaged ({exc.reason})"
-                ) from exc
+                reason = f"it starts like {encoding.upper()} text but is damaged ({exc.reason})"
+                raise TextImportError(path, reason) from exc
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        text = _detect(data, path)
-    if "\x00" in text or _control_ratio(text) > _MAX_CONTROL_RATIO:
-        raise TextImportError(path, "it is not a text file (it contains binary data)")
-    return text
+        return _detect(data, path)
 
 
 def _detect(data: bytes, path: Path) -> str:

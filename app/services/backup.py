@@ -108,6 +108,10 @@ def _field(record: Mapping[str, Any], key: str, kind: type, what: str) -> Any:  
     return value
 
 
+def _is_id(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def load_library(s: Session, data: object) -> tuple[int, int, int]:
     """Insert a JSON backup into an empty library, keeping every id; return the counts.
 
@@ -163,7 +167,11 @@ def load_library(s: Session, data: object) -> tuple[int, int, int]:
     s.flush()
     # Parents before children: a theme's parent id is always smaller only if created
     # first, so insert in passes until every theme has found its parent.
-    pending = [t for t in themes if isinstance(t, dict)]  # type: ignore[union-attr]
+    pending = list(themes)  # type: ignore[arg-type]
+    for t in pending:
+        what = f"theme {t.get('name')!r}" if isinstance(t, dict) else "a theme"
+        if not isinstance(t, dict) or not _is_id(t.get("id")) or not (t.get("parent") is None or _is_id(t["parent"])):
+            raise RestoreError(f"{what} has no valid id or parent")
     placed: set[int] = set()
     while pending:
         ready = [t for t in pending if t.get("parent") is None or t.get("parent") in placed]
@@ -206,6 +214,8 @@ def load_library(s: Session, data: object) -> tuple[int, int, int]:
             updated_at=_when(h.get("updated_at"), what),
         )
         theme_ids = _field(h, "themes", list, what)
+        if not all(_is_id(tid) for tid in theme_ids) or len(set(theme_ids)) != len(theme_ids):
+            raise RestoreError(f"{what} has a list of themes that is not a list of distinct ids")
         if any(tid not in placed for tid in theme_ids):
             raise RestoreError(f"{what} carries a theme that is not in the backup")
         row.tag_links = [HighlightTagRow(tag_id=tid, position=i) for i, tid in enumerate(theme_ids)]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import functools
+import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from app.domain.anchors import quote_of
@@ -31,10 +32,18 @@ from app.domain.values import Document, DocumentSummary, Highlight, Tag, TagResu
 from app.importers import ImportedText, import_file
 from app.resources import MARKDOWN_TEMPLATE, SAMPLE_AUTHOR, SAMPLE_SOURCE, SAMPLE_TEXT, SAMPLE_TITLE
 from app.services.backup import RestoreError, dump_library, load_library
-from db import Library, LibraryError, open_library
+from db import DamagedLibraryError, Library, LibraryError, open_library, rolling_backup
 from db.models import DocumentRow, HighlightRow, HighlightTagRow, TagRow, VersionRow, utcnow
 
-__all__ = ["LibraryError", "LibraryService", "NotFoundError", "RestoreError", "StorageError", "open_service"]
+__all__ = [
+    "DamagedLibraryError",
+    "LibraryError",
+    "LibraryService",
+    "NotFoundError",
+    "RestoreError",
+    "StorageError",
+    "open_service",
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -60,19 +69,28 @@ def _storage(method: Callable[Concatenate[LibraryService, P], R]) -> Callable[Co
         try:
             return method(self, *args, **kwargs)
         except SQLAlchemyError as exc:
-            reason = getattr(exc, "orig", None) or exc
+            reason = str(getattr(exc, "orig", None) or exc)
+            if "locked" in reason or "busy" in reason:
+                reason = "it stayed locked by another program (another Marginalia?) for 5 seconds; try again"
             raise StorageError(f"The library {self.path} could not be updated: {reason}.") from exc
 
     return wrapper  # type: ignore[return-value]  # functools.wraps hides the ParamSpec from mypy
 
 
 def open_service(path: Path) -> LibraryService:
-    """Open the library at `path` and return the service over it.
+    """Open the library at `path`, make today's backup if due, and return the service.
 
     Raises:
-        LibraryError: When the library cannot be opened; the message says why.
+        LibraryError: When the library cannot be opened; the message says why
+            (DamagedLibraryError when the file is damaged: it is then left as it is).
     """
-    return LibraryService(open_library(path))
+    library = open_library(path)
+    try:
+        rolling_backup(library.path)
+    except (OSError, sqlite3.Error) as exc:
+        library.close()
+        raise LibraryError(f"Could not back up the library {library.path} before use: {exc}.") from exc
+    return LibraryService(library)
 
 
 class LibraryService:
@@ -542,8 +560,11 @@ class LibraryService:
             RestoreError: If the data is not a valid backup or the library is not empty;
                 nothing is changed.
         """
-        with self._sessions.begin() as s:
-            counts = load_library(s, data)
+        try:
+            with self._sessions.begin() as s:
+                counts = load_library(s, data)
+        except IntegrityError as exc:
+            raise RestoreError(f"its records contradict each other ({exc.orig}); the file is damaged") from exc
         self._text_cache = None
         return counts
 

@@ -5,13 +5,23 @@ from __future__ import annotations
 import signal
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app.services import LibraryError, LibraryService, open_service
+from app.domain.values import BackupSummary
+from app.services import (
+    DamagedLibraryError,
+    LibraryError,
+    LibraryService,
+    backups,
+    open_service,
+    restore_from_backup,
+    set_damaged_library_aside,
+)
 from app.services.paths import preferences_path
 from app.ui.controller import DeskController
 from app.ui.main_window import MainWindow
@@ -65,6 +75,43 @@ def _close_on_termination(app: QApplication, window: MainWindow) -> None:
     wake.start(250)
 
 
+def ask_about_damage(library_path: Path, error: DamagedLibraryError, newest: BackupSummary | None) -> str:
+    """Ask what to do with a damaged library: "restore", "new" or "quit"."""
+    box = QMessageBox(QMessageBox.Icon.Critical, "The library is damaged", str(error))
+    box.setInformativeText(
+        "Marginalia has not written to it. You can restore the latest backup or start a new, empty library; "
+        "either way the damaged file is kept beside it."
+    )
+    restore = None
+    if newest is not None:
+        restore = box.addButton(
+            f"Restore the backup of {newest.created:%Y-%m-%d %H:%M} UTC ({newest.highlights} highlights)",
+            QMessageBox.ButtonRole.AcceptRole,
+        )
+    new = box.addButton("Start a new library", QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton("Quit", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    clicked = box.clickedButton()
+    return "restore" if clicked is restore and restore else "new" if clicked is new else "quit"
+
+
+def recover(
+    library_path: Path,
+    error: DamagedLibraryError,
+    choose: Callable[[Path, DamagedLibraryError, BackupSummary | None], str] = ask_about_damage,
+) -> LibraryService | None:
+    """Offer a way out of a damaged library; return the service over the result, or None."""
+    found = backups(library_path)
+    choice = choose(library_path, error, found[0] if found else None)
+    if choice == "restore" and found:
+        restore_from_backup(library_path, Path(found[0].path))
+    elif choice == "new":
+        set_damaged_library_aside(library_path)
+    else:
+        return None
+    return open_service(library_path)
+
+
 def run_gui(library_path: Path) -> int:
     """Run the desktop application on the library at `library_path`; return the exit code."""
     app = QApplication.instance() or QApplication(sys.argv)
@@ -72,7 +119,14 @@ def run_gui(library_path: Path) -> int:
     app.setApplicationName("Marginalia")
     app.setOrganizationName("Marginalia")
     try:
-        service = open_service(library_path)
+        try:
+            service = open_service(library_path)
+        except DamagedLibraryError as exc:
+            print(f"marginalia: {exc}", file=sys.stderr, flush=True)
+            recovered = recover(library_path, exc)
+            if recovered is None:
+                return 2
+            service = recovered
     except LibraryError as exc:
         print(f"marginalia: {exc}", file=sys.stderr, flush=True)
         QMessageBox.critical(None, "Cannot open the library", str(exc))

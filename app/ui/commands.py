@@ -1,7 +1,10 @@
 """Undoable commands for every change made at the reading desk.
 
-Each command is pushed after its first run has succeeded (so a failed save never lands on
-the undo stack); its first `redo`, which QUndoStack.push calls, is therefore skipped.
+A command's work is in `apply` (do, redo) and `revert` (undo). The window runs that work
+itself and moves the undo stack only when it succeeded, so a change that failed to save
+(a full disk, a locked library) never shows as done or undone. QUndoStack's own calls of
+`redo`/`undo` that follow are therefore skipped once; that includes the first `redo`,
+which `push` makes after the change was already saved.
 """
 
 from __future__ import annotations
@@ -19,27 +22,42 @@ def _excerpt(text: str, limit: int = 30) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
-class _DoneCommand(QUndoCommand):
-    """A command whose first redo already happened before it was pushed."""
+class DoneCommand(QUndoCommand):
+    """A command whose work has been done before QUndoStack asks for it."""
 
     def __init__(self, controller: DeskController, text: str) -> None:
         super().__init__(text)
         self.controller = controller
-        self._pending_first_redo = True
+        self._already_done = True
+
+    def mark_done(self) -> None:
+        """Say that the next `undo`/`redo` call from the stack was already carried out."""
+        self._already_done = True
 
     def redo(self) -> None:
-        """Redo the change (skipped the first time: it was done before the push)."""
-        if self._pending_first_redo:
-            self._pending_first_redo = False
+        """Redo the change, unless it was just done by the caller."""
+        if self._already_done:
+            self._already_done = False
             return
         self.apply()
+
+    def undo(self) -> None:
+        """Undo the change, unless it was just undone by the caller."""
+        if self._already_done:
+            self._already_done = False
+            return
+        self.revert()
 
     def apply(self) -> None:
         """Do the change again."""
         raise NotImplementedError
 
+    def revert(self) -> None:
+        """Undo the change."""
+        raise NotImplementedError
 
-class CreateHighlightCommand(_DoneCommand):
+
+class CreateHighlightCommand(DoneCommand):
     """Creating a highlight; undo deletes it, redo restores the same highlight."""
 
     def __init__(self, controller: DeskController, highlight: Highlight) -> None:
@@ -47,7 +65,7 @@ class CreateHighlightCommand(_DoneCommand):
         super().__init__(controller, f"Highlight “{_excerpt(highlight.exact)}”")
         self.highlight = highlight
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         """Delete the highlight again, keeping what it had gained since (tags, note)."""
         self.highlight = self.controller.delete_highlight(self.highlight.id)
 
@@ -56,7 +74,7 @@ class CreateHighlightCommand(_DoneCommand):
         self.controller.restore_highlight(self.highlight)
 
 
-class DeleteHighlightCommand(_DoneCommand):
+class DeleteHighlightCommand(DoneCommand):
     """Deleting a highlight; undo restores it with the same id, tags and note."""
 
     def __init__(self, controller: DeskController, highlight: Highlight) -> None:
@@ -64,7 +82,7 @@ class DeleteHighlightCommand(_DoneCommand):
         super().__init__(controller, f"Delete highlight “{_excerpt(highlight.exact)}”")
         self.highlight = highlight
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         """Restore the highlight."""
         self.controller.restore_highlight(self.highlight)
 
@@ -73,7 +91,7 @@ class DeleteHighlightCommand(_DoneCommand):
         self.highlight = self.controller.delete_highlight(self.highlight.id)
 
 
-class TagCommand(_DoneCommand):
+class TagCommand(DoneCommand):
     """Applying a theme; undo removes it and any theme the tagging created."""
 
     def __init__(self, controller: DeskController, result: TagResult, position: int) -> None:
@@ -84,7 +102,7 @@ class TagCommand(_DoneCommand):
         self.created: tuple[Tag, ...] = result.created
         self.position = position
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         """Remove the theme, and drop themes made for it (children first)."""
         self.controller.untag_highlight(
             self.highlight_id, self.tag.id, drop_if_unused=[t.id for t in reversed(self.created)]
@@ -95,7 +113,7 @@ class TagCommand(_DoneCommand):
         self.controller.tag_highlight(self.highlight_id, self.tag.path, position=self.position, recreate=self.created)
 
 
-class UntagCommand(_DoneCommand):
+class UntagCommand(DoneCommand):
     """Removing a theme from a highlight; undo puts it back in the same place."""
 
     def __init__(self, controller: DeskController, highlight_id: int, tag: Tag, position: int) -> None:
@@ -105,7 +123,7 @@ class UntagCommand(_DoneCommand):
         self.tag = tag
         self.position = position
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         """Put the theme back at its old position."""
         self.controller.tag_highlight(self.highlight_id, self.tag.path, position=self.position)
 
@@ -114,7 +132,7 @@ class UntagCommand(_DoneCommand):
         self.controller.untag_highlight(self.highlight_id, self.tag.id)
 
 
-class NoteCommand(_DoneCommand):
+class NoteCommand(DoneCommand):
     """Editing a note; consecutive saves of one note while typing merge into one step."""
 
     def __init__(self, controller: DeskController, highlight_id: int, old: str, new: str) -> None:
@@ -135,7 +153,7 @@ class NoteCommand(_DoneCommand):
         self.new = other.new
         return True
 
-    def undo(self) -> None:
+    def revert(self) -> None:
         """Restore the previous note."""
         self.controller.set_note(self.highlight_id, self.old)
 

@@ -34,6 +34,14 @@ class DeskController(QObject):
         self.document: Document | None = None
         self._highlights: dict[int, Highlight] = {}
 
+    def replace_service(self, service: LibraryService) -> None:
+        """Work on a reopened library (after a restore); nothing is open until asked."""
+        self.service = service
+        self.document = None
+        self._highlights = {}
+        self.documents_changed.emit()
+        self.tags_changed.emit()
+
     # Documents -------------------------------------------------------------------
 
     def documents(self) -> list[DocumentSummary]:

@@ -29,8 +29,16 @@ from app.domain.anchors import trim_span
 from app.domain.tags import TagPathError
 from app.domain.values import Document, Highlight, Tag
 from app.importers import SUPPORTED_SUFFIXES, TextImportError
-from app.services import StorageError
-from app.ui.commands import CreateHighlightCommand, DeleteHighlightCommand, NoteCommand, TagCommand, UntagCommand
+from app.services import LibraryError, StorageError, backups, open_service, restore_from_backup
+from app.ui.backups_dialog import BackupsDialog
+from app.ui.commands import (
+    CreateHighlightCommand,
+    DeleteHighlightCommand,
+    DoneCommand,
+    NoteCommand,
+    TagCommand,
+    UntagCommand,
+)
 from app.ui.controller import DeskController
 from app.ui.export_dialog import ExportDialog
 from app.ui.find_bar import FindBar
@@ -144,6 +152,7 @@ class MainWindow(QMainWindow):
         a = self._action
         self.open_action = a("&File", "&Open text…", self.open_file_dialog, [QKeySequence.StandardKey.Open])
         a("&File", "&Export highlights…", self.open_export, ["Ctrl+E"])
+        a("&File", "&Restore from backup…", self.open_backups)
         a("&File", "&Quit", self.close, [QKeySequence.StandardKey.Quit])
         self.undo_action = a("&Edit", "&Undo", self.undo, ["Ctrl+Z"])
         self.redo_action = a("&Edit", "&Redo", self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
@@ -235,6 +244,14 @@ class MainWindow(QMainWindow):
         self.reader.scroll_to_position(document.reading_position)
         self._position_timer.stop()
         self.focus_reader()
+
+    def show_no_document(self) -> None:
+        """Empty the reader and the panel: the library has no document to show."""
+        self.reader.set_text("")
+        self.panel.set_highlights([])
+        self.find_bar.set_text("")
+        self.setWindowTitle("Marginalia")
+        self.statusBar().showMessage("The library is empty: open a text with Ctrl+O.", STATUS_MS)
 
     def open_file_dialog(self) -> None:
         """Ask for text files and open them (Ctrl+O)."""
@@ -347,6 +364,43 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage("Copied the highlight as Markdown.", STATUS_MS)
 
+    def open_backups(self) -> None:
+        """List the library's backups and offer to restore one."""
+        dialog = BackupsDialog(backups(self.controller.service.path), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.restore_requested.connect(self.restore_backup)
+        dialog.open()
+
+    def restore_backup(self, backup: Path) -> None:
+        """Replace the library with a backup and reopen it; the current one is kept."""
+        self.panel.flush_note()
+        self.save_reading_position()
+        path = self.controller.service.path
+        self.controller.service.close()
+        try:
+            kept = restore_from_backup(path, backup)
+        except LibraryError as exc:
+            self.show_error("The backup was not restored", f"{exc}\n\nYour library was not changed.")
+            kept = None
+            restored = False
+        else:
+            restored = True
+        try:
+            service = open_service(path)
+        except LibraryError as exc:
+            self.show_error("The library could not be reopened", str(exc))
+            return
+        self.undo_stack.clear()
+        self.controller.replace_service(service)
+        document_id = service.last_opened_document_id()
+        if document_id is not None:
+            self.open_document(document_id)
+        else:
+            self.show_no_document()
+        if restored:
+            where = f" The library it replaced is kept as {kept.name}." if kept else ""
+            self.statusBar().showMessage(f"Restored from {backup.name}.{where}", STATUS_MS)
+
     def open_export(self) -> None:
         """Open the export dialog (Ctrl+E)."""
         self.panel.flush_note()
@@ -413,14 +467,33 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(NoteCommand(self.controller, highlight_id, before.note, note))
 
     def undo(self) -> None:
-        """Undo the last change (a note being typed is saved first, so it can be undone)."""
+        """Undo the last change (a note being typed is saved first, so it can be undone).
+
+        The change is reverted first and the history moves only if that was saved.
+        """
         self.panel.flush_note()
-        self.undo_stack.undo()
+        index = self.undo_stack.index()
+        command = self.undo_stack.command(index - 1) if index > 0 else None
+        if isinstance(command, DoneCommand) and self._carried_out(command.revert, "Undo failed"):
+            command.mark_done()
+            self.undo_stack.undo()
 
     def redo(self) -> None:
-        """Redo the last undone change."""
+        """Redo the last undone change; the history moves only if it was saved."""
         self.panel.flush_note()
-        self.undo_stack.redo()
+        index = self.undo_stack.index()
+        command = self.undo_stack.command(index) if index < self.undo_stack.count() else None
+        if isinstance(command, DoneCommand) and self._carried_out(command.apply, "Redo failed"):
+            command.mark_done()
+            self.undo_stack.redo()
+
+    def _carried_out(self, work: Callable[[], None], title: str) -> bool:
+        try:
+            work()
+        except StorageError as exc:
+            self.show_error(title, f"{exc}\n\nNothing was changed; you can try again.")
+            return False
+        return True
 
     def _on_highlight_added(self, highlight: Highlight) -> None:
         self.reader.add_highlight(highlight)
