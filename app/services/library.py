@@ -654,7 +654,23 @@ class LibraryService:
             .where(h.document_id == document_id)
             .order_by(h.start_offset, h.end_offset, h.id)
         )
-        return [Highlight(*row[:9], tuple(links.get(row[0], ())), row[9], row[10]) for row in rows]
+        return [
+            Highlight(
+                id=hid,
+                document_id=doc,
+                version_id=version,
+                start=start,
+                end=end,
+                exact=exact,
+                prefix=prefix,
+                suffix=suffix,
+                note=note,
+                tags=tuple(links.get(hid, ())),
+                created_at=created,
+                updated_at=updated,
+            )
+            for hid, doc, version, start, end, exact, prefix, suffix, note, created, updated in rows
+        ]
 
     def _value(self, s: Session, row: HighlightRow, tags: dict[int, Tag] | None = None) -> Highlight:
         tags = self._all_tags(s) if tags is None else tags
