@@ -1,0 +1,453 @@
+"""Re-anchoring highlights in a new edition of a text.
+
+`reanchor` finds where each highlighted passage of the old text now stands in the new
+one, or returns None (an orphan) when it cannot be sure. A wrong place is worse than no
+place: a passage deleted while similar wording remains elsewhere is orphaned, not moved
+onto the look-alike.
+
+How it works:
+1. Lines (or, when too few lines survive, words) found once in both texts and in the
+   same order become anchors: they map a position in the old text to the expected
+   position in the new one, across insertions and deletions of any size.
+2. Each quote is looked for verbatim near its expected position. Every candidate is
+   scored by how well the text on both sides matches the old context (32 characters
+   each side, as the W3C TextQuoteSelector keeps) and by its distance from the expected
+   position.
+3. Failing that, the neighbourhood is compared in a canonical form in which differences
+   that do not change the words vanish (line endings, BOM, NFC/NFD, curly and straight
+   quotes, dashes, no-break and re-flowed white space, soft hyphens, case), exactly and
+   then approximately (rapidfuzz), with a similarity threshold stricter for short quotes.
+4. Failing that, the quote is looked for anywhere (a moved paragraph): verbatim, then
+   approximately from seed words, accepted only when the context on both sides agrees
+   or the quote is long and unique.
+Canonical forms are made of small windows only: for a 5 MB text, making one whole took
+over 4 s.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+CONTEXT = 32
+NEAR = 400  # characters around the expected position searched first
+WINDOW = 2000  # characters around it compared in canonical form
+MIN_ANCHOR_LINE = 20
+MAX_CANDIDATES = 64
+
+_FOLD = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"', "\u00ab": '"', "\u00bb": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+}  # fmt: skip
+_DROP = frozenset("\ufeff\u00ad\u200b\u200c\u200d\u2060")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Canonical:
+    """A text's canonical form and the maps between it and the original.
+
+    Attributes:
+        text: The canonical text.
+        starts: For each canonical character, the original offset it comes from.
+        ends: For each canonical character, the original offset just past its source.
+        to_canonical: For each original offset 0..len, the canonical offset there.
+    """
+
+    text: str
+    starts: list[int]
+    ends: list[int]
+    to_canonical: list[int]
+
+    def span_to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a non-empty canonical span back to the original text."""
+        return self.starts[start], self.ends[end - 1]
+
+
+# A run of printable ASCII (but `) with single spaces between words, a run of white space,
+# or one other character.
+_RUNS = re.compile(r"[\x21-\x5f\x61-\x7e](?:[\x21-\x5f\x61-\x7e]| (?=[\x21-\x5f\x61-\x7e]))*|\s+|.", re.DOTALL)
+
+
+def canonical(text: str) -> Canonical:
+    """Return the canonical form of `text` with its offset maps.
+
+    Runs of plain ASCII, the bulk of most texts, are lower-cased and mapped in one step
+    each; only other characters are looked at one by one.
+    """
+    parts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    to_canonical = [0] * (len(text) + 1)
+    size = 0  # length of the canonical text so far
+    last = ""  # its last character
+    for match in _RUNS.finditer(text):
+        i, j = match.span()
+        run = match.group(0)
+        first = run[0]
+        if "!" <= first <= "~" and first != "`":  # copied as it is, lower-cased
+            parts.append(run.lower())
+            starts.extend(range(i, j))
+            ends.extend(range(i + 1, j + 1))
+            to_canonical[i:j] = range(size, size + j - i)
+            size += j - i
+            last = run[-1]
+            continue
+        to_canonical[i:j] = [size] * (j - i)
+        if first.isspace():
+            # Any run of white space is one space (none at the very start).
+            if size and last != " ":
+                parts.append(" ")
+                starts.append(i)
+                ends.append(j)
+                size += 1
+                last = " "
+            continue
+        if first in _DROP:
+            continue
+        if unicodedata.combining(first) and size and last != " ":
+            # A combining mark composes with the character before it (NFD to NFC).
+            composed = unicodedata.normalize("NFC", text[starts[-1] : j])
+            if len(composed) == 1:
+                folded = _fold(composed)
+                parts[-1] = parts[-1][:-1] + folded
+                ends[-1] = j
+                to_canonical[i:j] = [size - 1] * (j - i)
+                last = folded
+                continue
+        folded = _fold(unicodedata.normalize("NFC", first))
+        parts.append(folded)
+        starts.append(i)
+        ends.append(j)
+        size += 1
+        last = folded
+    to_canonical[len(text)] = size
+    return Canonical("".join(parts), starts, ends, to_canonical)
+
+
+def _fold(ch: str) -> str:
+    """One character folded: quotes and dashes to ASCII, lower case when it stays one."""
+    ch = _FOLD.get(ch, ch)
+    lower = ch.lower()
+    return lower if len(lower) == 1 else ch
+
+
+def _unique_words(text: str) -> dict[str, int]:
+    seen: dict[str, int] = {}
+    repeated: set[str] = set()
+    for match in _WORD.finditer(text):
+        word = match.group(0)
+        if len(word) < 4:
+            continue
+        if word in seen:
+            repeated.add(word)
+        else:
+            seen[word] = match.start()
+    return {w: p for w, p in seen.items() if w not in repeated}
+
+
+def _unique_lines(text: str) -> dict[str, int]:
+    seen: dict[str, int] = {}
+    repeated: set[str] = set()
+    offset = 0
+    for line in text.split("\n"):
+        if len(line) >= MIN_ANCHOR_LINE:
+            if line in seen:
+                repeated.add(line)
+            else:
+                seen[line] = offset
+        offset += len(line) + 1
+    return {line: p for line, p in seen.items() if line not in repeated}
+
+
+class PositionMap:
+    """Maps positions in the old text to expected ones in the new.
+
+    Anchors are lines found exactly once in each text, or words when too few lines
+    survived (a re-wrapped or re-encoded text); the longest chain of anchors in the
+    same order in both is kept, so moved paragraphs do not bend the map.
+    """
+
+    def __init__(self, old: str, new: str) -> None:
+        """Find the anchors between two texts."""
+        old_lines, new_lines = _unique_lines(old), _unique_lines(new)
+        pairs = sorted((p, new_lines[line]) for line, p in old_lines.items() if line in new_lines)
+        if len(pairs) < max(3, len(old_lines) // 10):
+            old_words, new_words = _unique_words(old), _unique_words(new)
+            pairs = sorted((p, new_words[w]) for w, p in old_words.items() if w in new_words)
+        chain = _longest_increasing(pairs)
+        self._old = [0, *(p for p, _ in chain), len(old)]
+        self._new = [0, *(q for _, q in chain), len(new)]
+        self._new_length = len(new)
+
+    def expected(self, old_position: int) -> int:
+        """Return where an old position should be in the new text."""
+        i = max(0, bisect_right(self._old, old_position) - 1)
+        return min(self._new_length, max(0, self._new[i] + old_position - self._old[i]))
+
+
+def _longest_increasing(pairs: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest subsequence of `pairs` (sorted by first) increasing in the second."""
+    tails: list[int] = []
+    tail_index: list[int] = []
+    previous = [-1] * len(pairs)
+    for i, (_, q) in enumerate(pairs):
+        k = bisect_right(tails, q)
+        if k == len(tails):
+            tails.append(q)
+            tail_index.append(i)
+        else:
+            tails[k] = q
+            tail_index[k] = i
+        previous[i] = tail_index[k - 1] if k else -1
+    chain: list[tuple[int, int]] = []
+    i = tail_index[-1] if tail_index else -1
+    while i >= 0:
+        chain.append(pairs[i])
+        i = previous[i]
+    return chain[::-1]
+
+
+def _context_scores(new: str, start: int, end: int, prefix: str, suffix: str) -> tuple[float, float]:
+    """How well the text before and after a candidate matches the old context (0 to 1 each)."""
+    before = fuzz.ratio(prefix, new[max(0, start - len(prefix)) : start]) / 100 if prefix else 1.0
+    after = fuzz.ratio(suffix, new[end : end + len(suffix)]) / 100 if suffix else 1.0
+    return before, after
+
+
+def _context_score(new: str, start: int, end: int, prefix: str, suffix: str) -> float:
+    """The weaker side's agreement: a look-alike often shares one side, rarely both."""
+    return min(_context_scores(new, start, end, prefix, suffix))
+
+
+def _occurrences(
+    text: str, needle: str, start: int = 0, end: int | None = None, limit: int = MAX_CANDIDATES
+) -> list[int]:
+    found: list[int] = []
+    stop = len(text) if end is None else end
+    at = text.find(needle, start, stop)
+    while at != -1 and len(found) < limit:
+        found.append(at)
+        at = text.find(needle, at + 1, stop)
+    return found
+
+
+def _min_similarity(length: int) -> float:
+    """Approximate matches must be closer the shorter the quote is."""
+    if length < 12:
+        return 101.0  # never: a short quote that changed cannot be told from a look-alike
+    if length < 30:
+        return 88.0
+    return 80.0
+
+
+def _edges(text: str, low: int, high: int, *, word_start: bool, whole: bool) -> set[int]:
+    """Positions in [low, high] where a word starts (or ends); all of them if not `whole`."""
+    positions = range(max(0, low), min(len(text), high) + 1)
+    if not whole:
+        return set(positions)
+    if word_start:
+        return {p for p in positions if p < len(text) and text[p].isalnum() and (p == 0 or not text[p - 1].isalnum())}
+    return {p for p in positions if p > 0 and text[p - 1].isalnum() and (p == len(text) or not text[p].isalnum())}
+
+
+def _refine(
+    new: str, quote: str, start: int, end: int, whole_words: tuple[bool, bool], prefix: str = "", suffix: str = ""
+) -> tuple[int, int]:
+    """Tighten an approximate span to the quote's first and last words.
+
+    `whole_words` says whether the old quote began and ended at word boundaries; where it
+    did, so does the new span.
+    """
+    head, tail = quote[: min(12, len(quote))], quote[-min(12, len(quote)) :]
+    slack = max(8, len(quote) // 4)
+    at = new.find(head, max(0, start - slack), start + slack + len(head))
+    if at != -1:
+        start = at
+    at = new.rfind(tail, max(start, end - slack - len(tail)), end + slack)
+    if at != -1:
+        end = at + len(tail)
+    # The alignment is a window of the quote's length, so its edges drift when words
+    # grew or shrank: choose each edge among nearby word boundaries (or, where the old
+    # quote cut a word, nearby characters) by similarity to the quote.
+    reach = max(4, len(quote) // 8)
+    # The text beside a good edge also matches the old context there.
+    starts = _edges(new, start - reach, start + reach, word_start=True, whole=whole_words[0]) | {start}
+    start = max(
+        sorted(starts),
+        key=lambda a: fuzz.ratio(quote, new[a:end]) + fuzz.ratio(prefix, new[max(0, a - len(prefix)) : a]),
+    )
+    ends = _edges(new, end - reach, end + reach, word_start=False, whole=whole_words[1]) | {end}
+    end = max(
+        sorted(ends), key=lambda b: fuzz.ratio(quote, new[start:b]) + fuzz.ratio(suffix, new[b : b + len(suffix)])
+    )
+    return start, max(end, start + 1)
+
+
+def _best_near(
+    text: str, quote: str, prefix: str, suffix: str, expected: int, window_start: int, window_end: int
+) -> tuple[int, int] | None:
+    """The best exact occurrence in a window, if it is where expected or agrees on both sides."""
+    length = len(quote)
+
+    def score(at: int) -> float:
+        return _context_score(text, at, at + length, prefix, suffix) + 0.5 / (1.0 + abs(at - expected) / 200.0)
+
+    near = _occurrences(text, quote, window_start, window_end)
+    if not near:
+        return None
+    best = max(near, key=score)
+    # Where the map says it is (edits nearby may have changed its context), or with the
+    # text on both sides still agreeing.
+    at_expected = abs(best - expected) <= max(16, length // 2)
+    if at_expected or _context_score(text, best, best + length, prefix, suffix) >= 0.5:
+        return best, best + length
+    return None
+
+
+def _approximate(
+    text: str, quote: _Quote, region_start: int, region_end: int, min_context: float
+) -> tuple[float, int, int] | None:
+    """The best approximate occurrence in a region with enough context agreement."""
+    found = fuzz.partial_ratio_alignment(
+        quote.text, text[region_start:region_end], score_cutoff=_min_similarity(len(quote.text))
+    )
+    if found is None:
+        return None
+    start, end = _refine(
+        text,
+        quote.text,
+        region_start + found.dest_start,
+        region_start + found.dest_end,
+        quote.whole_words,
+        quote.prefix,
+        quote.suffix,
+    )
+    context = _context_score(text, start, end, quote.prefix, quote.suffix)
+    return (found.score + 50 * context, start, end) if context >= min_context else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Quote:
+    """A highlight's quote and context in canonical form, from a window of the old text."""
+
+    text: str
+    prefix: str
+    suffix: str
+    whole_words: tuple[bool, bool] = (False, False)
+
+    @classmethod
+    def of(cls, old_text: str, start: int, end: int) -> _Quote | None:
+        w0 = max(0, start - 2 * CONTEXT)
+        window = canonical(old_text[w0 : end + 2 * CONTEXT])
+        a, b = window.to_canonical[start - w0], window.to_canonical[end - w0]
+        if a == b:
+            return None  # only white space or ignorable characters: nothing to look for
+        at_word_start = not (start > 0 and old_text[start - 1].isalnum() and old_text[start].isalnum())
+        at_word_end = not (end < len(old_text) and old_text[end].isalnum() and old_text[end - 1].isalnum())
+        return cls(
+            window.text[a:b],
+            window.text[max(0, a - CONTEXT) : a],
+            window.text[b : b + CONTEXT],
+            (at_word_start, at_word_end),
+        )
+
+
+def _normalised_near(new_text: str, quote: _Quote, expected: int, length: int) -> tuple[int, int] | None:
+    """Look around the expected position with both sides in canonical form."""
+    w0 = max(0, expected - WINDOW)
+    window = canonical(new_text[w0 : expected + length + WINDOW])
+    if not window.text:
+        return None
+    centre = window.to_canonical[min(expected - w0, len(window.to_canonical) - 1)]
+    n = len(quote.text)
+    found = _best_near(
+        window.text, quote.text, quote.prefix, quote.suffix, centre, max(0, centre - NEAR), centre + n + NEAR
+    )
+    if found is None:
+        approximate = _approximate(window.text, quote, max(0, centre - NEAR - n), centre + 2 * n + NEAR, 0.35)
+        found = None if approximate is None else approximate[1:]
+    if found is None:
+        return None
+    start, end = window.span_to_original(*found)
+    return w0 + start, w0 + end
+
+
+def _anywhere(new_text: str, exact: str, prefix: str, suffix: str, quote: _Quote) -> tuple[int, int] | None:
+    """Look in the whole new text (a moved paragraph): verbatim, then from seed words."""
+    everywhere = _occurrences(new_text, exact)
+    if everywhere:
+        best = max(everywhere, key=lambda at: _context_score(new_text, at, at + len(exact), prefix, suffix))
+        if _context_score(new_text, best, best + len(exact), prefix, suffix) >= 0.6 or (
+            len(everywhere) == 1 and len(exact) >= 20
+        ):
+            return best, best + len(exact)
+    if _min_similarity(len(quote.text)) > 100:
+        return None
+    seeds = sorted({w for w in _WORD.findall(exact) if len(w) >= 5}, key=len, reverse=True)[:3]
+    best_found: tuple[float, int, int] | None = None
+    length = len(exact)
+    for seed in seeds:
+        for at in _occurrences(new_text, seed, limit=16):
+            r0 = max(0, at - length - 2 * CONTEXT)
+            region = canonical(new_text[r0 : at + 2 * length + 2 * CONTEXT])
+            found = _approximate(region.text, quote, 0, len(region.text), 0.6)
+            if found is not None and (best_found is None or found[0] > best_found[0]):
+                s, e = region.span_to_original(found[1], found[2])
+                best_found = (found[0], r0 + s, r0 + e)
+    return None if best_found is None else (best_found[1], best_found[2])
+
+
+def reanchor(old_text: str, new_text: str, highlights: Sequence[Mapping[str, object]]) -> list[tuple[int, int] | None]:
+    """Find each highlight of `old_text` in `new_text`.
+
+    Args:
+        old_text: The text the highlights were made on, exactly as their offsets count it.
+        new_text: The new edition, exactly as the returned offsets will count it.
+        highlights: Mappings with ``start`` and ``end`` (code points, half-open, into
+            `old_text`) and ``exact`` (the quote; used when the offsets no longer fit).
+
+    Returns:
+        One entry per highlight: its span in `new_text`, or None for an orphan.
+    """
+    positions = PositionMap(old_text, new_text)
+    results: list[tuple[int, int] | None] = []
+    for h in highlights:
+        start, end = int(h["start"]), int(h["end"])  # type: ignore[call-overload]
+        if not 0 <= start < end <= len(old_text):
+            exact = str(h.get("exact", ""))
+            results.append(_anywhere(new_text, exact, "", "", _Quote(canonical(exact).text, "", "")) if exact else None)
+            continue
+        exact = old_text[start:end]
+        prefix, suffix = old_text[max(0, start - CONTEXT) : start], old_text[end : end + CONTEXT]
+        expected = positions.expected(start)
+        found = _best_near(
+            new_text, exact, prefix, suffix, expected, max(0, expected - NEAR), expected + len(exact) + NEAR
+        )
+        if found is None:
+            quote = _Quote.of(old_text, start, end)
+            if quote is not None:
+                found = _normalised_near(new_text, quote, expected, len(exact)) or _anywhere(
+                    new_text, exact, prefix, suffix, quote
+                )
+                found = None if found is None else _exact_edges(exact, new_text, found)
+        results.append(found)
+    return results
+
+
+def _exact_edges(exact: str, new_text: str, found: tuple[int, int]) -> tuple[int, int]:
+    """Prefer the quote's exact original characters where they stand at the found place.
+
+    The canonical form folds white space and such, so a span found through it can be off
+    by a blank at an edge; when the original quote is there verbatim, take it.
+    """
+    start, end = found
+    margin = 8
+    at = new_text.find(exact, max(0, start - margin), end + margin)
+    return (at, at + len(exact)) if at != -1 and exact else found
