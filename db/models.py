@@ -100,12 +100,20 @@ class HighlightRow(Base):
         nullable=False,
         index=True,
     )
+    # The edition the reader highlighted; version_id is the one the offsets now refer to
+    # (they differ after re-anchoring; a highlight left on an older edition is an orphan).
+    made_on_version_id: Mapped[int] = mapped_column(
+        ForeignKey("document_versions.id", ondelete="CASCADE"), nullable=False, index=True
+    )
     start_offset: Mapped[int] = mapped_column(Integer, nullable=False)
     end_offset: Mapped[int] = mapped_column(Integer, nullable=False)
     exact: Mapped[str] = mapped_column(Text, nullable=False)
     prefix: Mapped[str] = mapped_column(Text, nullable=False, default="")
     suffix: Mapped[str] = mapped_column(Text, nullable=False, default="")
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    # The old wording of a quote matched only approximately in a new edition, until the
+    # reader accepts the new place; empty otherwise.
+    review_from: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
 

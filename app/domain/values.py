@@ -44,6 +44,8 @@ class Highlight:
     tags: tuple[Tag, ...]
     created_at: datetime
     updated_at: datetime
+    made_on_version_id: int | None = None  # the edition it was made on
+    review_from: str = ""  # old wording, when placed approximately in a new edition
 
     @property
     def colour(self) -> str | None:

@@ -69,6 +69,8 @@ def dump_library(s: Session, exported_at: datetime) -> dict[str, Any]:
             "themes": links.get(h.id, []),
             "created_at": _iso(h.created_at),
             "updated_at": _iso(h.updated_at),
+            "made_on_version": h.made_on_version_id,
+            "review_from": h.review_from,
         }
         for h in s.execute(select(HighlightRow).order_by(HighlightRow.id)).scalars()
     ]
@@ -104,6 +106,21 @@ def _when(value: object, what: str) -> datetime:
 def _field(record: Mapping[str, Any], key: str, kind: type, what: str) -> Any:  # noqa: ANN401 - checked below
     value = record.get(key)
     if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
+        raise RestoreError(f"{what} has no valid {key!r}")
+    return value
+
+
+def _made_on(h: Mapping[str, Any], texts: Mapping[int, str], what: str) -> int:
+    """The edition a highlight was made on; backups from before editions lack it."""
+    value = h.get("made_on_version", h.get("version"))
+    if not _is_id(value) or value not in texts:
+        raise RestoreError(f"{what} refers to an edition that is not in the backup")
+    return int(value)
+
+
+def _optional_text(h: Mapping[str, Any], key: str, what: str) -> str:
+    value = h.get(key, "")
+    if not isinstance(value, str):
         raise RestoreError(f"{what} has no valid {key!r}")
     return value
 
@@ -210,6 +227,8 @@ def load_library(s: Session, data: object) -> tuple[int, int, int]:
             prefix=_field(h, "prefix", str, what),
             suffix=_field(h, "suffix", str, what),
             note=_field(h, "note", str, what),
+            made_on_version_id=_made_on(h, texts, what),
+            review_from=_optional_text(h, "review_from", what),
             created_at=_when(h.get("created_at"), what),
             updated_at=_when(h.get("updated_at"), what),
         )

@@ -243,6 +243,7 @@ class LibraryService:
             row = HighlightRow(
                 document_id=document_id,
                 version_id=version,
+                made_on_version_id=version,
                 start_offset=start,
                 end_offset=end,
                 exact=quote.exact,
@@ -333,6 +334,8 @@ class LibraryService:
                 id=highlight.id,
                 document_id=highlight.document_id,
                 version_id=highlight.version_id,
+                made_on_version_id=highlight.made_on_version_id or highlight.version_id,
+                review_from=highlight.review_from,
                 start_offset=highlight.start,
                 end_offset=highlight.end,
                 exact=highlight.exact,
@@ -650,26 +653,30 @@ class LibraryService:
                 h.note,
                 h.created_at,
                 h.updated_at,
+                h.made_on_version_id,
+                h.review_from,
             )
             .where(h.document_id == document_id)
             .order_by(h.start_offset, h.end_offset, h.id)
         )
         return [
             Highlight(
-                id=hid,
-                document_id=doc,
-                version_id=version,
-                start=start,
-                end=end,
-                exact=exact,
-                prefix=prefix,
-                suffix=suffix,
-                note=note,
-                tags=tuple(links.get(hid, ())),
-                created_at=created,
-                updated_at=updated,
+                id=r.id,
+                document_id=r.document_id,
+                version_id=r.version_id,
+                start=r.start_offset,
+                end=r.end_offset,
+                exact=r.exact,
+                prefix=r.prefix,
+                suffix=r.suffix,
+                note=r.note,
+                tags=tuple(links.get(r.id, ())),
+                created_at=r.created_at,
+                updated_at=r.updated_at,
+                made_on_version_id=r.made_on_version_id,
+                review_from=r.review_from,
             )
-            for hid, doc, version, start, end, exact, prefix, suffix, note, created, updated in rows
+            for r in rows
         ]
 
     def _value(self, s: Session, row: HighlightRow, tags: dict[int, Tag] | None = None) -> Highlight:
@@ -691,6 +698,8 @@ class LibraryService:
             tags=tags,
             created_at=row.created_at,
             updated_at=row.updated_at,
+            made_on_version_id=row.made_on_version_id,
+            review_from=row.review_from,
         )
 
     @staticmethod

@@ -65,6 +65,8 @@ def _seed_initial_revision(path: Path) -> None:
             VALUES (11, 7, 3, 4, 9, 'power', 'All ', ' to the Soviets!', 'a note
         over two lines', '2025-01-01 10:00:00', '2025-01-01 10:00:00');
         INSERT INTO highlight_tags (highlight_id, tag_id, position) VALUES (11, 2, 0);
+        -- highlight 12 was made and deleted: its id must never come back
+        UPDATE sqlite_sequence SET seq = 12 WHERE name = 'highlights';
         """
     )
     con.commit()
@@ -88,6 +90,9 @@ def test_a_library_from_the_first_revision_opens_with_all_its_data(tmp_path: Pat
     [h] = service.highlights(7)
     assert (h.id, h.start, h.end, h.exact, h.note) == (11, 4, 9, "power", "a note\n        over two lines")
     assert [t.path for t in h.tags] == ["power/soviets"]
+    assert h.made_on_version_id == 3  # filled by migration 0002
+    assert len(list(backups_dir(path).glob("old-before-0002-*.sqlite"))) == 1  # taken before upgrading
+    assert service.create_highlight(7, 0, 3).id == 13
     service.close()
 
 
