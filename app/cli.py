@@ -16,7 +16,7 @@ from typing import Any, TextIO
 from app.domain.export import ExportFormat, ExportOrder, ExportTemplateError, highlight_json
 from app.domain.tags import TagPathError
 from app.domain.values import Highlight
-from app.importers import TextImportError
+from app.importers import TextImportError, import_file
 from app.services import (
     DamagedLibraryError,
     LibraryError,
@@ -27,6 +27,7 @@ from app.services import (
     restore_from_backup,
 )
 from app.services.backup import RestoreError
+from app.services.editions import Placement
 from app.services.paths import resolve_library_path
 
 EXIT_ERROR = 1
@@ -84,6 +85,11 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     p = commands.add_parser("restore", help="restore a JSON backup into an empty library")
     p.add_argument("file", type=Path, metavar="FILE")
     p.set_defaults(run=cmd_restore)
+
+    p = commands.add_parser("edition", help="replace a document's text with a new edition, keeping its highlights")
+    p.add_argument("doc", metavar="DOC", help="a document id or an unambiguous title prefix")
+    p.add_argument("file", type=Path, metavar="FILE", help="the new edition (any importable file)")
+    p.set_defaults(run=cmd_edition)
 
     p = commands.add_parser("backups", help="list the library's automatic backups with dates and counts")
     p.set_defaults(run=cmd_backups, without_library=True)
@@ -234,6 +240,20 @@ def cmd_restore(service: LibraryService, args: argparse.Namespace, out: TextIO) 
         raise CliError(f"{args.file} is not a JSON backup ({exc})") from exc
     documents, themes, highlights = service.restore_json(data)
     print(f"Restored {documents} documents, {highlights} highlights and {themes} themes into {service.path}", file=out)
+
+
+def cmd_edition(service: LibraryService, args: argparse.Namespace, out: TextIO) -> None:
+    """Add a new edition and say where every highlight went."""
+    doc = service.find_document(args.doc)
+    plan = service.prepare_edition(doc.id, import_file(args.file))
+    report = service.apply_edition(plan, plan.run())
+    counts = ", ".join(f"{report.count(p)} {p.value}" for p in Placement)
+    print(f"Edition {report.number} of {doc.title}: {counts}", file=out)
+    for item in report.items:
+        if item.placement is Placement.APPROXIMATE:
+            print(f"  review {item.highlight_id}: “{item.old_wording}” → “{item.new_wording}”", file=out)
+        elif item.placement is Placement.ORPHANED:
+            print(f"  orphan {item.highlight_id}: “{item.old_wording}” (kept; attach it in the window)", file=out)
 
 
 def cmd_backups(library: Path, _args: argparse.Namespace, out: TextIO) -> None:

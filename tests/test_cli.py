@@ -166,3 +166,18 @@ def test_the_command_line_does_not_load_qt(cli: Cli, sample: str) -> None:
         [sys.executable, "-c", code, str(cli.library)], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_a_new_edition_from_the_command_line(cli: Cli, sample: str, tmp_path: Path) -> None:
+    cli("highlight", sample, "--quote", "all lands are being transferred to the peasants", "--tag", "land")
+    cli("highlight", sample, "--quote", "Pravda No. 46", "--note", "the source")
+    edition = tmp_path / "second-edition.txt"
+    text = SAMPLE_TEXT.read_text(encoding="utf-8")
+    edition.write_text("Editor's preface.\n\n" + text.replace("Pravda No. 46, May 15 (2), 1917", "First printed 1917."))
+    out = cli("edition", sample, str(edition)).stdout
+    assert "Edition 2 of V. I. Lenin: 0 unchanged, 1 moved, 0 approximate, 1 orphaned" in out
+    assert "orphan 2: “Pravda No. 46”" in out
+    assert cli("text", sample).stdout.startswith("Editor's preface.")
+    [moved] = cli("highlights", sample).stdout.splitlines()  # the orphan is not on the new text
+    assert moved.endswith("all lands are being transferred to the peasants")
+    assert "exactly the text" in cli("edition", sample, str(edition), ok=False).stderr

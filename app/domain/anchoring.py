@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -38,6 +38,7 @@ CONTEXT = 32
 NEAR = 400  # characters around the expected position searched first
 WINDOW = 2000  # characters around it compared in canonical form
 MIN_ANCHOR_LINE = 20
+PROGRESS_EVERY = 200
 MAX_CANDIDATES = 64
 
 _FOLD = {
@@ -257,6 +258,20 @@ def _edges(text: str, low: int, high: int, *, word_start: bool, whole: bool) -> 
     return {p for p in positions if p > 0 and text[p - 1].isalnum() and (p == len(text) or not text[p].isalnum())}
 
 
+def _word_start(text: str, position: int) -> int:
+    """The start of the word `position` is inside (or `position` itself)."""
+    while 0 < position < len(text) and text[position].isalnum() and text[position - 1].isalnum():
+        position -= 1
+    return position
+
+
+def _word_end(text: str, position: int) -> int:
+    """The end of the word `position` is inside (or `position` itself)."""
+    while 0 < position < len(text) and text[position - 1].isalnum() and text[position].isalnum():
+        position += 1
+    return position
+
+
 def _refine(
     new: str, quote: str, start: int, end: int, whole_words: tuple[bool, bool], prefix: str = "", suffix: str = ""
 ) -> tuple[int, int]:
@@ -278,12 +293,14 @@ def _refine(
     # quote cut a word, nearby characters) by similarity to the quote.
     reach = max(4, len(quote) // 8)
     # The text beside a good edge also matches the old context there.
-    starts = _edges(new, start - reach, start + reach, word_start=True, whole=whole_words[0]) | {start}
+    starts = _edges(new, start - reach, start + reach, word_start=True, whole=whole_words[0])
+    starts |= {start, _word_start(new, start)} if whole_words[0] else {start}
     start = max(
         sorted(starts),
         key=lambda a: fuzz.ratio(quote, new[a:end]) + fuzz.ratio(prefix, new[max(0, a - len(prefix)) : a]),
     )
-    ends = _edges(new, end - reach, end + reach, word_start=False, whole=whole_words[1]) | {end}
+    ends = _edges(new, end - reach, end + reach, word_start=False, whole=whole_words[1])
+    ends |= {end, _word_end(new, end)} if whole_words[1] else {end}
     end = max(
         sorted(ends), key=lambda b: fuzz.ratio(quote, new[start:b]) + fuzz.ratio(suffix, new[b : b + len(suffix)])
     )
@@ -404,7 +421,12 @@ def _anywhere(new_text: str, exact: str, prefix: str, suffix: str, quote: _Quote
     return None if best_found is None else (best_found[1], best_found[2])
 
 
-def reanchor(old_text: str, new_text: str, highlights: Sequence[Mapping[str, object]]) -> list[tuple[int, int] | None]:
+def reanchor(
+    old_text: str,
+    new_text: str,
+    highlights: Sequence[Mapping[str, object]],
+    progress: Callable[[int, int], None] | None = None,
+) -> list[tuple[int, int] | None]:
     """Find each highlight of `old_text` in `new_text`.
 
     Args:
@@ -412,13 +434,16 @@ def reanchor(old_text: str, new_text: str, highlights: Sequence[Mapping[str, obj
         new_text: The new edition, exactly as the returned offsets will count it.
         highlights: Mappings with ``start`` and ``end`` (code points, half-open, into
             `old_text`) and ``exact`` (the quote; used when the offsets no longer fit).
+        progress: Called now and then with (done, total); it may raise to cancel.
 
     Returns:
         One entry per highlight: its span in `new_text`, or None for an orphan.
     """
     positions = PositionMap(old_text, new_text)
     results: list[tuple[int, int] | None] = []
-    for h in highlights:
+    for done, h in enumerate(highlights):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, len(highlights))
         start, end = int(h["start"]), int(h["end"])  # type: ignore[call-overload]
         if not 0 <= start < end <= len(old_text):
             exact = str(h.get("exact", ""))

@@ -32,6 +32,14 @@ from app.domain.values import Document, DocumentSummary, Highlight, Tag, TagResu
 from app.importers import ImportedText, import_file
 from app.resources import MARKDOWN_TEMPLATE, SAMPLE_AUTHOR, SAMPLE_SOURCE, SAMPLE_TEXT, SAMPLE_TITLE
 from app.services.backup import RestoreError, dump_library, load_library
+from app.services.editions import (
+    EditionOutcome,
+    EditionPlan,
+    EditionReport,
+    PlacedHighlight,
+    Placement,
+    VersionSummary,
+)
 from db import DamagedLibraryError, Library, LibraryError, open_library, rolling_backup
 from db.models import DocumentRow, HighlightRow, HighlightTagRow, TagRow, VersionRow, utcnow
 
@@ -210,9 +218,16 @@ class LibraryService:
 
     @_storage
     def highlights(self, document_id: int) -> list[Highlight]:
-        """Return a document's highlights in text order (start, then end, then id)."""
+        """Return the highlights on a document's current edition, in text order."""
         with self._sessions.begin() as s:
-            return self._document_highlights(s, document_id)
+            return self._document_highlights(s, document_id, self._current_version_meta(s, document_id))
+
+    @_storage
+    def orphans(self, document_id: int) -> list[Highlight]:
+        """Return the highlights left on older editions (not found in the current one)."""
+        with self._sessions.begin() as s:
+            current = self._current_version_meta(s, document_id)
+            return [h for h in self._document_highlights(s, document_id) if h.version_id != current]
 
     @_storage
     def highlight(self, highlight_id: int) -> Highlight:
@@ -433,6 +448,138 @@ class LibraryService:
                     s.execute(delete(TagRow).where(TagRow.id == candidate))
             return self._value(s, row)
 
+    # Editions ---------------------------------------------------------------------
+
+    @_storage
+    def prepare_edition(self, document_id: int, imported: ImportedText) -> EditionPlan:
+        """Read what adding `imported` as the document's new edition needs.
+
+        Raises:
+            StorageError: If the new text is the current one.
+        """
+        digest = sha256_hex(imported.text)
+        with self._sessions.begin() as s:
+            current = self._current_version(s, document_id)
+            if current.sha256 == digest:
+                raise StorageError("The new edition has exactly the text of the current one.")
+            highlights = self._document_highlights(s, document_id)
+            groups = tuple(
+                (
+                    version_id,
+                    self._version_text(s, version_id),
+                    tuple(h for h in highlights if h.version_id == version_id),
+                )
+                for version_id in sorted({h.version_id for h in highlights})
+            )
+            return EditionPlan(document_id, current.number + 1, imported.text, digest, groups)
+
+    @_storage
+    def apply_edition(
+        self, plan: EditionPlan, outcome: EditionOutcome, *, version_id: int | None = None
+    ) -> EditionReport:
+        """Store the new edition and move every placed highlight onto it, in one transaction.
+
+        Orphans stay on their old edition with their quote, themes and note. `version_id`
+        gives the edition its old id again (redo after undo).
+        """
+        with self._sessions.begin() as s:
+            previous = self._current_version_meta(s, plan.document_id)
+            version = VersionRow(
+                id=version_id, document_id=plan.document_id, number=plan.number, text=plan.text, sha256=plan.sha256
+            )
+            s.add(version)
+            s.flush()
+            rows = {
+                r.id: r
+                for r in s.execute(select(HighlightRow).where(HighlightRow.document_id == plan.document_id)).scalars()
+            }
+            items: list[PlacedHighlight] = []
+            for h, span in outcome.results:
+                row = rows.get(h.id)
+                if row is None:
+                    continue
+                if span is None:
+                    items.append(PlacedHighlight(h.id, Placement.ORPHANED, h.exact, ""))
+                    continue
+                quote = quote_of(plan.text, *span)
+                if quote.exact != h.exact:
+                    placement = Placement.APPROXIMATE
+                elif span == (h.start, h.end) and h.version_id == previous:
+                    placement = Placement.UNCHANGED
+                else:
+                    placement = Placement.MOVED
+                row.version_id, row.start_offset, row.end_offset = version.id, span[0], span[1]
+                row.exact, row.prefix, row.suffix = quote.exact, quote.prefix, quote.suffix
+                row.review_from = h.exact if placement is Placement.APPROXIMATE else ""
+                items.append(PlacedHighlight(h.id, placement, h.exact, quote.exact))
+            self._text_cache = (version.id, plan.text)
+            return EditionReport(plan.document_id, version.id, plan.number, version.created_at, tuple(items))
+
+    @_storage
+    def revert_edition(self, plan: EditionPlan, report: EditionReport) -> None:
+        """Undo `apply_edition`: every highlight back where it was, the edition removed."""
+        with self._sessions.begin() as s:
+            for _version, _text, highlights in plan.groups:
+                for h in highlights:
+                    row = s.get(HighlightRow, h.id)
+                    if row is not None:
+                        row.version_id, row.start_offset, row.end_offset = h.version_id, h.start, h.end
+                        row.exact, row.prefix, row.suffix, row.review_from = h.exact, h.prefix, h.suffix, h.review_from
+            s.flush()
+            s.execute(delete(VersionRow).where(VersionRow.id == report.version_id))
+        self._text_cache = None
+
+    @_storage
+    def accept_placement(self, highlight_id: int) -> Highlight:
+        """Accept where an approximately matched highlight was placed."""
+        with self._sessions.begin() as s:
+            row = self._highlight_row(s, highlight_id)
+            row.review_from = ""
+            return self._value(s, row)
+
+    @_storage
+    def attach_highlight(self, highlight_id: int, start: int, end: int) -> Highlight:
+        """Put a highlight (an orphan, or one placed wrongly) on `[start, end)` of the current edition."""
+        with self._sessions.begin() as s:
+            row = self._highlight_row(s, highlight_id)
+            version = self._current_version_meta(s, row.document_id)
+            try:
+                quote = quote_of(self._version_text(s, version), start, end)
+            except ValueError as exc:
+                raise StorageError(f"Cannot attach the highlight: {exc}.") from exc
+            row.version_id, row.start_offset, row.end_offset = version, start, end
+            row.exact, row.prefix, row.suffix, row.review_from = quote.exact, quote.prefix, quote.suffix, ""
+            row.updated_at = utcnow()
+            return self._value(s, row)
+
+    @_storage
+    def versions(self, document_id: int) -> list[VersionSummary]:
+        """Return a document's editions, oldest first."""
+        with self._sessions.begin() as s:
+            made = dict(
+                s.execute(
+                    select(HighlightRow.made_on_version_id, func.count())
+                    .where(HighlightRow.document_id == document_id)
+                    .group_by(HighlightRow.made_on_version_id)
+                ).all()
+            )
+            rows = s.execute(
+                select(
+                    VersionRow.id,
+                    VersionRow.number,
+                    VersionRow.created_at,
+                    VersionRow.sha256,
+                    func.length(VersionRow.text),
+                )
+                .where(VersionRow.document_id == document_id)
+                .order_by(VersionRow.number)
+            ).all()
+            last = rows[-1].number if rows else None
+            return [
+                VersionSummary(r.id, r.number, r.created_at, r.sha256, r[4], made.get(r.id, 0), r.number == last)
+                for r in rows
+            ]
+
     # Export and backup ------------------------------------------------------------
 
     @_storage
@@ -624,7 +771,7 @@ class LibraryService:
             i: Tag(id=i, name=r.name, path=path_of(i), parent_id=r.parent_id, colour=r.colour) for i, r in rows.items()
         }
 
-    def _document_highlights(self, s: Session, document_id: int) -> list[Highlight]:
+    def _document_highlights(self, s: Session, document_id: int, version_id: int | None = None) -> list[Highlight]:
         """A document's highlights in text order, read as plain rows.
 
         Building ORM objects for each row cost about 30 µs a highlight; read-only values
@@ -640,7 +787,7 @@ class LibraryService:
         ):
             links.setdefault(hid, []).append(tags[tid])
         h = HighlightRow.__table__.c
-        rows = s.execute(
+        query = (
             select(
                 h.id,
                 h.document_id,
@@ -659,6 +806,9 @@ class LibraryService:
             .where(h.document_id == document_id)
             .order_by(h.start_offset, h.end_offset, h.id)
         )
+        if version_id is not None:
+            query = query.where(h.version_id == version_id)
+        rows = s.execute(query)
         return [
             Highlight(
                 id=r.id,
