@@ -198,9 +198,11 @@ def cmd_highlights(service: LibraryService, args: argparse.Namespace, out: TextI
             ],
         )
         return
+    orphans = {h.id for h in service.orphans(doc.id)}
     for h, loc in zip(exported.highlights, exported.locations, strict=True):
         quote = " ".join(h.exact.split())
-        print(f"{h.id}\t¶ {loc.paragraph}\t{_themes(h)}\t{quote}", file=out)
+        where = f"orphan, ¶ {loc.paragraph} of edition {h.version_id}" if h.id in orphans else f"¶ {loc.paragraph}"
+        print(f"{h.id}\t{where}\t{_themes(h)}\t{quote}", file=out)
 
 
 def cmd_export(service: LibraryService, args: argparse.Namespace, out: TextIO) -> None:

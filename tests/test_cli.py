@@ -178,6 +178,7 @@ def test_a_new_edition_from_the_command_line(cli: Cli, sample: str, tmp_path: Pa
     assert "Edition 2 of V. I. Lenin: 0 unchanged, 1 moved, 0 approximate, 1 orphaned" in out
     assert "orphan 2: “Pravda No. 46”" in out
     assert cli("text", sample).stdout.startswith("Editor's preface.")
-    [moved] = cli("highlights", sample).stdout.splitlines()  # the orphan is not on the new text
+    moved, orphan = cli("highlights", sample).stdout.splitlines()
     assert moved.endswith("all lands are being transferred to the peasants")
+    assert orphan.startswith("2\torphan, ¶ 11 of edition 1") and orphan.endswith("Pravda No. 46")
     assert "exactly the text" in cli("edition", sample, str(edition), ok=False).stderr

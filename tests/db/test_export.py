@@ -210,4 +210,6 @@ def test_any_highlighted_text_reads_back_from_the_export(service: LibraryService
         return
     service.create_highlight(doc.id, start, end)
     markdown = _markdown(service, document_ids=[doc.id])
-    assert blockquotes(markdown) == [text[start:end]]
+    # The same text drawn twice is one document (deduplicated), with one highlight per draw.
+    quotes = blockquotes(markdown)
+    assert quotes and all(q == text[start:end] for q in quotes)
