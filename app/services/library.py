@@ -553,6 +553,16 @@ class LibraryService:
             return self._value(s, row)
 
     @_storage
+    def restore_anchor(self, highlight: Highlight) -> Highlight:
+        """Put a highlight back on the edition, span and quote it had (undo of an attach)."""
+        with self._sessions.begin() as s:
+            row = self._highlight_row(s, highlight.id)
+            row.version_id, row.start_offset, row.end_offset = highlight.version_id, highlight.start, highlight.end
+            row.exact, row.prefix, row.suffix = highlight.exact, highlight.prefix, highlight.suffix
+            row.review_from, row.updated_at = highlight.review_from, highlight.updated_at
+            return self._value(s, row)
+
+    @_storage
     def versions(self, document_id: int) -> list[VersionSummary]:
         """Return a document's editions, oldest first."""
         with self._sessions.begin() as s:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtGui import QUndoCommand
 
 from app.domain.values import Highlight, Tag, TagResult
+from app.services.editions import EditionOutcome, EditionPlan, EditionReport
 from app.ui.controller import DeskController
 
 NOTE_MERGE_ID = 1001
@@ -160,3 +161,39 @@ class NoteCommand(DoneCommand):
     def apply(self) -> None:
         """Write the new note again."""
         self.controller.set_note(self.highlight_id, self.new)
+
+
+class EditionCommand(DoneCommand):
+    """Adding a new edition; undo removes it and puts every highlight back."""
+
+    def __init__(
+        self, controller: DeskController, plan: EditionPlan, outcome: EditionOutcome, report: EditionReport
+    ) -> None:
+        """Record the plan, where the highlights went, and the edition made."""
+        super().__init__(controller, f"New edition {report.number}")
+        self.plan, self.outcome, self.report = plan, outcome, report
+
+    def revert(self) -> None:
+        """Remove the edition."""
+        self.controller.revert_edition(self.plan, self.report)
+
+    def apply(self) -> None:
+        """Add it again, with the same id."""
+        self.report = self.controller.apply_edition(self.plan, self.outcome, self.report.version_id)
+
+
+class AttachCommand(DoneCommand):
+    """Attaching an orphan (or moving a highlight) to a passage; undo puts it back."""
+
+    def __init__(self, controller: DeskController, before: Highlight, after: Highlight) -> None:
+        """Record the highlight before and after."""
+        super().__init__(controller, "Attach highlight")
+        self.before, self.after = before, after
+
+    def revert(self) -> None:
+        """Put the highlight back where it was (on its old edition, for an orphan)."""
+        self.controller.restore_anchor(self.before)
+
+    def apply(self) -> None:
+        """Attach it again."""
+        self.controller.attach_highlight(self.after.id, self.after.start, self.after.end)

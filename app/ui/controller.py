@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from app.domain.export import ExportFormat, ExportOrder
 from app.domain.values import Document, DocumentSummary, Highlight, Tag, TagResult
 from app.services import LibraryService
+from app.services.editions import EditionOutcome, EditionPlan, EditionReport
 
 
 class DeskController(QObject):
@@ -26,6 +27,7 @@ class DeskController(QObject):
     documents_changed = Signal()  # documents added or removed: reload the list
     highlight_count_changed = Signal(int, int)  # document id, +1 or -1
     tags_changed = Signal()
+    orphans_changed = Signal()
 
     def __init__(self, service: LibraryService, parent: QObject | None = None) -> None:
         """Wrap the library service."""
@@ -146,6 +148,52 @@ class DeskController(QObject):
         if drop:
             self.tags_changed.emit()
         return highlight
+
+    # Editions --------------------------------------------------------------------
+
+    def orphans(self) -> list[Highlight]:
+        """Return the open document's highlights left on older editions."""
+        return [] if self.document is None else self.service.orphans(self.document.id)
+
+    def apply_edition(self, plan: EditionPlan, outcome: EditionOutcome, version_id: int | None = None) -> EditionReport:
+        """Store a new edition and reopen the document on it."""
+        report = self.service.apply_edition(plan, outcome, version_id=version_id)
+        self.open_document(plan.document_id)
+        self.orphans_changed.emit()
+        return report
+
+    def revert_edition(self, plan: EditionPlan, report: EditionReport) -> None:
+        """Remove an edition again, every highlight back where it was."""
+        self.service.revert_edition(plan, report)
+        self.open_document(plan.document_id)
+        self.orphans_changed.emit()
+
+    def accept_placement(self, highlight_id: int) -> Highlight:
+        """Accept where an approximately matched highlight now stands."""
+        return self._changed(self.service.accept_placement(highlight_id))
+
+    def attach_highlight(self, highlight_id: int, start: int, end: int) -> Highlight:
+        """Put a highlight (an orphan, or one to move) on a span of the current text."""
+        was_here = highlight_id in self._highlights
+        highlight = self.service.attach_highlight(highlight_id, start, end)
+        if was_here:
+            self._highlights.pop(highlight_id)
+            self.highlight_removed.emit(highlight_id)
+        self._highlights[highlight.id] = highlight
+        self.highlight_added.emit(highlight)
+        self.orphans_changed.emit()
+        return highlight
+
+    def restore_anchor(self, highlight: Highlight) -> Highlight:
+        """Undo an attach: the highlight goes back where it was."""
+        restored = self.service.restore_anchor(highlight)
+        if self._highlights.pop(highlight.id, None) is not None:
+            self.highlight_removed.emit(highlight.id)
+        if self.document is not None and restored.version_id == self.document.version_id:
+            self._highlights[restored.id] = restored
+            self.highlight_added.emit(restored)
+        self.orphans_changed.emit()
+        return restored
 
     def _added(self, highlight: Highlight) -> Highlight:
         if self.document is not None and highlight.document_id == self.document.id:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QListView,
     QMainWindow,
     QMessageBox,
+    QProgressDialog,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -28,18 +29,22 @@ from PySide6.QtWidgets import (
 from app.domain.anchors import trim_span
 from app.domain.tags import TagPathError
 from app.domain.values import Document, Highlight, Tag
-from app.importers import SUPPORTED_SUFFIXES, TextImportError
+from app.importers import SUPPORTED_SUFFIXES, TextImportError, import_file
 from app.services import LibraryError, StorageError, backups, open_service, restore_from_backup
+from app.services.editions import EditionOutcome, EditionPlan
 from app.ui.backups_dialog import BackupsDialog
 from app.ui.commands import (
+    AttachCommand,
     CreateHighlightCommand,
     DeleteHighlightCommand,
     DoneCommand,
+    EditionCommand,
     NoteCommand,
     TagCommand,
     UntagCommand,
 )
 from app.ui.controller import DeskController
+from app.ui.editions import EditionWorker, ReviewDialog, VersionsDialog
 from app.ui.export_dialog import ExportDialog
 from app.ui.find_bar import FindBar
 from app.ui.models import ID_ROLE, DocumentListModel
@@ -72,6 +77,8 @@ class MainWindow(QMainWindow):
         self.preferences = preferences
         self.undo_stack = QUndoStack(self)
         self.last_message: QMessageBox | None = None
+        self.last_review: ReviewDialog | None = None
+        self._edition_worker: EditionWorker | None = None
         self._action_specs: list[ActionSpec] = []
 
         self.documents = DocumentListModel()
@@ -151,6 +158,8 @@ class MainWindow(QMainWindow):
         here = (self.reader, self.panel.list)
         a = self._action
         self.open_action = a("&File", "&Open text…", self.open_file_dialog, [QKeySequence.StandardKey.Open])
+        a("&File", "Replace text with a new &edition…", self.open_edition_dialog, ["Ctrl+Shift+O"])
+        a("&File", "Editions of this &document…", self.show_versions)
         a("&File", "&Export highlights…", self.open_export, ["Ctrl+E"])
         a("&File", "&Restore from backup…", self.open_backups)
         a("&File", "&Quit", self.close, [QKeySequence.StandardKey.Quit])
@@ -165,6 +174,13 @@ class MainWindow(QMainWindow):
         a("&Highlight", "&Note on current highlight…", self.note_current, ["N"], local_to=here)
         a("&Highlight", "&Delete current highlight", self.delete_current, ["Delete"], local_to=here)
         a("&Highlight", "&Copy current highlight as Markdown", self.copy_current, ["Ctrl+Shift+C"])
+        a(
+            "&Highlight",
+            "&Attach orphan to selection",
+            self.attach_orphan,
+            ["A"],
+            local_to=(*here, self.panel.orphan_list),
+        )
         self._menus["&Highlight"].addSeparator()
         a("&Highlight", "Ne&xt highlight", lambda: self.step_highlight(1), ["]"], local_to=here)
         a("&Highlight", "&Previous highlight", lambda: self.step_highlight(-1), ["["], local_to=here)
@@ -197,6 +213,7 @@ class MainWindow(QMainWindow):
         c.documents_changed.connect(self.refresh_library)
         c.highlight_count_changed.connect(self.documents.change_count)
         c.tags_changed.connect(lambda: self.panel.set_tags(self.controller.tags()))
+        c.orphans_changed.connect(lambda: self.panel.set_orphans(self.controller.orphans()))
         self.reader.caret_moved.connect(self._on_caret_moved)
         self.reader.verticalScrollBar().valueChanged.connect(lambda _v: self._position_timer.start())
         self.panel.current_changed.connect(self.reader.set_current_highlight)
@@ -238,6 +255,7 @@ class MainWindow(QMainWindow):
         highlights = self.controller.highlights()
         self.reader.set_highlights(highlights)
         self.panel.set_highlights(highlights)
+        self.panel.set_orphans(self.controller.orphans())
         self.find_bar.set_text(document.text)
         self.setWindowTitle(f"{document.title} — Marginalia")
         self.refresh_library()
@@ -363,6 +381,106 @@ class MainWindow(QMainWindow):
             self.show_error("The highlight was not copied", str(exc))
             return
         self.statusBar().showMessage("Copied the highlight as Markdown.", STATUS_MS)
+
+    def open_edition_dialog(self) -> None:
+        """Choose the file of a new edition of the open document (Ctrl+Shift+O)."""
+        if self.controller.document is None:
+            return
+        patterns = " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES)
+        path, _filter = QFileDialog.getOpenFileName(
+            self, "New edition of this document", str(Path.home()), f"Texts ({patterns});;All files (*)"
+        )
+        if path:
+            self.replace_with_edition(Path(path))
+
+    def replace_with_edition(self, path: Path) -> EditionWorker | None:
+        """Make `path` the open document's new edition, re-anchoring its highlights.
+
+        The re-anchoring runs on a worker thread behind a progress dialog that can be
+        cancelled; the library changes only when it is done, in one transaction.
+        """
+        document = self.controller.document
+        if document is None:
+            return None
+        self.panel.flush_note()
+        try:
+            plan = self.controller.service.prepare_edition(document.id, import_file(path))
+        except (TextImportError, StorageError) as exc:
+            self.show_error("The new edition was not added", str(exc))
+            return None
+        progress = QProgressDialog("Finding every highlight in the new edition…", "Cancel", 0, 1, self)
+        progress.setWindowTitle("New edition")
+        progress.setAccessibleName("Progress of the new edition")
+        progress.setMinimumDuration(300)
+        worker = EditionWorker(plan)
+
+        def show_progress(done: int, total: int) -> None:
+            progress.setMaximum(max(1, total))
+            progress.setValue(done)
+
+        worker.progressed.connect(show_progress)
+        progress.canceled.connect(lambda: setattr(worker, "cancel_requested", True))
+        worker.succeeded.connect(lambda outcome: self._edition_ready(plan, outcome))
+        worker.finished.connect(progress.reset)
+        worker.finished.connect(
+            lambda: self.statusBar().showMessage(
+                "The new edition was cancelled; nothing changed." if worker.cancel_requested else "", STATUS_MS
+            )
+        )
+        self._edition_worker = worker
+        worker.start()
+        return worker
+
+    def _edition_ready(self, plan: EditionPlan, outcome: EditionOutcome) -> None:
+        try:
+            report = self.controller.apply_edition(plan, outcome)
+        except StorageError as exc:
+            self.show_error("The new edition was not added", str(exc))
+            return
+        self.undo_stack.push(EditionCommand(self.controller, plan, outcome, report))
+        dialog = ReviewDialog(report, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accept_requested.connect(self._accept_placement)
+        dialog.show_requested.connect(self._jump_and_select)
+        self.last_review = dialog
+        dialog.open()
+
+    def _accept_placement(self, highlight_id: int) -> None:
+        try:
+            self.controller.accept_placement(highlight_id)
+        except StorageError as exc:
+            self.show_error("The place was not accepted", str(exc))
+
+    def _jump_and_select(self, highlight_id: int) -> None:
+        highlight = self.controller.highlight(highlight_id)
+        if highlight is not None:
+            self._make_current(highlight)
+            self.reader.centerCursor()
+
+    def attach_orphan(self) -> None:
+        """Attach the orphan chosen under the highlights to the selected passage (A)."""
+        orphan = self.panel.selected_orphan()
+        span = self.reader.selection_span()
+        document = self.controller.document
+        if orphan is None or span is None or document is None:
+            self.statusBar().showMessage("Select the passage in the text and choose an orphan first.", STATUS_MS)
+            return
+        start, end = trim_span(document.text, *span)
+        try:
+            attached = self.controller.attach_highlight(orphan.id, start, end)
+        except StorageError as exc:
+            self.show_error("The orphan was not attached", str(exc))
+            return
+        self.undo_stack.push(AttachCommand(self.controller, orphan, attached))
+        self._make_current(attached)
+
+    def show_versions(self) -> None:
+        """List the editions of the open document."""
+        document = self.controller.document
+        if document is not None:
+            dialog = VersionsDialog(self.controller.service.versions(document.id), document.title, self)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.open()
 
     def open_backups(self) -> None:
         """List the library's backups and offer to restore one."""

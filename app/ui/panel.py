@@ -179,10 +179,22 @@ class HighlightPanel(QWidget):
         self.note.installEventFilter(self._history_keys)
         self.tag_input.installEventFilter(self._history_keys)
 
+        self.orphans_header = QLabel("Orphans")
+        self.orphan_list = QListWidget()
+        self.orphan_list.setObjectName("orphanList")
+        self.orphan_list.setAccessibleName("Orphans")
+        self.orphan_list.setAccessibleDescription(
+            "Highlights not found in the current edition. Choose one, select its passage in the text, press A."
+        )
+        self.orphan_list.setMaximumHeight(110)
+        self.orphan_list.setWordWrap(True)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.header)
         layout.addWidget(self.list, 3)
+        layout.addWidget(self.orphans_header)
+        layout.addWidget(self.orphan_list)
         layout.addWidget(self.quote)
         layout.addWidget(themes_label)
         layout.addWidget(self.tag_list)
@@ -190,8 +202,27 @@ class HighlightPanel(QWidget):
         layout.addWidget(note_label)
         layout.addWidget(self.note, 2)
         self._show_current(None)
+        self.set_orphans([])
 
     # Data ------------------------------------------------------------------------
+
+    def set_orphans(self, orphans: list[Highlight]) -> None:
+        """Show the highlights left on older editions (hidden when there are none)."""
+        self.orphan_list.clear()
+        for h in orphans:
+            tags = "  ".join(f"#{t.path}" for t in h.tags)
+            item = QListWidgetItem(f"“{excerpt(h.exact, 90)}”" + (f"\n{tags}" if tags else ""))
+            item.setData(TAG_ROLE, h)
+            self.orphan_list.addItem(item)
+        self.orphans_header.setText(f"Orphans ({len(orphans)}): select a passage, choose one, press A")
+        for widget in (self.orphans_header, self.orphan_list):
+            widget.setVisible(bool(orphans))
+
+    def selected_orphan(self) -> Highlight | None:
+        """Return the orphan chosen in the list."""
+        item = self.orphan_list.currentItem()
+        value = item.data(TAG_ROLE) if item is not None else None
+        return value if isinstance(value, Highlight) else None
 
     def set_highlights(self, highlights: list[Highlight]) -> None:
         """Show a new document's highlights, none current."""

@@ -1,0 +1,111 @@
+"""A new edition from the window: progress off the UI thread, review, orphans, undo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from app.importers import ImportedText
+from app.resources import SAMPLE_TEXT
+from app.services import LibraryService
+from app.services.editions import Placement
+from app.ui.editions import EditionWorker, ReviewDialog, VersionsDialog
+from app.ui.main_window import MainWindow
+from tests.gui.test_desk import _doc_text, highlight_quote, select_with_keys
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+TEXT = SAMPLE_TEXT.read_text(encoding="utf-8")
+
+
+def _second_edition(tmp_path: Path) -> Path:
+    path = tmp_path / "second-edition.txt"
+    path.write_text(
+        "A preface to the second printing.\n\n"
+        + TEXT.replace("the eight-hour day have been introduced", "the eight-hour day have been brought in").replace(
+            "Pravda No. 46", "First printed in the party press"
+        )
+    )
+    return path
+
+
+def _run(window: MainWindow, qtbot: QtBot, path: Path) -> ReviewDialog:
+    worker = window.replace_with_edition(path)
+    assert worker is not None
+    with qtbot.waitSignal(worker.finished, timeout=20000):
+        pass
+    qtbot.waitUntil(lambda: window.last_review is not None and window.last_review.isVisible())
+    assert window.last_review is not None
+    return window.last_review
+
+
+def test_a_new_edition_is_reviewed_and_its_orphan_attached(
+    window: MainWindow, qtbot: QtBot, service: LibraryService, tmp_path: Path
+) -> None:
+    moved = highlight_quote(qtbot, window, "all lands are being transferred to the peasants")
+    changed = highlight_quote(qtbot, window, "the eight-hour day have been introduced")
+    orphan = highlight_quote(qtbot, window, "Pravda No. 46")
+    review = _run(window, qtbot, _second_edition(tmp_path))
+    assert _doc_text(window).startswith("A preface to the second printing.")
+    outcomes = {item.highlight_id: item.placement.value for item in review.items}
+    assert outcomes == {changed: "approximate", orphan: "orphaned"}
+    assert (review.report.count(Placement.MOVED), review.report.count(Placement.UNCHANGED)) == (1, 0)
+    review.accept_button.click()
+    assert service.highlight(changed).review_from == ""
+    review.close()
+
+    assert [h.id for h in window.controller.highlights()] == [moved, changed]
+    assert window.panel.orphan_list.isVisibleTo(window) and window.panel.orphan_list.count() == 1
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    start = _doc_text(window).index("First printed")
+    window.panel.orphan_list.setCurrentRow(0)
+    select_with_keys(qtbot, window, start, start + len("First printed in the party press"))
+    qtbot.keyClick(window.reader, Qt.Key.Key_A)
+    assert service.highlight(orphan).exact == "First printed in the party press"
+    assert window.panel.orphan_list.count() == 0 and not window.panel.orphan_list.isVisibleTo(window)
+    assert orphan in [h.id for h in window.controller.highlights()]
+
+    qtbot.keyClick(window.reader, Qt.Key.Key_Z, CTRL)  # undo the attach: an orphan again
+    assert window.panel.orphan_list.count() == 1
+    assert service.highlight(orphan).exact == "Pravda No. 46"
+    qtbot.keyClick(window.reader, Qt.Key.Key_Z, CTRL)  # undo the edition
+    assert _doc_text(window) == TEXT
+    assert [h.exact for h in window.controller.highlights()] == [
+        "all lands are being transferred to the peasants",
+        "the eight-hour day have been introduced",
+        "Pravda No. 46",
+    ]
+    assert window.panel.orphan_list.count() == 0
+    qtbot.keyClick(window.reader, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)  # redo it
+    assert _doc_text(window).startswith("A preface")
+    window.show_versions()
+    [versions] = [d for d in window.findChildren(VersionsDialog) if d.isVisible()]
+    assert versions.table.rowCount() == 2
+
+
+def test_the_same_text_or_a_bad_file_is_refused_with_a_message(window: MainWindow, tmp_path: Path) -> None:
+    same = tmp_path / "same.txt"
+    same.write_text(TEXT)
+    assert window.replace_with_edition(same) is None
+    assert window.last_message is not None and "exactly the text" in window.last_message.text()
+    window.last_message.close()
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    assert window.replace_with_edition(empty) is None
+    assert window.last_message is not None and "empty" in window.last_message.text()
+
+
+def test_cancelling_changes_nothing(qtbot: QtBot, service: LibraryService) -> None:
+    doc = service.add_document(ImportedText.of(TEXT, title="T"))[0]
+    service.create_highlight(doc.id, 0, 5)
+    plan = service.prepare_edition(doc.id, ImportedText.of("New. " + TEXT, title="T"))
+    worker = EditionWorker(plan)
+    worker.cancel_requested = True
+    outcomes: list[object] = []
+    worker.succeeded.connect(outcomes.append)
+    with qtbot.waitSignal(worker.finished, timeout=10000):
+        worker.start()
+    assert outcomes == []
+    assert service.open_document(doc.id).text == TEXT
