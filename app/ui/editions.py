@@ -62,6 +62,7 @@ class ReviewDialog(QDialog):
 
     accept_requested = Signal(int)
     show_requested = Signal(int)
+    move_requested = Signal(int)
 
     def __init__(self, report: EditionReport, parent: QWidget | None = None) -> None:
         """List the highlights that did not simply stay, and a summary of the rest."""
@@ -94,12 +95,15 @@ class ReviewDialog(QDialog):
         self.accept_button.setAccessibleName("Accept the new place of the selected highlight")
         self.show_button = buttons.addButton("&Show in text", QDialogButtonBox.ButtonRole.ActionRole)
         self.show_button.setAccessibleName("Show the selected highlight in the text")
+        self.move_button = buttons.addButton("&Pick another place…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.move_button.setAccessibleName("Pick another place for the selected highlight")
         close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
         close.setAccessibleName("Close")
         close.clicked.connect(self.reject)
         buttons.rejected.connect(self.reject)
         self.accept_button.clicked.connect(self._accept_selected)
         self.show_button.clicked.connect(self._show_selected)
+        self.move_button.clicked.connect(self._move_selected)
         self.table.itemSelectionChanged.connect(self._update_buttons)
         layout = QVBoxLayout(self)
         layout.addWidget(summary)
@@ -119,6 +123,7 @@ class ReviewDialog(QDialog):
         item = self.items[row] if row is not None else None
         self.accept_button.setEnabled(item is not None and item.placement is Placement.APPROXIMATE)
         self.show_button.setEnabled(item is not None and item.placement is Placement.APPROXIMATE)
+        self.move_button.setEnabled(item is not None and item.placement is Placement.APPROXIMATE)
 
     def _accept_selected(self) -> None:
         row = self._selected()
@@ -128,6 +133,12 @@ class ReviewDialog(QDialog):
             if cell is not None:
                 cell.setText("Accepted")
             self.accept_button.setEnabled(False)
+
+    def _move_selected(self) -> None:
+        row = self._selected()
+        if row is not None:
+            self.move_requested.emit(self.items[row].highlight_id)
+            self.accept()
 
     def _show_selected(self) -> None:
         row = self._selected()

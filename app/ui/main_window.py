@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from app.domain.anchors import trim_span
 from app.domain.tags import TagPathError
 from app.domain.values import Document, Highlight, Tag
-from app.importers import SUPPORTED_SUFFIXES, TextImportError, import_file
+from app.importers import SUPPORTED_SUFFIXES, ImportedText, TextImportError, import_file
 from app.services import LibraryError, StorageError, backups, open_service, restore_from_backup
 from app.services.editions import EditionOutcome, EditionPlan
 from app.ui.backups_dialog import BackupsDialog
@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.last_message: QMessageBox | None = None
         self.last_review: ReviewDialog | None = None
         self._edition_worker: EditionWorker | None = None
+        self._moving: Highlight | None = None
         self._action_specs: list[ActionSpec] = []
 
         self.documents = DocumentListModel()
@@ -159,6 +160,7 @@ class MainWindow(QMainWindow):
         a = self._action
         self.open_action = a("&File", "&Open text…", self.open_file_dialog, [QKeySequence.StandardKey.Open])
         a("&File", "Replace text with a new &edition…", self.open_edition_dialog, ["Ctrl+Shift+O"])
+        a("&File", "New edition from the clip&board", self.edition_from_clipboard)
         a("&File", "Editions of this &document…", self.show_versions)
         a("&File", "&Export highlights…", self.open_export, ["Ctrl+E"])
         a("&File", "&Restore from backup…", self.open_backups)
@@ -176,7 +178,7 @@ class MainWindow(QMainWindow):
         a("&Highlight", "&Copy current highlight as Markdown", self.copy_current, ["Ctrl+Shift+C"])
         a(
             "&Highlight",
-            "&Attach orphan to selection",
+            "&Attach orphan (or highlight to move) to selection",
             self.attach_orphan,
             ["A"],
             local_to=(*here, self.panel.orphan_list),
@@ -393,18 +395,31 @@ class MainWindow(QMainWindow):
         if path:
             self.replace_with_edition(Path(path))
 
-    def replace_with_edition(self, path: Path) -> EditionWorker | None:
-        """Make `path` the open document's new edition, re-anchoring its highlights.
+    def edition_from_clipboard(self) -> EditionWorker | None:
+        """Make the text on the clipboard the open document's new edition."""
+        text = QGuiApplication.clipboard().text()
+        if not text.strip():
+            self.show_error("The new edition was not added", "The clipboard holds no text.")
+            return None
+        document = self.controller.document
+        title = document.title if document else ""
+        return self._start_edition(lambda: ImportedText.of(text, title=title, source="clipboard"))
 
-        The re-anchoring runs on a worker thread behind a progress dialog that can be
-        cancelled; the library changes only when it is done, in one transaction.
+    def replace_with_edition(self, path: Path) -> EditionWorker | None:
+        """Make `path` the open document's new edition, re-anchoring its highlights."""
+        return self._start_edition(lambda: import_file(path))
+
+    def _start_edition(self, read: Callable[[], ImportedText]) -> EditionWorker | None:
+        """Re-anchor on a worker thread behind a progress dialog that can be cancelled.
+
+        The library changes only when the work is done, in one transaction.
         """
         document = self.controller.document
         if document is None:
             return None
         self.panel.flush_note()
         try:
-            plan = self.controller.service.prepare_edition(document.id, import_file(path))
+            plan = self.controller.service.prepare_edition(document.id, read())
         except (TextImportError, StorageError) as exc:
             self.show_error("The new edition was not added", str(exc))
             return None
@@ -442,6 +457,7 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accept_requested.connect(self._accept_placement)
         dialog.show_requested.connect(self._jump_and_select)
+        dialog.move_requested.connect(self._start_move)
         self.last_review = dialog
         dialog.open()
 
@@ -457,14 +473,22 @@ class MainWindow(QMainWindow):
             self._make_current(highlight)
             self.reader.centerCursor()
 
+    def _start_move(self, highlight_id: int) -> None:
+        """Pick another place for a highlight: the next A attaches it to the selection."""
+        self._moving = self.controller.highlight(highlight_id)
+        if self._moving is not None:
+            self._jump_and_select(highlight_id)
+            self.statusBar().showMessage("Select the right passage, then press A to move the highlight there.", 0)
+
     def attach_orphan(self) -> None:
-        """Attach the orphan chosen under the highlights to the selected passage (A)."""
-        orphan = self.panel.selected_orphan()
+        """Attach the chosen orphan, or the highlight being moved, to the selected passage (A)."""
+        orphan = self._moving or self.panel.selected_orphan()
         span = self.reader.selection_span()
         document = self.controller.document
         if orphan is None or span is None or document is None:
             self.statusBar().showMessage("Select the passage in the text and choose an orphan first.", STATUS_MS)
             return
+        self._moving = None
         start, end = trim_span(document.text, *span)
         try:
             attached = self.controller.attach_highlight(orphan.id, start, end)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from app.importers import ImportedText
@@ -33,8 +34,8 @@ def _second_edition(tmp_path: Path) -> Path:
 def _run(window: MainWindow, qtbot: QtBot, path: Path) -> ReviewDialog:
     worker = window.replace_with_edition(path)
     assert worker is not None
-    with qtbot.waitSignal(worker.finished, timeout=20000):
-        pass
+    # The worker may finish before a signal spy could connect: wait on its state.
+    qtbot.waitUntil(lambda: worker.isFinished() and window.last_review is not None, timeout=20000)
     qtbot.waitUntil(lambda: window.last_review is not None and window.last_review.isVisible())
     assert window.last_review is not None
     return window.last_review
@@ -109,3 +110,28 @@ def test_cancelling_changes_nothing(qtbot: QtBot, service: LibraryService) -> No
         worker.start()
     assert outcomes == []
     assert service.open_document(doc.id).text == TEXT
+
+
+def test_pick_another_place_for_a_changed_highlight_and_a_pasted_edition(
+    window: MainWindow, qtbot: QtBot, service: LibraryService
+) -> None:
+    changed = highlight_quote(qtbot, window, "the eight-hour day have been introduced")
+    new_text = "A pasted preface.\n\n" + TEXT.replace("have been introduced", "have been brought in")
+    QGuiApplication.clipboard().setText(new_text)
+    worker = window.edition_from_clipboard()
+    assert worker is not None
+    qtbot.waitUntil(lambda: worker.isFinished() and window.last_review is not None, timeout=20000)
+    qtbot.waitUntil(lambda: window.last_review is not None and window.last_review.isVisible())
+    review = window.last_review
+    assert review is not None and review.move_button.isEnabled()
+    review.move_button.click()
+    assert "press A to move" in window.statusBar().currentMessage()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    start = _doc_text(window).index("the eight-hour day")
+    select_with_keys(qtbot, window, start, start + len("the eight-hour day"))
+    qtbot.keyClick(window.reader, Qt.Key.Key_A)
+    moved = service.highlight(changed)
+    assert (moved.exact, moved.review_from) == ("the eight-hour day", "")
+    qtbot.keyClick(window.reader, Qt.Key.Key_Z, CTRL)  # back to where re-anchoring put it
+    assert service.highlight(changed).exact == "the eight-hour day have been brought in"
