@@ -39,6 +39,7 @@ NEAR = 400  # characters around the expected position searched first
 WINDOW = 2000  # characters around it compared in canonical form
 MIN_ANCHOR_LINE = 20
 PROGRESS_EVERY = 200
+MAX_SEED_PLACES = 6
 MAX_CANDIDATES = 64
 
 _FOLD = {
@@ -307,8 +308,22 @@ def _refine(
     return start, max(end, start + 1)
 
 
+Rejects = Callable[[int], bool]
+
+
+def _never(_position: int) -> bool:
+    return False
+
+
 def _best_near(
-    text: str, quote: str, prefix: str, suffix: str, expected: int, window_start: int, window_end: int
+    text: str,
+    quote: str,
+    prefix: str,
+    suffix: str,
+    expected: int,
+    window_start: int,
+    window_end: int,
+    rejects: Rejects = _never,
 ) -> tuple[int, int] | None:
     """The best exact occurrence in a window, if it is where expected or agrees on both sides."""
     length = len(quote)
@@ -316,7 +331,7 @@ def _best_near(
     def score(at: int) -> float:
         return _context_score(text, at, at + length, prefix, suffix) + 0.5 / (1.0 + abs(at - expected) / 200.0)
 
-    near = _occurrences(text, quote, window_start, window_end)
+    near = [at for at in _occurrences(text, quote, window_start, window_end) if not rejects(at)]
     if not near:
         return None
     best = max(near, key=score)
@@ -376,7 +391,9 @@ class _Quote:
         )
 
 
-def _normalised_near(new_text: str, quote: _Quote, expected: int, length: int) -> tuple[int, int] | None:
+def _normalised_near(
+    new_text: str, quote: _Quote, expected: int, length: int, rejects: Rejects = _never
+) -> tuple[int, int] | None:
     """Look around the expected position with both sides in canonical form."""
     w0 = max(0, expected - WINDOW)
     window = canonical(new_text[w0 : expected + length + WINDOW])
@@ -385,7 +402,14 @@ def _normalised_near(new_text: str, quote: _Quote, expected: int, length: int) -
     centre = window.to_canonical[min(expected - w0, len(window.to_canonical) - 1)]
     n = len(quote.text)
     found = _best_near(
-        window.text, quote.text, quote.prefix, quote.suffix, centre, max(0, centre - NEAR), centre + n + NEAR
+        window.text,
+        quote.text,
+        quote.prefix,
+        quote.suffix,
+        centre,
+        max(0, centre - NEAR),
+        centre + n + NEAR,
+        lambda c: rejects(w0 + window.starts[c]),
     )
     if found is None:
         approximate = _approximate(window.text, quote, max(0, centre - NEAR - n), centre + 2 * n + NEAR, 0.35)
@@ -393,12 +417,14 @@ def _normalised_near(new_text: str, quote: _Quote, expected: int, length: int) -
     if found is None:
         return None
     start, end = window.span_to_original(*found)
-    return w0 + start, w0 + end
+    return None if rejects(w0 + start) else (w0 + start, w0 + end)
 
 
-def _anywhere(new_text: str, exact: str, prefix: str, suffix: str, quote: _Quote) -> tuple[int, int] | None:
+def _anywhere(
+    new_text: str, exact: str, prefix: str, suffix: str, quote: _Quote, rejects: Rejects = _never
+) -> tuple[int, int] | None:
     """Look in the whole new text (a moved paragraph): verbatim, then from seed words."""
-    everywhere = _occurrences(new_text, exact)
+    everywhere = [at for at in _occurrences(new_text, exact) if not rejects(at)]
     if everywhere:
         best = max(everywhere, key=lambda at: _context_score(new_text, at, at + len(exact), prefix, suffix))
         if _context_score(new_text, best, best + len(exact), prefix, suffix) >= 0.6 or (
@@ -411,13 +437,18 @@ def _anywhere(new_text: str, exact: str, prefix: str, suffix: str, quote: _Quote
     best_found: tuple[float, int, int] | None = None
     length = len(exact)
     for seed in seeds:
-        for at in _occurrences(new_text, seed, limit=16):
+        # A seed word found more than a few times does not point anywhere in particular.
+        places = _occurrences(new_text, seed, limit=MAX_SEED_PLACES + 1)
+        if len(places) > MAX_SEED_PLACES:
+            continue
+        for at in places:
             r0 = max(0, at - length - 2 * CONTEXT)
             region = canonical(new_text[r0 : at + 2 * length + 2 * CONTEXT])
             found = _approximate(region.text, quote, 0, len(region.text), 0.6)
             if found is not None and (best_found is None or found[0] > best_found[0]):
                 s, e = region.span_to_original(found[1], found[2])
-                best_found = (found[0], r0 + s, r0 + e)
+                if not rejects(r0 + s):
+                    best_found = (found[0], r0 + s, r0 + e)
     return None if best_found is None else (best_found[1], best_found[2])
 
 
@@ -452,18 +483,42 @@ def reanchor(
         exact = old_text[start:end]
         prefix, suffix = old_text[max(0, start - CONTEXT) : start], old_text[end : end + CONTEXT]
         expected = positions.expected(start)
+        rejects = _other_occurrences(old_text, exact, start, positions)
         found = _best_near(
-            new_text, exact, prefix, suffix, expected, max(0, expected - NEAR), expected + len(exact) + NEAR
+            new_text, exact, prefix, suffix, expected, max(0, expected - NEAR), expected + len(exact) + NEAR, rejects
         )
         if found is None:
             quote = _Quote.of(old_text, start, end)
             if quote is not None:
-                found = _normalised_near(new_text, quote, expected, len(exact)) or _anywhere(
-                    new_text, exact, prefix, suffix, quote
+                found = _normalised_near(new_text, quote, expected, len(exact), rejects) or _anywhere(
+                    new_text, exact, prefix, suffix, quote, rejects
                 )
                 found = None if found is None else _exact_edges(exact, new_text, found)
         results.append(found)
     return results
+
+
+def _other_occurrences(old_text: str, exact: str, start: int, positions: PositionMap) -> Rejects:
+    """Candidates that are where another old occurrence of the same words went.
+
+    When the quoted words also stood elsewhere in the old text, their copy in the new
+    text is that other passage, not a moved version of this one (the reader highlighted
+    a particular place, and may have no highlight on the copy). The old text is searched
+    only when a candidate is not where this quote itself should be: rarely.
+    """
+    own = positions.expected(start)
+    slack = max(16, len(exact) // 2)
+    others: list[int] | None = None
+
+    def rejects(candidate: int) -> bool:
+        nonlocal others
+        if abs(candidate - own) <= slack:
+            return False
+        if others is None:
+            others = [positions.expected(at) for at in _occurrences(old_text, exact) if at != start]
+        return any(abs(candidate - where) <= slack for where in others)
+
+    return rejects
 
 
 def _exact_edges(exact: str, new_text: str, found: tuple[int, int]) -> tuple[int, int]:

@@ -239,3 +239,14 @@ def test_edits_away_from_a_quote_and_its_context_never_lose_or_move_it(
     offset_before = sum(len(text) - cut for at, cut, text in chosen if at + cut <= guard[0])
     [result] = reanchor(TEXT, new, [{"start": start, "end": end, "exact": TEXT[start:end]}])
     assert result == (start + offset_before, end + offset_before)
+
+
+def test_a_rewritten_quote_in_a_repeated_paragraph_is_not_moved_onto_a_copy() -> None:
+    paragraph = "The party must organise and arm the workers and build up their forces for the next stage."
+    old = "\n\n".join(f"§{i} {paragraph}" for i in range(40))
+    quote = "organise and arm the workers and build up their forces"
+    start = old.index(quote, old.index("§25 "))
+    rewritten = "§25 The party must rally the workers to the next stage."
+    new = old.replace(f"§25 {paragraph}", rewritten)
+    [result] = reanchor(old, new, [{"start": start, "end": start + len(quote), "exact": quote}])
+    assert result is None  # every copy of the words stands in another paragraph: not this one
