@@ -31,7 +31,6 @@ from app.services.editions import Placement
 from app.services.paths import resolve_library_path
 
 EXIT_ERROR = 1
-EXIT_USAGE = 2
 
 
 class CliError(Exception):

@@ -158,15 +158,13 @@ class DeskController(QObject):
     def apply_edition(self, plan: EditionPlan, outcome: EditionOutcome, version_id: int | None = None) -> EditionReport:
         """Store a new edition and reopen the document on it."""
         report = self.service.apply_edition(plan, outcome, version_id=version_id)
-        self.open_document(plan.document_id)
-        self.orphans_changed.emit()
+        self.open_document(plan.document_id)  # views reload highlights and orphans from it
         return report
 
     def revert_edition(self, plan: EditionPlan, report: EditionReport) -> None:
         """Remove an edition again, every highlight back where it was."""
         self.service.revert_edition(plan, report)
         self.open_document(plan.document_id)
-        self.orphans_changed.emit()
 
     def accept_placement(self, highlight_id: int) -> Highlight:
         """Accept where an approximately matched highlight now stands."""

@@ -158,7 +158,7 @@ class MainWindow(QMainWindow):
         self._menus = {name: bar.addMenu(name) for name in ("&File", "&Edit", "&Highlight", "&View", "&Help")}
         here = (self.reader, self.panel.list)
         a = self._action
-        self.open_action = a("&File", "&Open text…", self.open_file_dialog, [QKeySequence.StandardKey.Open])
+        a("&File", "&Open text…", self.open_file_dialog, [QKeySequence.StandardKey.Open])
         a("&File", "Replace text with a new &edition…", self.open_edition_dialog, ["Ctrl+Shift+O"])
         a("&File", "New edition from the clip&board", self.edition_from_clipboard)
         a("&File", "Editions of this &document…", self.show_versions)
@@ -171,7 +171,7 @@ class MainWindow(QMainWindow):
         a("&Edit", "&Find…", self.open_find, ["Ctrl+F"])
         a("&Edit", "Find &next", self.find_bar.find_next, ["F3"])
         a("&Edit", "Find &previous", self.find_bar.find_previous, ["Shift+F3"])
-        self.highlight_action = a("&Highlight", "&Highlight selection", self.highlight_selection, ["H"], local_to=here)
+        a("&Highlight", "&Highlight selection", self.highlight_selection, ["H"], local_to=here)
         a("&Highlight", "&Tag current highlight…", self.tag_current, ["T"], local_to=here)
         a("&Highlight", "&Note on current highlight…", self.note_current, ["N"], local_to=here)
         a("&Highlight", "&Delete current highlight", self.delete_current, ["Delete"], local_to=here)

@@ -10,13 +10,8 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QColor, QTextCursor
 from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractItemView,
     QFileDialog,
-    QLineEdit,
     QMenu,
-    QPlainTextEdit,
-    QWidget,
 )
 from pytestqt.qtbot import QtBot
 
@@ -24,6 +19,7 @@ from app.domain.tags import PALETTE
 from app.services import LibraryService, open_service
 from app.ui.main_window import MainWindow, ShortcutsDialog
 from app.ui.panel import NOTE_SAVE_DELAY_MS
+from tests.gui.accessibility import unnamed_controls
 from tests.gui.conftest import WindowFactory
 
 KEY = Qt.Key
@@ -457,17 +453,7 @@ def test_f1_lists_every_action_and_its_keys(window: MainWindow, qtbot: QtBot) ->
 
 def test_every_interactive_widget_has_an_accessible_name(window: MainWindow, qtbot: QtBot) -> None:
     qtbot.keyClick(window.reader, KEY.Key_F, CTRL)
-    interactive = (QAbstractButton, QLineEdit, QAbstractItemView, QPlainTextEdit)
-    unnamed = [
-        f"{type(w).__name__} {w.objectName()!r}"
-        for w in window.findChildren(QWidget)
-        if isinstance(w, interactive)
-        and w.focusPolicy() != Qt.FocusPolicy.NoFocus
-        and w.isVisibleTo(window)
-        and not w.accessibleName()
-        and not isinstance(w.parent(), QAbstractItemView)  # item views' internal editors
-    ]
-    assert unnamed == []
+    assert unnamed_controls(window) == []
 
 
 def test_ctrl_number_keys_move_between_the_panes(window: MainWindow, qtbot: QtBot) -> None:

@@ -6,29 +6,16 @@ from collections.abc import Callable
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QDialog, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
 from app.domain.values import BackupSummary
 from app.services.editions import EditionReport, PlacedHighlight, Placement, VersionSummary
 from app.ui.backups_dialog import BackupsDialog
 from app.ui.editions import ReviewDialog, VersionsDialog
+from tests.gui.accessibility import unnamed_controls
 
 NOW = datetime(2026, 1, 1)
-
-
-def _unnamed(dialog: QDialog) -> list[str]:
-    interactive = (QAbstractButton, QLineEdit, QAbstractItemView, QPlainTextEdit)
-    return [
-        f"{type(w).__name__} {w.objectName() or getattr(w, 'text', lambda: '')()!r}"
-        for w in dialog.findChildren(QWidget)
-        if isinstance(w, interactive)
-        and w.focusPolicy() != Qt.FocusPolicy.NoFocus
-        and w.isVisibleTo(dialog)
-        and not w.accessibleName()
-        and not isinstance(w.parent(), QAbstractItemView)
-    ]
 
 
 @pytest.mark.parametrize(
@@ -43,4 +30,4 @@ def test_dialogs_name_their_controls(qtbot: QtBot, make: Callable[[], QDialog]) 
     dialog = make()
     qtbot.addWidget(dialog)
     dialog.show()
-    assert _unnamed(dialog) == []
+    assert unnamed_controls(dialog) == []

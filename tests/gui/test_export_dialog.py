@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractButton, QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
 from app.ui.export_dialog import ExportDialog
 from app.ui.main_window import MainWindow
+from tests.gui.accessibility import unnamed_controls
 from tests.gui.conftest import WindowFactory
 from tests.gui.test_desk import highlight_quote, tag_current
 from tests.markdown_reader import blockquotes
@@ -100,16 +101,7 @@ def test_a_broken_template_is_reported_in_the_preview(marked: MainWindow, qtbot:
 
 def test_the_export_dialog_is_keyboard_accessible(marked: MainWindow, qtbot: QtBot) -> None:
     dialog = _open_dialog(marked, qtbot)
-    unnamed = [
-        type(w).__name__
-        for w in dialog.findChildren(QWidget)
-        if w.isVisibleTo(dialog)
-        and w.focusPolicy() != Qt.FocusPolicy.NoFocus
-        and not w.accessibleName()
-        and not isinstance(w.parent(), QAbstractButton)
-        and type(w).__name__ not in ("QScrollBar", "QWidget")
-    ]
-    assert unnamed == []
+    assert unnamed_controls(dialog) == []
 
 
 def test_ctrl_shift_c_copies_the_current_highlight(
