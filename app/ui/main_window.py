@@ -619,6 +619,7 @@ class MainWindow(QMainWindow):
         if isinstance(command, DoneCommand) and self._carried_out(command.revert, "Undo failed"):
             command.mark_done()
             self.undo_stack.undo()
+            self.statusBar().showMessage(f"Undone: {command.text()}", STATUS_MS)
 
     def redo(self) -> None:
         """Redo the last undone change; the history moves only if it was saved."""
@@ -628,6 +629,7 @@ class MainWindow(QMainWindow):
         if isinstance(command, DoneCommand) and self._carried_out(command.apply, "Redo failed"):
             command.mark_done()
             self.undo_stack.redo()
+            self.statusBar().showMessage(f"Redone: {command.text()}", STATUS_MS)
 
     def _carried_out(self, work: Callable[[], None], title: str) -> bool:
         try:

@@ -228,6 +228,7 @@ def test_delete_undo_and_redo_restore_the_same_highlight(
     assert service.list_documents()[0].highlight_count == 0
     qtbot.keyClick(window.reader, KEY.Key_Z, CTRL)  # undo delete
     assert service.highlight(h) == full
+    assert window.statusBar().currentMessage() == "Undone: Delete highlight “the largest forces of the bou…”"
     assert window.controller.highlights() == [full]
     qtbot.keyClick(window.reader, KEY.Key_Z, CTRL)  # undo note
     assert stored(service, h)[2] == ""
