@@ -136,6 +136,8 @@ class TagRow(Base):
     colour: Mapped[str] = mapped_column(String(7), nullable=False)
     description: Mapped[str] = mapped_column(Text, nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+    # The number key (1-9) a pinned theme is applied with; None when not pinned.
+    pinned: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 # NULL parents never collide in a plain UNIQUE, so sibling names (top-level ones

@@ -16,6 +16,8 @@ class Tag:
         path: The full slash-separated path, e.g. ``power/soviets``.
         parent_id: The parent theme's id, or None for a top-level theme.
         colour: ``#rrggbb`` colour used to paint highlights carrying this theme first.
+        description: What the theme means, in the reader's words (may be empty).
+        pinned: The number key (1-9) the theme is pinned to, or None.
     """
 
     id: int
@@ -23,6 +25,8 @@ class Tag:
     path: str
     parent_id: int | None
     colour: str
+    description: str = ""
+    pinned: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,3 +106,18 @@ class BackupSummary:
     created: datetime
     documents: int
     highlights: int
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeCount:
+    """A theme with how many highlights carry it, alone and with its sub-themes.
+
+    Attributes:
+        tag: The theme.
+        highlights: Highlights carrying this theme itself.
+        with_subthemes: Highlights carrying it or any theme under it (each counted once).
+    """
+
+    tag: Tag
+    highlights: int
+    with_subthemes: int

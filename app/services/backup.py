@@ -87,6 +87,7 @@ def dump_library(s: Session, exported_at: datetime) -> dict[str, Any]:
                 "colour": t.colour,
                 "description": t.description,
                 "created_at": _iso(t.created_at),
+                "pinned": t.pinned,
             }
             for t in tags
         ],
@@ -115,6 +116,16 @@ def _made_on(h: Mapping[str, Any], texts: Mapping[int, str], what: str) -> int:
     value = h.get("made_on_version", h.get("version"))
     if not _is_id(value) or value not in texts:
         raise RestoreError(f"{what} refers to an edition that is not in the backup")
+    return int(value)
+
+
+def _pinned(t: Mapping[str, Any], what: str) -> int | None:
+    """The number key a theme is pinned to; backups from before pinning lack it."""
+    value = t.get("pinned")
+    if value is None:
+        return None
+    if not _is_id(value) or not 1 <= value <= 9:
+        raise RestoreError(f"{what} has no valid 'pinned'")
     return int(value)
 
 
@@ -204,6 +215,7 @@ def load_library(s: Session, data: object) -> tuple[int, int, int]:
                     colour=_field(t, "colour", str, what),
                     description=_field(t, "description", str, what),
                     created_at=_when(t.get("created_at"), what),
+                    pinned=_pinned(t, what),
                 )
             )
             placed.add(t["id"])

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.anchors import quote_of
@@ -26,12 +25,13 @@ from app.domain.export import (
     render_w3c,
     snippet,
 )
-from app.domain.tags import palette_colour, parse_tag_path
+from app.domain.tags import parse_tag_path
 from app.domain.text import normalise, sha256_hex
 from app.domain.values import Document, DocumentSummary, Highlight, Tag, TagResult
 from app.importers import ImportedText, import_file
 from app.resources import MARKDOWN_TEMPLATE, SAMPLE_AUTHOR, SAMPLE_SOURCE, SAMPLE_TEXT, SAMPLE_TITLE
 from app.services.backup import RestoreError, dump_library, load_library
+from app.services.codebook import Codebook, ensure_path
 from app.services.editions import (
     EditionOutcome,
     EditionPlan,
@@ -40,6 +40,8 @@ from app.services.editions import (
     Placement,
     VersionSummary,
 )
+from app.services.errors import AmbiguityError, NotFoundError, StorageError, storage
+from app.services.queries import all_tags, read_highlights
 from db import DamagedLibraryError, Library, LibraryError, open_library, rolling_backup
 from db.models import DocumentRow, HighlightRow, HighlightTagRow, TagRow, VersionRow, utcnow
 
@@ -52,37 +54,6 @@ __all__ = [
     "StorageError",
     "open_service",
 ]
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-class StorageError(Exception):
-    """A change could not be saved (or data not read); nothing was half-written."""
-
-
-class NotFoundError(StorageError):
-    """The document, highlight or theme asked for is not in the library."""
-
-
-class AmbiguityError(StorageError):
-    """A name or quote matches more than one thing; the message lists how to choose."""
-
-
-def _storage(method: Callable[Concatenate[LibraryService, P], R]) -> Callable[Concatenate[LibraryService, P], R]:
-    """Turn database failures into a `StorageError` the UI and CLI can show plainly."""
-
-    @functools.wraps(method)
-    def wrapper(self: LibraryService, *args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return method(self, *args, **kwargs)
-        except SQLAlchemyError as exc:
-            reason = str(getattr(exc, "orig", None) or exc)
-            if "locked" in reason or "busy" in reason:
-                reason = "it stayed locked by another program (another Marginalia?) for 5 seconds; try again"
-            raise StorageError(f"The library {self.path} could not be updated: {reason}.") from exc
-
-    return wrapper  # type: ignore[return-value]  # functools.wraps hides the ParamSpec from mypy
 
 
 def open_service(path: Path) -> LibraryService:
@@ -108,6 +79,7 @@ class LibraryService:
         """Wrap an open library."""
         self._library = library
         self._sessions = library.sessions
+        self.codebook = Codebook(library.sessions, library.path)
         # Version texts never change once stored, so the last one read is kept: making
         # a highlight needs the text for its quote, and re-reading 5 MB each time is slow.
         self._text_cache: tuple[int, str] | None = None
@@ -128,7 +100,7 @@ class LibraryService:
 
     # Documents -------------------------------------------------------------------
 
-    @_storage
+    @storage
     def list_documents(self) -> list[DocumentSummary]:
         """Return every document with its highlight count, most recently added last."""
         counts = select(HighlightRow.document_id, func.count().label("n")).group_by(HighlightRow.document_id).subquery()
@@ -143,7 +115,7 @@ class LibraryService:
                 for d, n in s.execute(stmt)
             ]
 
-    @_storage
+    @storage
     def add_document(self, imported: ImportedText) -> tuple[DocumentSummary, bool]:
         """Store an imported text as a new document, unless the same text is already there.
 
@@ -179,7 +151,7 @@ class LibraryService:
         sample = ImportedText(text=imported.text, title=SAMPLE_TITLE, author=SAMPLE_AUTHOR, source=SAMPLE_SOURCE)
         return self.add_document(sample)[0]
 
-    @_storage
+    @storage
     def open_document(self, document_id: int, *, mark_opened: bool = True) -> Document:
         """Return a document's current text and reading state, and mark it last opened."""
         with self._sessions.begin() as s:
@@ -199,7 +171,7 @@ class LibraryService:
                 reading_position=doc.reading_position,
             )
 
-    @_storage
+    @storage
     def last_opened_document_id(self) -> int | None:
         """Return the document opened most recently, or the first one, or None if empty."""
         stmt = select(DocumentRow.id).order_by(
@@ -208,7 +180,7 @@ class LibraryService:
         with self._sessions.begin() as s:
             return s.execute(stmt.limit(1)).scalar_one_or_none()
 
-    @_storage
+    @storage
     def set_reading_position(self, document_id: int, position: int) -> None:
         """Remember where the reader is in a document (a code-point offset)."""
         with self._sessions.begin() as s:
@@ -216,26 +188,26 @@ class LibraryService:
 
     # Highlights ------------------------------------------------------------------
 
-    @_storage
+    @storage
     def highlights(self, document_id: int) -> list[Highlight]:
         """Return the highlights on a document's current edition, in text order."""
         with self._sessions.begin() as s:
             return self._document_highlights(s, document_id, self._current_version_meta(s, document_id))
 
-    @_storage
+    @storage
     def orphans(self, document_id: int) -> list[Highlight]:
         """Return the highlights left on older editions (not found in the current one)."""
         with self._sessions.begin() as s:
             current = self._current_version_meta(s, document_id)
             return [h for h in self._document_highlights(s, document_id) if h.version_id != current]
 
-    @_storage
+    @storage
     def highlight(self, highlight_id: int) -> Highlight:
         """Return one highlight."""
         with self._sessions.begin() as s:
             return self._value(s, self._highlight_row(s, highlight_id))
 
-    @_storage
+    @storage
     def create_highlight(
         self, document_id: int, start: int, end: int, *, tags: Sequence[str] = (), note: str = ""
     ) -> Highlight:
@@ -272,14 +244,14 @@ class LibraryService:
                 return self._make_value(row, ())
             tag_ids: list[int] = []
             for names in paths:
-                tag_id = self._ensure_path(s, names)[0]
+                tag_id = ensure_path(s, names)[0]
                 if tag_id not in tag_ids:
                     tag_ids.append(tag_id)
             row.tag_links = [HighlightTagRow(tag_id=t, position=i) for i, t in enumerate(tag_ids)]
             s.flush()
             return self._value(s, row)
 
-    @_storage
+    @storage
     def find_quote(self, document_id: int, quote: str, occurrence: int | None = None) -> tuple[int, int]:
         """Find a quote in a document's current text and return its span.
 
@@ -314,7 +286,7 @@ class LibraryService:
         start = starts[occurrence - 1]
         return start, start + len(wanted)
 
-    @_storage
+    @storage
     def find_document(self, reference: str) -> DocumentSummary:
         """Find a document by id or by an unambiguous, case-insensitive title prefix.
 
@@ -337,7 +309,7 @@ class LibraryService:
             raise AmbiguityError(f"“{reference}” matches {len(match)} documents ({names}); give the id.")
         return match[0]
 
-    @_storage
+    @storage
     def restore_highlight(self, highlight: Highlight) -> Highlight:
         """Put back a deleted highlight with the same id, tags, note and timestamps.
 
@@ -365,7 +337,7 @@ class LibraryService:
             s.flush()
             return self._value(s, row)
 
-    @_storage
+    @storage
     def delete_highlight(self, highlight_id: int) -> Highlight:
         """Delete a highlight; return it as it was, for undo."""
         with self._sessions.begin() as s:
@@ -374,7 +346,7 @@ class LibraryService:
             s.delete(row)
             return value
 
-    @_storage
+    @storage
     def set_note(self, highlight_id: int, note: str) -> Highlight:
         """Replace a highlight's note."""
         with self._sessions.begin() as s:
@@ -386,13 +358,13 @@ class LibraryService:
 
     # Themes ----------------------------------------------------------------------
 
-    @_storage
+    @storage
     def tags(self) -> list[Tag]:
         """Return every theme, sorted by path."""
         with self._sessions.begin() as s:
             return sorted(self._all_tags(s).values(), key=lambda t: t.path.casefold())
 
-    @_storage
+    @storage
     def tag_highlight(
         self, highlight_id: int, path: str, *, position: int | None = None, recreate: Sequence[Tag] = ()
     ) -> TagResult:
@@ -415,7 +387,7 @@ class LibraryService:
             for tag in recreate:
                 s.add(TagRow(id=tag.id, parent_id=tag.parent_id, name=tag.name, colour=tag.colour))
             s.flush()
-            tag_id, created_ids = self._ensure_path(s, names)
+            tag_id, created_ids = ensure_path(s, names)
             already = any(link.tag_id == tag_id for link in row.tag_links)
             if not already or position is not None:
                 links = [link for link in row.tag_links if link.tag_id != tag_id]
@@ -428,7 +400,7 @@ class LibraryService:
                 created=tuple(tags[i] for i in created_ids),
             )
 
-    @_storage
+    @storage
     def untag_highlight(self, highlight_id: int, tag_id: int, *, drop_if_unused: Iterable[int] = ()) -> Highlight:
         """Remove a theme from a highlight.
 
@@ -450,7 +422,7 @@ class LibraryService:
 
     # Editions ---------------------------------------------------------------------
 
-    @_storage
+    @storage
     def prepare_edition(self, document_id: int, imported: ImportedText) -> EditionPlan:
         """Read what adding `imported` as the document's new edition needs.
 
@@ -473,7 +445,7 @@ class LibraryService:
             )
             return EditionPlan(document_id, current.number + 1, imported.text, digest, groups)
 
-    @_storage
+    @storage
     def apply_edition(
         self, plan: EditionPlan, outcome: EditionOutcome, *, version_id: int | None = None
     ) -> EditionReport:
@@ -515,7 +487,7 @@ class LibraryService:
             self._text_cache = (version.id, plan.text)
             return EditionReport(plan.document_id, version.id, plan.number, version.created_at, tuple(items))
 
-    @_storage
+    @storage
     def revert_edition(self, plan: EditionPlan, report: EditionReport) -> None:
         """Undo `apply_edition`: every highlight back where it was, the edition removed."""
         with self._sessions.begin() as s:
@@ -529,7 +501,7 @@ class LibraryService:
             s.execute(delete(VersionRow).where(VersionRow.id == report.version_id))
         self._text_cache = None
 
-    @_storage
+    @storage
     def accept_placement(self, highlight_id: int) -> Highlight:
         """Accept where an approximately matched highlight was placed."""
         with self._sessions.begin() as s:
@@ -537,7 +509,7 @@ class LibraryService:
             row.review_from = ""
             return self._value(s, row)
 
-    @_storage
+    @storage
     def attach_highlight(self, highlight_id: int, start: int, end: int) -> Highlight:
         """Put a highlight (an orphan, or one placed wrongly) on `[start, end)` of the current edition."""
         with self._sessions.begin() as s:
@@ -552,7 +524,7 @@ class LibraryService:
             row.updated_at = utcnow()
             return self._value(s, row)
 
-    @_storage
+    @storage
     def restore_anchor(self, highlight: Highlight) -> Highlight:
         """Put a highlight back on the edition, span and quote it had (undo of an attach)."""
         with self._sessions.begin() as s:
@@ -562,7 +534,7 @@ class LibraryService:
             row.review_from, row.updated_at = highlight.review_from, highlight.updated_at
             return self._value(s, row)
 
-    @_storage
+    @storage
     def versions(self, document_id: int) -> list[VersionSummary]:
         """Return a document's editions, oldest first."""
         with self._sessions.begin() as s:
@@ -592,7 +564,7 @@ class LibraryService:
 
     # Export and backup ------------------------------------------------------------
 
-    @_storage
+    @storage
     def export_set(
         self,
         *,
@@ -706,13 +678,13 @@ class LibraryService:
         [doc] = self.export_set(document_ids=[h.document_id], highlight_ids=[h.id]).documents
         return snippet(h, doc.locations[0], doc.title)
 
-    @_storage
+    @storage
     def backup_json(self) -> dict[str, Any]:
         """Return the whole library as JSON values (see `app.services.backup`)."""
         with self._sessions.begin() as s:
             return dump_library(s, _now())
 
-    @_storage
+    @storage
     def restore_json(self, data: object) -> tuple[int, int, int]:
         """Restore a JSON backup into this (empty) library; return the counts restored.
 
@@ -746,98 +718,17 @@ class LibraryService:
         row.updated_at = utcnow()
         s.flush()
 
-    def _ensure_path(self, s: Session, names: tuple[str, ...]) -> tuple[int, list[int]]:
-        parent_id: int | None = None
-        colour: str | None = None
-        created: list[int] = []
-        for name in names:
-            existing = s.execute(
-                select(TagRow).where(TagRow.name == name, func.coalesce(TagRow.parent_id, 0) == (parent_id or 0))
-            ).scalar_one_or_none()
-            if existing is None:
-                if colour is None:
-                    top_level = s.execute(select(func.count()).where(TagRow.parent_id.is_(None))).scalar_one()
-                    colour = palette_colour(top_level)
-                existing = TagRow(parent_id=parent_id, name=name, colour=colour)
-                s.add(existing)
-                s.flush()
-                created.append(existing.id)
-            parent_id, colour = existing.id, existing.colour
-        assert parent_id is not None  # parse_tag_path never returns an empty path
-        return parent_id, created
-
     @staticmethod
     def _all_tags(s: Session) -> dict[int, Tag]:
-        rows = {r.id: r for r in s.execute(select(TagRow)).scalars()}
-        paths: dict[int, str] = {}
-
-        def path_of(tag_id: int) -> str:
-            if tag_id not in paths:
-                r = rows[tag_id]
-                paths[tag_id] = r.name if r.parent_id is None else f"{path_of(r.parent_id)}/{r.name}"
-            return paths[tag_id]
-
-        return {
-            i: Tag(id=i, name=r.name, path=path_of(i), parent_id=r.parent_id, colour=r.colour) for i, r in rows.items()
-        }
+        return all_tags(s)
 
     def _document_highlights(self, s: Session, document_id: int, version_id: int | None = None) -> list[Highlight]:
-        """A document's highlights in text order, read as plain rows.
-
-        Building ORM objects for each row cost about 30 µs a highlight; read-only values
-        need none of what they track.
-        """
-        tags = self._all_tags(s)
-        links: dict[int, list[Tag]] = {}
-        for hid, tid in s.execute(
-            select(HighlightTagRow.highlight_id, HighlightTagRow.tag_id)
-            .join(HighlightRow, HighlightRow.id == HighlightTagRow.highlight_id)
-            .where(HighlightRow.document_id == document_id)
-            .order_by(HighlightTagRow.highlight_id, HighlightTagRow.position)
-        ):
-            links.setdefault(hid, []).append(tags[tid])
+        """A document's highlights in text order (of one version, if given)."""
         h = HighlightRow.__table__.c
-        query = (
-            select(
-                h.id,
-                h.document_id,
-                h.version_id,
-                h.start_offset,
-                h.end_offset,
-                h.exact,
-                h.prefix,
-                h.suffix,
-                h.note,
-                h.created_at,
-                h.updated_at,
-                h.made_on_version_id,
-                h.review_from,
-            )
-            .where(h.document_id == document_id)
-            .order_by(h.start_offset, h.end_offset, h.id)
-        )
+        conditions = [h.document_id == document_id]
         if version_id is not None:
-            query = query.where(h.version_id == version_id)
-        rows = s.execute(query)
-        return [
-            Highlight(
-                id=r.id,
-                document_id=r.document_id,
-                version_id=r.version_id,
-                start=r.start_offset,
-                end=r.end_offset,
-                exact=r.exact,
-                prefix=r.prefix,
-                suffix=r.suffix,
-                note=r.note,
-                tags=tuple(links.get(r.id, ())),
-                created_at=r.created_at,
-                updated_at=r.updated_at,
-                made_on_version_id=r.made_on_version_id,
-                review_from=r.review_from,
-            )
-            for r in rows
-        ]
+            conditions.append(h.version_id == version_id)
+        return read_highlights(s, all_tags(s), *conditions)
 
     def _value(self, s: Session, row: HighlightRow, tags: dict[int, Tag] | None = None) -> Highlight:
         tags = self._all_tags(s) if tags is None else tags

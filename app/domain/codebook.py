@@ -1,0 +1,346 @@
+"""The codebook: finding themes by fragments, filtering highlights, statistics, files.
+
+Pure functions over values; the services gather the values and store the results.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from itertools import combinations
+
+from markdown_it import MarkdownIt
+from rapidfuzz import fuzz, utils
+
+from app.domain.colours import ColourError, parse_hex
+from app.domain.export import Locator
+from app.domain.tags import TagPathError, parse_tag_path
+from app.domain.values import Highlight, Tag, ThemeCount
+
+# Below this score (0-100, the mean over the typed words) a theme is not offered.
+MATCH_THRESHOLD = 65
+CSV_FIELDS = ("theme", "colour", "description", "highlights")
+SECTIONS = 10
+
+
+# Finding themes ------------------------------------------------------------------
+
+
+def rank_themes(query: str, tags: Iterable[Tag], limit: int = 20) -> list[Tag]:
+    """Return the themes matching a typed fragment, best first.
+
+    Each typed word is matched anywhere in the theme's path, allowing typos
+    (``sov`` finds ``power/soviets``, ``work ctrl`` finds ``economy/workers control``).
+    An empty query returns every theme by path. Ties go to the shorter path.
+    """
+    words = utils.default_process(query).split()
+    tags = list(tags)
+    if not words:
+        return sorted(tags, key=lambda t: t.path.casefold())[:limit]
+    scored: list[tuple[float, int, str, Tag]] = []
+    for tag in tags:
+        path = utils.default_process(tag.path)
+        score = sum(fuzz.partial_ratio(word, path) for word in words) / len(words)
+        if score >= MATCH_THRESHOLD:
+            scored.append((-score, len(tag.path), tag.path.casefold(), tag))
+    scored.sort(key=lambda item: item[:3])
+    return [item[3] for item in scored[:limit]]
+
+
+# Filtering highlights ---------------------------------------------------------------
+
+
+class Combine(StrEnum):
+    """How several themes of a filter combine."""
+
+    ANY = "any"
+    ALL = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeFilter:
+    """Which highlights the panel shows.
+
+    Attributes:
+        themes: Chosen theme ids, each standing for itself and its sub-themes.
+        combine: Whether a highlight needs any or all of the chosen themes.
+        untagged: Show only highlights without themes (the themes are then ignored).
+        text: Words the quote or the note must contain (case-insensitive).
+    """
+
+    themes: tuple[int, ...] = ()
+    combine: Combine = Combine.ANY
+    untagged: bool = False
+    text: str = ""
+
+    @property
+    def active(self) -> bool:
+        """Whether the filter hides anything at all."""
+        return bool(self.themes or self.untagged or self.text.strip())
+
+
+def descendants(tags: Iterable[Tag]) -> dict[int, frozenset[int]]:
+    """Return, for each theme id, the ids of the theme and every theme under it."""
+    children: dict[int | None, list[int]] = {}
+    ids = []
+    for tag in tags:
+        children.setdefault(tag.parent_id, []).append(tag.id)
+        ids.append(tag.id)
+    result: dict[int, frozenset[int]] = {}
+
+    def walk(tag_id: int) -> frozenset[int]:
+        if tag_id not in result:
+            below: set[int] = {tag_id}
+            stack = list(children.get(tag_id, ()))
+            while stack:
+                child = stack.pop()
+                below.add(child)
+                stack.extend(children.get(child, ()))
+            result[tag_id] = frozenset(below)
+        return result[tag_id]
+
+    for tag_id in ids:
+        walk(tag_id)
+    return result
+
+
+def filter_highlights(
+    highlights: Sequence[Highlight], chosen: ThemeFilter, tree: dict[int, frozenset[int]]
+) -> list[Highlight]:
+    """Return the highlights `chosen` lets through, in their order.
+
+    Args:
+        highlights: The highlights to filter.
+        chosen: The filter.
+        tree: `descendants` of the library's themes (a theme stands for its sub-themes).
+    """
+    words = chosen.text.casefold().split()
+    groups = [tree.get(t, frozenset((t,))) for t in chosen.themes]
+    out = []
+    for h in highlights:
+        if chosen.untagged:
+            if h.tags:
+                continue
+        elif groups:
+            ids = {t.id for t in h.tags}
+            hits = (not ids.isdisjoint(group) for group in groups)
+            if not (all(hits) if chosen.combine is Combine.ALL else any(hits)):
+                continue
+        if words:
+            haystack = f"{h.exact}\n{h.note}".casefold()
+            if not all(word in haystack for word in words):
+                continue
+        out.append(h)
+    return out
+
+
+# Statistics -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A stretch of a document that the distribution chart counts highlights in."""
+
+    label: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class ThemeStatistics:
+    """What the statistics view draws for one document.
+
+    Attributes:
+        counts: Highlights per theme in the document, most used first.
+        same_highlight: How often two themes were given to the same highlight.
+        same_paragraph: How often two themes occur in the same paragraph.
+        sections: The document's sections, in order.
+        distribution: For each theme path, highlights starting in each section.
+    """
+
+    counts: list[tuple[Tag, int]]
+    same_highlight: dict[tuple[str, str], int]
+    same_paragraph: dict[tuple[str, str], int]
+    sections: list[Section]
+    distribution: dict[str, list[int]] = field(default_factory=dict)
+
+
+def even_sections(text: str, parts: int = SECTIONS) -> list[Section]:
+    """Cut a text without headings into `parts` stretches, each starting at a paragraph."""
+    if not text:
+        return []
+    starts = [0]
+    for i in range(1, parts):
+        at = text.find("\n\n", len(text) * i // parts)
+        at = len(text) if at < 0 else at + 2
+        if at > starts[-1] and at < len(text):
+            starts.append(at)
+    ends = [*starts[1:], len(text)]
+    return [
+        Section(f"{round(100 * s / len(text))}–{round(100 * e / len(text))}%", s, e)
+        for s, e in zip(starts, ends, strict=True)
+    ]
+
+
+def statistics(text: str, highlights: Sequence[Highlight], sections: Sequence[Section]) -> ThemeStatistics:
+    """Count themes, their co-occurrences and their spread over `sections` of `text`."""
+    counts: Counter[int] = Counter()
+    by_id: dict[int, Tag] = {}
+    same_highlight: Counter[tuple[str, str]] = Counter()
+    paragraphs: dict[int, set[str]] = {}
+    locator = Locator(text)
+    starts = [s.start for s in sections]
+    distribution: dict[str, list[int]] = {}
+    for h in highlights:
+        paths = sorted({t.path for t in h.tags})
+        for tag in h.tags:
+            counts[tag.id] += 1
+            by_id[tag.id] = tag
+        same_highlight.update(combinations(paths, 2))
+        paragraphs.setdefault(locator.locate(h.start).paragraph, set()).update(paths)
+        if sections:
+            index = max(0, _section_of(starts, h.start))
+            for path in paths:
+                distribution.setdefault(path, [0] * len(sections))[index] += 1
+    same_paragraph: Counter[tuple[str, str]] = Counter()
+    for paths_here in paragraphs.values():
+        same_paragraph.update(combinations(sorted(paths_here), 2))
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], by_id[item[0]].path.casefold()))
+    return ThemeStatistics(
+        counts=[(by_id[i], n) for i, n in ranked],
+        same_highlight=dict(same_highlight),
+        same_paragraph=dict(same_paragraph),
+        sections=list(sections),
+        distribution=distribution,
+    )
+
+
+def _section_of(starts: list[int], offset: int) -> int:
+    return bisect_right(starts, offset) - 1
+
+
+# Codebook files -----------------------------------------------------------------------
+
+
+class CodebookFormat(StrEnum):
+    """The codebook file formats."""
+
+    MARKDOWN = "markdown"
+    CSV = "csv"
+
+
+class CodebookFileError(ValueError):
+    """A codebook file cannot be read; the message says where and why."""
+
+
+@dataclass(frozen=True, slots=True)
+class CodebookEntry:
+    """One theme read from a codebook file: its path, colour (if given) and description."""
+
+    path: str
+    colour: str | None
+    description: str
+
+
+def codebook_csv(themes: Sequence[ThemeCount]) -> str:
+    """Write the codebook as CSV: theme path, colour, description, highlight count."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    for theme in themes:
+        writer.writerow((theme.tag.path, theme.tag.colour, theme.tag.description, theme.highlights))
+    return out.getvalue()
+
+
+def codebook_markdown(themes: Sequence[ThemeCount]) -> str:
+    """Write the codebook as Markdown: a second-level heading per theme path.
+
+    Under each heading: a line with the colour and the counts, then the description.
+    Description lines that Markdown would read as a heading (or that start with a
+    backslash) get a leading backslash, which reading the file removes again.
+    """
+    parts = ["# Codebook", ""]
+    for theme in themes:
+        tag = theme.tag
+        parts += [f"## {tag.path}", "", f"Colour: `{tag.colour}` · Highlights: {theme.highlights}"]
+        if theme.with_subthemes != theme.highlights:
+            parts[-1] += f" ({theme.with_subthemes} with sub-themes)"
+        parts.append("")
+        if tag.description.strip():
+            parts += [_escape_line(line) for line in tag.description.strip("\n").split("\n")]
+            parts.append("")
+    return "\n".join(parts)
+
+
+def _escape_line(line: str) -> str:
+    bare = line.strip()
+    if bare.startswith(("#", "\\")) or (bare and set(bare) <= {"="}) or (bare and set(bare) <= {"-", " "}):
+        return "\\" + line
+    return line
+
+
+def parse_codebook(text: str, fmt: CodebookFormat) -> list[CodebookEntry]:
+    """Read the themes of a codebook file written by Marginalia (or by hand in its shape).
+
+    Raises:
+        CodebookFileError: If the file has no themes, or a theme path or colour is wrong;
+            the message gives the line.
+    """
+    entries = _parse_csv(text) if fmt is CodebookFormat.CSV else _parse_markdown(text)
+    if not entries:
+        raise CodebookFileError("it lists no themes")
+    return entries
+
+
+def _checked(path: str, colour: str | None, description: str, line: int) -> CodebookEntry:
+    try:
+        names = parse_tag_path(path)
+        if colour:
+            parse_hex(colour)
+    except (TagPathError, ColourError) as exc:
+        raise CodebookFileError(f"line {line}: {exc}") from exc
+    return CodebookEntry("/".join(names), colour.strip().lower() if colour else None, description)
+
+
+def _parse_csv(text: str) -> list[CodebookEntry]:
+    reader = csv.DictReader(io.StringIO(text))
+    fields = [f.strip().casefold() for f in reader.fieldnames or ()]
+    if "theme" not in fields:
+        raise CodebookFileError("the first line must name the columns, with at least “theme”")
+    reader.fieldnames = fields
+    entries = []
+    for row in reader:
+        path = (row.get("theme") or "").strip()
+        if not path and not any((v or "").strip() for v in row.values() if isinstance(v, str)):
+            continue  # a blank line
+        entries.append(
+            _checked(path, (row.get("colour") or "").strip() or None, row.get("description") or "", reader.line_num)
+        )
+    return entries
+
+
+def _parse_markdown(text: str) -> list[CodebookEntry]:
+    lines = text.split("\n")
+    tokens = MarkdownIt("commonmark").parse(text)
+    headings: list[tuple[int, int, str]] = []  # first line, line after the heading, path
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open" and token.tag == "h2" and token.map is not None:
+            headings.append((token.map[0], token.map[1], tokens[i + 1].content))
+    entries = []
+    for n, (first, after, path) in enumerate(headings):
+        end = headings[n + 1][0] if n + 1 < len(headings) else len(lines)
+        body = lines[after:end]
+        colour = None
+        while body and not body[0].strip():
+            body.pop(0)
+        if body and body[0].strip().casefold().startswith("colour:"):
+            value = body.pop(0).split(":", 1)[1].split("·", 1)[0].strip().strip("`").strip()
+            colour = value or None
+        description = "\n".join(line[1:] if line.startswith("\\") else line for line in body).strip("\n")
+        entries.append(_checked(path, colour, description, first + 1))
+    return entries

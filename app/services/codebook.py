@@ -1,0 +1,528 @@
+"""Codebook use cases: reshape the theme tree, every change undoable as one step.
+
+Each change returns a `CodebookChange`: the state of the themes and highlight links it
+touched, before and after. Undo writes the before state back, redo the after state, so
+undo restores exactly what was there (ids, names, colours, order of a highlight's themes)
+without each operation needing its own inverse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import String, cast, delete, func, insert, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.domain.codebook import CodebookEntry, descendants
+from app.domain.colours import parse_hex
+from app.domain.tags import palette_colour, parse_tag_path
+from app.domain.values import DocumentSummary, Highlight, Tag, ThemeCount
+from app.services.errors import NotFoundError, StorageError, storage
+from app.services.queries import all_tags, read_highlights
+from db.models import DocumentRow, HighlightRow, HighlightTagRow, TagRow, utcnow
+
+NUMBER_KEYS = 9
+_CHUNK = 500  # ids per IN (...) list, well under SQLite's limit on bound parameters
+
+
+class CodebookError(StorageError):
+    """A codebook change makes no sense (a name clash, a theme into itself); nothing changed."""
+
+
+@dataclass(frozen=True, slots=True)
+class ThemeRecord:
+    """Everything stored about one theme."""
+
+    id: int
+    parent_id: int | None
+    name: str
+    colour: str
+    description: str
+    created_at: datetime
+    pinned: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class CodebookState:
+    """The stored state of some themes and of the theme links of some highlights.
+
+    Attributes:
+        themes: Each touched theme id with its record, or None where it does not exist.
+        links: Each touched highlight id with its theme ids in order.
+    """
+
+    themes: dict[int, ThemeRecord | None]
+    links: dict[int, tuple[int, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class CodebookChange:
+    """A change to the codebook: what it did, and the touched state before and after."""
+
+    text: str
+    before: CodebookState
+    after: CodebookState
+
+    @property
+    def highlight_ids(self) -> set[int]:
+        """Highlights whose themes may differ between the two states."""
+        return set(self.before.links)
+
+
+class Codebook:
+    """Use cases over the theme tree of one library. Every public method is one transaction."""
+
+    def __init__(self, sessions: sessionmaker[Session], path: Path) -> None:
+        """Work through the library's sessions."""
+        self._sessions = sessions
+        self._path = path
+
+    @property
+    def path(self) -> Path:
+        """The library file."""
+        return self._path
+
+    # Reading ---------------------------------------------------------------------------
+
+    @storage
+    def themes(self) -> list[ThemeCount]:
+        """Return every theme with its highlight counts, in tree order (parents first)."""
+        with self._sessions.begin() as s:
+            tags = all_tags(s)
+            links = s.execute(select(HighlightTagRow.highlight_id, HighlightTagRow.tag_id)).all()
+        own: dict[int, int] = {}
+        carried: dict[int, set[int]] = {}
+        for hid, tid in links:
+            own[tid] = own.get(tid, 0) + 1
+            carried.setdefault(tid, set()).add(hid)
+        tree = descendants(tags.values())
+        out = []
+        for tag in sorted(tags.values(), key=lambda t: [p.casefold() for p in t.path.split("/")]):
+            below = tree[tag.id]
+            total = own.get(tag.id, 0) if len(below) == 1 else len(set().union(*(carried.get(i, set()) for i in below)))
+            out.append(ThemeCount(tag=tag, highlights=own.get(tag.id, 0), with_subthemes=total))
+        return out
+
+    @storage
+    def passages(self, tag_id: int, *, subthemes: bool = True) -> list[tuple[DocumentSummary, list[Highlight]]]:
+        """Return every highlight under a theme, grouped by document, in text order."""
+        with self._sessions.begin() as s:
+            tags = all_tags(s)
+            if tag_id not in tags:
+                raise NotFoundError(f"There is no theme {tag_id} in the library.")
+            ids = descendants(tags.values())[tag_id] if subthemes else frozenset((tag_id,))
+            carrying = select(HighlightTagRow.highlight_id).where(HighlightTagRow.tag_id.in_(ids))
+            highlights = read_highlights(s, tags, HighlightRow.id.in_(carrying))
+            documents = {
+                d.id: DocumentSummary(id=d.id, title=d.title, author=d.author, highlight_count=0, added_at=d.added_at)
+                for d in s.execute(select(DocumentRow)).scalars()
+            }
+        grouped: dict[int, list[Highlight]] = {}
+        for h in highlights:
+            grouped.setdefault(h.document_id, []).append(h)
+        return [(documents[d], hs) for d, hs in sorted(grouped.items(), key=lambda i: documents[i[0]].title.casefold())]
+
+    @storage
+    def number_keys(self) -> dict[int, Tag]:
+        """Return the themes keys 1-9 apply: pinned ones on their key, then the most recent."""
+        with self._sessions.begin() as s:
+            tags = all_tags(s)
+            recent = s.execute(
+                select(HighlightTagRow.tag_id)
+                .join(HighlightRow, HighlightRow.id == HighlightTagRow.highlight_id)
+                .order_by(HighlightRow.updated_at.desc(), HighlightRow.id.desc(), HighlightTagRow.position)
+                .limit(400)
+            ).scalars()
+            keys = {t.pinned: t for t in tags.values() if t.pinned is not None and 1 <= t.pinned <= NUMBER_KEYS}
+            used = {t.id for t in keys.values()}
+            free = iter(k for k in range(1, NUMBER_KEYS + 1) if k not in keys)
+            for tag_id in recent:
+                if tag_id in used:
+                    continue
+                key = next(free, None)
+                if key is None:
+                    break
+                keys[key] = tags[tag_id]
+                used.add(tag_id)
+            return dict(sorted(keys.items()))
+
+    # Changes ---------------------------------------------------------------------------
+
+    @storage
+    def create(self, path: str, *, colour: str | None = None, description: str = "") -> CodebookChange:
+        """Create a theme (and any missing parents)."""
+        names = parse_tag_path(path)
+        if colour is not None:
+            parse_hex(colour)
+        with self._sessions.begin() as s:
+            if self._find(s, names) is not None:
+                raise CodebookError(f"There is already a theme “{'/'.join(names)}”.")
+            tag_id, created = ensure_path(s, names)
+            row = s.get_one(TagRow, tag_id)
+            row.description = description
+            if colour is not None:
+                row.colour = colour.lower()
+            s.flush()
+            return self._change(s, f"New theme {'/'.join(names)}", dict.fromkeys(created), {})
+
+    @storage
+    def rename(self, tag_id: int, name: str) -> CodebookChange:
+        """Give a theme a new name (its place in the tree stays)."""
+        new = _single_name(name)
+        with self._sessions.begin() as s:
+            row = self._row(s, tag_id)
+            if new == row.name:
+                raise CodebookError(f"The theme is already called “{new}”.")
+            self._refuse_clash(s, row.parent_id, new, tag_id)
+            before = self._state(s, [tag_id], [])
+            old = all_tags(s)[tag_id].path
+            row.name = new
+            s.flush()
+            return self._finish(s, f"Rename {old} to {new}", before)
+
+    @storage
+    def recolour(self, tag_id: int, colour: str) -> CodebookChange:
+        """Give a theme a new colour."""
+        parse_hex(colour)
+        with self._sessions.begin() as s:
+            row = self._row(s, tag_id)
+            before = self._state(s, [tag_id], [])
+            row.colour = colour.strip().lower()
+            s.flush()
+            return self._finish(s, f"Recolour {all_tags(s)[tag_id].path}", before)
+
+    @storage
+    def describe(self, tag_id: int, description: str) -> CodebookChange:
+        """Replace a theme's description."""
+        with self._sessions.begin() as s:
+            row = self._row(s, tag_id)
+            before = self._state(s, [tag_id], [])
+            row.description = description.strip()
+            s.flush()
+            return self._finish(s, f"Describe {all_tags(s)[tag_id].path}", before)
+
+    @storage
+    def move(self, tag_id: int, parent_id: int | None) -> CodebookChange:
+        """Move a theme (with its sub-themes) under another theme, or to the top level."""
+        with self._sessions.begin() as s:
+            row = self._row(s, tag_id)
+            tags = all_tags(s)
+            if parent_id is not None:
+                self._row(s, parent_id)
+                if parent_id in descendants(tags.values())[tag_id]:
+                    raise CodebookError(f"“{tags[tag_id].path}” cannot go under itself or its own sub-theme.")
+            if parent_id == row.parent_id:
+                raise CodebookError(f"“{tags[tag_id].path}” is already there.")
+            self._refuse_clash(s, parent_id, row.name, tag_id, hint="merge them instead")
+            before = self._state(s, [tag_id], [])
+            row.parent_id = parent_id
+            s.flush()
+            where = "the top level" if parent_id is None else tags[parent_id].path
+            return self._finish(s, f"Move {tags[tag_id].path} to {where}", before)
+
+    @storage
+    def merge(self, source_id: int, target_id: int) -> CodebookChange:
+        """Merge a theme into another: its highlights and sub-themes go to the target.
+
+        A highlight carrying both keeps the target once, where the target was. Sub-themes
+        whose name the target already has are merged into that one, and so on down.
+        """
+        with self._sessions.begin() as s:
+            tags = all_tags(s)
+            for tag_id in (source_id, target_id):
+                if tag_id not in tags:
+                    raise NotFoundError(f"There is no theme {tag_id} in the library.")
+            tree = descendants(tags.values())
+            if target_id in tree[source_id]:
+                raise CodebookError(f"“{tags[source_id].path}” cannot be merged into itself or its own sub-theme.")
+            touched = tree[source_id] | tree[target_id]
+            before = self._state(s, touched, self._carriers(s, touched))
+            self._merge_into(s, source_id, target_id)
+            return self._finish(s, f"Merge {tags[source_id].path} into {tags[target_id].path}", before)
+
+    @storage
+    def split(self, tag_id: int, highlight_ids: Iterable[int], path: str) -> CodebookChange:
+        """Move the theme of some highlights to a new (or existing) theme at `path`."""
+        names = parse_tag_path(path)
+        chosen = sorted(set(highlight_ids))
+        with self._sessions.begin() as s:
+            self._row(s, tag_id)
+            carrying = set(self._carriers(s, [tag_id]))
+            chosen = [h for h in chosen if h in carrying]
+            if not chosen:
+                raise CodebookError("None of the chosen highlights carries that theme.")
+            existing = self._find(s, names)
+            if existing == tag_id:
+                raise CodebookError("Split into a different theme than the one split.")
+            before = self._state(s, [tag_id] if existing is None else [tag_id, existing], chosen)
+            new_id, created = ensure_path(s, names)
+            for hid in chosen:
+                ids = [new_id if t == tag_id else t for t in self._links_of(s, hid)]
+                self._write_links(s, hid, list(dict.fromkeys(ids)))
+            before = CodebookState({**before.themes, **dict.fromkeys(created)}, before.links)
+            old = all_tags(s)[tag_id].path
+            return self._finish(s, f"Split {len(chosen)} highlights of {old} into {'/'.join(names)}", before)
+
+    @storage
+    def delete(self, tag_id: int) -> CodebookChange:
+        """Delete a theme and its sub-themes; highlights keep their other themes."""
+        with self._sessions.begin() as s:
+            tags = all_tags(s)
+            if tag_id not in tags:
+                raise NotFoundError(f"There is no theme {tag_id} in the library.")
+            subtree = descendants(tags.values())[tag_id]
+            before = self._state(s, subtree, self._carriers(s, subtree))
+            s.execute(delete(HighlightTagRow).where(HighlightTagRow.tag_id.in_(subtree)))
+            for hid in before.links:
+                self._write_links(s, hid, self._links_of(s, hid))  # renumber positions
+            s.execute(delete(TagRow).where(TagRow.id == tag_id))
+            return self._finish(s, f"Delete theme {tags[tag_id].path}", before)
+
+    @storage
+    def pin(self, tag_id: int, key: int | None) -> CodebookChange:
+        """Pin a theme to a number key (1-9), or unpin it with None."""
+        if key is not None and not 1 <= key <= NUMBER_KEYS:
+            raise CodebookError(f"Themes are pinned to the keys 1 to {NUMBER_KEYS}.")
+        with self._sessions.begin() as s:
+            row = self._row(s, tag_id)
+            holders = [] if key is None else list(s.execute(select(TagRow.id).where(TagRow.pinned == key)).scalars())
+            before = self._state(s, [tag_id, *holders], [])
+            s.execute(update(TagRow).where(TagRow.id.in_(holders)).values(pinned=None))
+            row.pinned = key
+            s.flush()
+            path = all_tags(s)[tag_id].path
+            return self._finish(s, f"Pin {path} to {key}" if key else f"Unpin {path}", before)
+
+    @storage
+    def import_entries(self, entries: Sequence[CodebookEntry]) -> CodebookChange:
+        """Add the themes of a codebook file; existing ones take its colour and description.
+
+        A description left empty in the file keeps the theme's own.
+        """
+        with self._sessions.begin() as s:
+            existing = [i for e in entries if (i := self._find(s, parse_tag_path(e.path))) is not None]
+            before = self._state(s, existing, [])
+            created_all: list[int] = []
+            for entry in entries:
+                tag_id, created = ensure_path(s, parse_tag_path(entry.path))
+                created_all += created
+                row = s.get_one(TagRow, tag_id)
+                if entry.colour:
+                    row.colour = entry.colour
+                if entry.description.strip():
+                    row.description = entry.description.strip()
+            s.flush()
+            before = CodebookState({**before.themes, **dict.fromkeys(created_all)}, before.links)
+            return self._finish(s, f"Import a codebook of {len(entries)} themes", before)
+
+    @storage
+    def restore(self, state: CodebookState) -> None:
+        """Write a state of themes and links back (undo and redo of every change).
+
+        Raises:
+            CodebookError: If a theme to remove is carried by highlights the state does not
+                cover (the library changed in a way this undo cannot account for).
+        """
+        with self._sessions.begin() as s:
+            absent = [i for i, record in state.themes.items() if record is None]
+            stray = [
+                hid
+                for chunk in _chunks(absent)
+                for hid in s.execute(
+                    select(HighlightTagRow.highlight_id).where(HighlightTagRow.tag_id.in_(chunk))
+                ).scalars()
+                if hid not in state.links
+            ]
+            if stray:
+                raise CodebookError("The themes changed since; this step cannot be undone without losing tags.")
+            for chunk in _chunks(list(state.links)):
+                s.execute(delete(HighlightTagRow).where(HighlightTagRow.highlight_id.in_(chunk)))
+            present = {i: r for i, r in state.themes.items() if r is not None}
+            stored = set(s.execute(select(TagRow.id).where(TagRow.id.in_(list(state.themes)))).scalars())
+            # Park every touched theme at the top level under a name no one can type, so
+            # that names and parents can be set in any order without clashing.
+            s.execute(
+                update(TagRow)
+                .where(TagRow.id.in_(list(stored)))
+                .values(parent_id=None, name="\x00" + cast(TagRow.id, String))
+            )
+            for tag_id, record in present.items():
+                if tag_id not in stored:
+                    s.execute(
+                        insert(TagRow).values(
+                            id=tag_id,
+                            parent_id=None,
+                            name=f"\x00{tag_id}",
+                            colour=record.colour,
+                            created_at=record.created_at,
+                        )
+                    )
+            for chunk in _chunks(absent):
+                s.execute(delete(TagRow).where(TagRow.id.in_(chunk)))
+            for tag_id, record in present.items():
+                s.execute(
+                    update(TagRow)
+                    .where(TagRow.id == tag_id)
+                    .values(
+                        parent_id=record.parent_id,
+                        name=record.name,
+                        colour=record.colour,
+                        description=record.description,
+                        created_at=record.created_at,
+                        pinned=record.pinned,
+                    )
+                )
+            rows = [
+                {"highlight_id": hid, "tag_id": tid, "position": i}
+                for hid, ids in state.links.items()
+                for i, tid in enumerate(ids)
+            ]
+            if rows:
+                s.execute(insert(HighlightTagRow), rows)
+
+    # Helpers ---------------------------------------------------------------------------
+
+    def _merge_into(self, s: Session, source_id: int, target_id: int) -> None:
+        for hid in self._carriers(s, [source_id]):
+            ids = [target_id if t == source_id else t for t in self._links_of(s, hid)]
+            if target_id in self._links_of(s, hid):
+                ids = [t for t in self._links_of(s, hid) if t != source_id]
+            self._write_links(s, hid, list(dict.fromkeys(ids)))
+        for child in list(s.execute(select(TagRow).where(TagRow.parent_id == source_id)).scalars()):
+            twin = s.execute(
+                select(TagRow.id).where(TagRow.parent_id == target_id, TagRow.name == child.name)
+            ).scalar_one_or_none()
+            if twin is None:
+                child.parent_id = target_id
+                s.flush()
+            else:
+                self._merge_into(s, child.id, twin)
+        s.execute(delete(TagRow).where(TagRow.id == source_id))
+
+    @staticmethod
+    def _links_of(s: Session, highlight_id: int) -> list[int]:
+        return list(
+            s.execute(
+                select(HighlightTagRow.tag_id)
+                .where(HighlightTagRow.highlight_id == highlight_id)
+                .order_by(HighlightTagRow.position)
+            ).scalars()
+        )
+
+    @staticmethod
+    def _write_links(s: Session, highlight_id: int, tag_ids: list[int]) -> None:
+        s.execute(delete(HighlightTagRow).where(HighlightTagRow.highlight_id == highlight_id))
+        if tag_ids:
+            s.execute(
+                insert(HighlightTagRow),
+                [{"highlight_id": highlight_id, "tag_id": t, "position": i} for i, t in enumerate(tag_ids)],
+            )
+
+    @staticmethod
+    def _carriers(s: Session, tag_ids: Iterable[int]) -> list[int]:
+        return sorted(
+            {
+                hid
+                for chunk in _chunks(list(tag_ids))
+                for hid in s.execute(
+                    select(HighlightTagRow.highlight_id).where(HighlightTagRow.tag_id.in_(chunk))
+                ).scalars()
+            }
+        )
+
+    @staticmethod
+    def _state(s: Session, tag_ids: Iterable[int], highlight_ids: Iterable[int]) -> CodebookState:
+        tag_ids, highlight_ids = list(tag_ids), list(highlight_ids)
+        themes: dict[int, ThemeRecord | None] = dict.fromkeys(tag_ids)
+        for chunk in _chunks(tag_ids):
+            for r in s.execute(select(TagRow).where(TagRow.id.in_(chunk))).scalars():
+                themes[r.id] = ThemeRecord(r.id, r.parent_id, r.name, r.colour, r.description, r.created_at, r.pinned)
+        links: dict[int, list[int]] = {h: [] for h in highlight_ids}
+        for chunk in _chunks(highlight_ids):
+            for hid, tid in s.execute(
+                select(HighlightTagRow.highlight_id, HighlightTagRow.tag_id)
+                .where(HighlightTagRow.highlight_id.in_(chunk))
+                .order_by(HighlightTagRow.highlight_id, HighlightTagRow.position)
+            ):
+                links[hid].append(tid)
+        return CodebookState(themes, {h: tuple(ids) for h, ids in links.items()})
+
+    def _finish(self, s: Session, text: str, before: CodebookState) -> CodebookChange:
+        s.flush()
+        s.expire_all()
+        return CodebookChange(text, before, self._state(s, before.themes, before.links))
+
+    def _change(
+        self, s: Session, text: str, themes: dict[int, None], links: dict[int, tuple[int, ...]]
+    ) -> CodebookChange:
+        return self._finish(s, text, CodebookState(dict(themes), links))
+
+    @staticmethod
+    def _row(s: Session, tag_id: int) -> TagRow:
+        row = s.get(TagRow, tag_id)
+        if row is None:
+            raise NotFoundError(f"There is no theme {tag_id} in the library.")
+        return row
+
+    @staticmethod
+    def _find(s: Session, names: tuple[str, ...]) -> int | None:
+        parent: int | None = None
+        for name in names:
+            parent = s.execute(
+                select(TagRow.id).where(TagRow.name == name, func.coalesce(TagRow.parent_id, 0) == (parent or 0))
+            ).scalar_one_or_none()
+            if parent is None:
+                return None
+        return parent
+
+    @staticmethod
+    def _refuse_clash(
+        s: Session, parent_id: int | None, name: str, tag_id: int, hint: str = "use Merge to combine them"
+    ) -> None:
+        clash = s.execute(
+            select(TagRow.id).where(
+                TagRow.name == name, func.coalesce(TagRow.parent_id, 0) == (parent_id or 0), TagRow.id != tag_id
+            )
+        ).scalar_one_or_none()
+        if clash is not None:
+            raise CodebookError(f"There is already a theme “{all_tags(s)[clash].path}”; {hint}.")
+
+
+def ensure_path(s: Session, names: tuple[str, ...]) -> tuple[int, list[int]]:
+    """Return the id of the theme at `names`, creating it and missing parents.
+
+    A new top-level theme takes the next palette colour; new sub-themes take their
+    parent's colour. Also returns the ids created, parents first.
+    """
+    parent_id: int | None = None
+    colour: str | None = None
+    created: list[int] = []
+    for name in names:
+        existing = s.execute(
+            select(TagRow).where(TagRow.name == name, func.coalesce(TagRow.parent_id, 0) == (parent_id or 0))
+        ).scalar_one_or_none()
+        if existing is None:
+            if colour is None:
+                top_level = s.execute(select(func.count()).where(TagRow.parent_id.is_(None))).scalar_one()
+                colour = palette_colour(top_level)
+            existing = TagRow(parent_id=parent_id, name=name, colour=colour, created_at=utcnow())
+            s.add(existing)
+            s.flush()
+            created.append(existing.id)
+        parent_id, colour = existing.id, existing.colour
+    assert parent_id is not None  # parse_tag_path never returns an empty path
+    return parent_id, created
+
+
+def _single_name(raw: str) -> str:
+    names = parse_tag_path(raw)
+    if len(names) != 1:
+        raise CodebookError("A theme's name cannot contain “/”; use Move to put it under another theme.")
+    return names[0]
+
+
+def _chunks(ids: list[int]) -> list[list[int]]:
+    return [ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
