@@ -176,7 +176,7 @@ def even_sections(text: str, parts: int = SECTIONS) -> list[Section]:
         return []
     starts = [0]
     for i in range(1, parts):
-        at = text.find("\n\n", len(text) * i // parts)
+        at = text.find("\n\n", max(0, len(text) * i // parts - 2))  # first paragraph at or after
         at = len(text) if at < 0 else at + 2
         if at > starts[-1] and at < len(text):
             starts.append(at)

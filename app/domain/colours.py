@@ -17,7 +17,7 @@ MIN_CONTRAST = 4.5
 HIGHLIGHT_ALPHA = 115
 # A variant is made a little more readable than needed, so that rounding to 8-bit
 # channels and blending with other highlights never bring it under MIN_CONTRAST.
-MARGIN = 0.6
+MARGIN = 1.5
 
 RGB = tuple[float, float, float]
 _HEX = re.compile(r"#[0-9a-fA-F]{6}")

@@ -91,7 +91,9 @@ def test_a_library_from_the_first_revision_opens_with_all_its_data(tmp_path: Pat
     assert (h.id, h.start, h.end, h.exact, h.note) == (11, 4, 9, "power", "a note\n        over two lines")
     assert [t.path for t in h.tags] == ["power/soviets"]
     assert h.made_on_version_id == 3  # filled by migration 0002
-    assert len(list(backups_dir(path).glob("old-before-0002-*.sqlite"))) == 1  # taken before upgrading
+    assert (
+        len(list(backups_dir(path).glob("old-before-0003-*.sqlite"))) == 1
+    )  # taken before upgrading (named after the target)
     assert service.create_highlight(7, 0, 3).id == 13
     service.close()
 
