@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtGui import QUndoCommand
 
 from app.domain.values import Highlight, Tag, TagResult
+from app.services.codebook import CodebookChange
 from app.services.editions import EditionOutcome, EditionPlan, EditionReport
 from app.ui.controller import DeskController
 
@@ -197,3 +198,20 @@ class AttachCommand(DoneCommand):
     def apply(self) -> None:
         """Attach it again."""
         self.controller.attach_highlight(self.after.id, self.after.start, self.after.end)
+
+
+class CodebookCommand(DoneCommand):
+    """A change to the themes (rename, merge, move...); undo writes the old state back."""
+
+    def __init__(self, controller: DeskController, change: CodebookChange) -> None:
+        """Record the change with its before and after states."""
+        super().__init__(controller, change.text)
+        self.change = change
+
+    def revert(self) -> None:
+        """Put the touched themes and links back as they were."""
+        self.controller.restore_codebook(self.change.before)
+
+    def apply(self) -> None:
+        """Write the changed state again."""
+        self.controller.restore_codebook(self.change.after)

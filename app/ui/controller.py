@@ -6,14 +6,15 @@ call) and then emits one signal, so that every view refreshes from the same even
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
 from app.domain.export import ExportFormat, ExportOrder
-from app.domain.values import Document, DocumentSummary, Highlight, Tag, TagResult
+from app.domain.values import Document, DocumentSummary, Highlight, Tag, TagResult, ThemeCount
 from app.services import LibraryService
+from app.services.codebook import Codebook, CodebookChange, CodebookState
 from app.services.editions import EditionOutcome, EditionPlan, EditionReport
 
 
@@ -28,6 +29,7 @@ class DeskController(QObject):
     highlight_count_changed = Signal(int, int)  # document id, +1 or -1
     tags_changed = Signal()
     orphans_changed = Signal()
+    highlights_reloaded = Signal()  # themes changed under many highlights: redraw them all
 
     def __init__(self, service: LibraryService, parent: QObject | None = None) -> None:
         """Wrap the library service."""
@@ -109,11 +111,14 @@ class DeskController(QObject):
         """Return every theme in the library."""
         return self.service.tags()
 
-    def create_highlight(self, start: int, end: int) -> Highlight:
-        """Highlight a span of the open document."""
+    def create_highlight(self, start: int, end: int, *, tags: Sequence[str] = ()) -> Highlight:
+        """Highlight a span of the open document (with themes, in the same transaction)."""
         if self.document is None:
             raise RuntimeError("No document is open.")
-        return self._added(self.service.create_highlight(self.document.id, start, end))
+        highlight = self.service.create_highlight(self.document.id, start, end, tags=tags)
+        if tags:
+            self.tags_changed.emit()
+        return self._added(highlight)
 
     def restore_highlight(self, highlight: Highlight) -> Highlight:
         """Put a deleted highlight back, same id and all."""
@@ -148,6 +153,31 @@ class DeskController(QObject):
         if drop:
             self.tags_changed.emit()
         return highlight
+
+    # Codebook --------------------------------------------------------------------
+
+    def themes(self) -> list[ThemeCount]:
+        """Return the codebook with its counts."""
+        return self.service.codebook.themes()
+
+    def change_codebook(self, work: Callable[[Codebook], CodebookChange]) -> CodebookChange:
+        """Make a codebook change and refresh every view of themes and highlights."""
+        change = work(self.service.codebook)
+        self._reload_themes()
+        return change
+
+    def restore_codebook(self, state: CodebookState) -> None:
+        """Write a codebook state back (undo or redo of a codebook change)."""
+        self.service.codebook.restore(state)
+        self._reload_themes()
+
+    def _reload_themes(self) -> None:
+        # A rename or recolour changes every highlight carrying the theme, so the open
+        # document's highlights are read again rather than patched one by one.
+        if self.document is not None:
+            self._highlights = {h.id: h for h in self.service.highlights(self.document.id)}
+            self.highlights_reloaded.emit()
+        self.tags_changed.emit()
 
     # Editions --------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListView,
@@ -51,9 +52,13 @@ from app.ui.models import ID_ROLE, DocumentListModel
 from app.ui.panel import HighlightPanel
 from app.ui.preferences import Preferences
 from app.ui.reader import DEFAULT_FONT_SIZE, ReaderView
+from app.ui.theme_actions import ThemeActions
+from app.ui.theme_map import ThemeMap
+from app.ui.themes import ThemesPanel
 
 POSITION_SAVE_DELAY_MS = 800
 STATUS_MS = 6000
+THEMES_REFRESH_MS = 150  # theme counts follow tagging after a pause, not per keystroke
 
 
 @dataclass(frozen=True)
@@ -94,26 +99,38 @@ class MainWindow(QMainWindow):
         self.library_view.clicked.connect(self._on_library_activated)
         self.library_view.activated.connect(self._on_library_activated)
 
+        self.themes_panel = ThemesPanel()
+        self.left = QSplitter(Qt.Orientation.Vertical)
+        self.left.setObjectName("leftSplitter")
+        self.left.addWidget(self.library_view)
+        self.left.addWidget(self.themes_panel)
+        self.left.setSizes([300, 420])
+
         self.reader = ReaderView()
+        self.theme_map = ThemeMap()
         self.find_bar = FindBar()
         reader_box = QWidget()
         reader_layout = QVBoxLayout(reader_box)
         reader_layout.setContentsMargins(0, 0, 0, 0)
         reader_layout.setSpacing(0)
-        reader_layout.addWidget(self.reader, 1)
+        text_row = QHBoxLayout()
+        text_row.setSpacing(0)
+        text_row.addWidget(self.reader, 1)
+        text_row.addWidget(self.theme_map)
+        reader_layout.addLayout(text_row, 1)
         reader_layout.addWidget(self.find_bar)
 
         self.panel = HighlightPanel()
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.library_view)
+        self.splitter.addWidget(self.left)
         self.splitter.addWidget(reader_box)
         self.splitter.addWidget(self.panel)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setStretchFactor(2, 0)
-        self.splitter.setSizes([220, 760, 340])
+        self.splitter.setSizes([250, 730, 340])
         self.setCentralWidget(self.splitter)
         self.statusBar().setObjectName("statusBar")
 
@@ -122,11 +139,17 @@ class MainWindow(QMainWindow):
         self._position_timer.setInterval(POSITION_SAVE_DELAY_MS)
         self._position_timer.timeout.connect(self.save_reading_position)
 
+        self._themes_timer = QTimer(self)
+        self._themes_timer.setSingleShot(True)
+        self._themes_timer.setInterval(THEMES_REFRESH_MS)
+        self._themes_timer.timeout.connect(self.refresh_themes)
+
+        self.themes = ThemeActions(self)
         self._build_actions()
         self._connect()
         self._restore_preferences()
         self.refresh_library()
-        self.panel.set_tags(self.controller.tags())
+        self.refresh_themes()
 
     # Actions ---------------------------------------------------------------------
 
@@ -155,7 +178,9 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         bar = self.menuBar()
-        self._menus = {name: bar.addMenu(name) for name in ("&File", "&Edit", "&Highlight", "&View", "&Help")}
+        self._menus = {
+            name: bar.addMenu(name) for name in ("&File", "&Edit", "&Highlight", "T&hemes", "&View", "&Help")
+        }
         here = (self.reader, self.panel.list)
         a = self._action
         a("&File", "&Open text…", self.open_file_dialog, [QKeySequence.StandardKey.Open])
@@ -186,6 +211,7 @@ class MainWindow(QMainWindow):
         self._menus["&Highlight"].addSeparator()
         a("&Highlight", "Ne&xt highlight", lambda: self.step_highlight(1), ["]"], local_to=here)
         a("&Highlight", "&Previous highlight", lambda: self.step_highlight(-1), ["["], local_to=here)
+        self._build_theme_actions(here)
         a("&View", "Zoom &in", lambda: self.zoom(1), ["Ctrl+=", "Ctrl++"])
         a("&View", "Zoom &out", lambda: self.zoom(-1), ["Ctrl+-"])
         a("&View", "&Reset zoom", lambda: self.zoom(0), ["Ctrl+0"])
@@ -193,6 +219,8 @@ class MainWindow(QMainWindow):
         a("&View", "Go to &library", lambda: self.library_view.setFocus(), ["Ctrl+1"])
         a("&View", "Go to &text", self.focus_reader, ["Ctrl+2"])
         a("&View", "Go to &highlights", lambda: self.panel.list.setFocus(), ["Ctrl+3"])
+        a("&View", "Go to t&hemes", lambda: self.themes_panel.view.setFocus(), ["Ctrl+4"])
+        a("&View", "Filter highlights by &words", self.panel.filter_field.setFocus, ["Ctrl+Shift+F"])
         a("&Help", "&Keyboard shortcuts", self.show_shortcuts, ["F1"])
         a("&Help", "&About Marginalia", self.show_about)
         self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
@@ -201,6 +229,31 @@ class MainWindow(QMainWindow):
         self.undo_stack.redoTextChanged.connect(lambda t: self.redo_action.setText(f"&Redo {t}".strip()))
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
+
+    def _build_theme_actions(self, here: tuple[QWidget, ...]) -> None:
+        a, t, tree = self._action, self.themes, (self.themes_panel.view,)
+        a("T&hemes", "&Apply a theme…", t.open_palette, ["Ctrl+T"])
+        for key in range(1, 10):
+            a("T&hemes", f"Apply theme on key &{key}", t.key_action(key), [str(key)], local_to=here)
+        self._menus["T&hemes"].addSeparator()
+        a("T&hemes", "&New theme…", t.new_theme)
+        a("T&hemes", "&Rename theme", t.rename, ["F2"], local_to=tree)
+        a("T&hemes", "Re&colour theme…", t.recolour)
+        a("T&hemes", "&Describe theme…", t.describe)
+        a("T&hemes", "&Move theme under…", t.move)
+        a("T&hemes", "M&erge theme into…", t.merge)
+        a("T&hemes", "&Split theme…", t.split)
+        a("T&hemes", "De&lete theme", t.delete, ["Delete"], local_to=tree)
+        a("T&hemes", "&Pin theme to a number key…", t.pin)
+        self._menus["T&hemes"].addSeparator()
+        # Enter in the tree shows them too (the view's own activation), so that Return
+        # still commits a name being edited there.
+        a("T&hemes", "Show &passages of theme", lambda: t.show_passages())
+        a("T&hemes", "&Filter highlights by theme", t.filter_by_current, ["Ctrl+Shift+L"])
+        a("T&hemes", "Theme s&tatistics…", t.show_statistics, ["F8"])
+        self._menus["T&hemes"].addSeparator()
+        a("T&hemes", "E&xport codebook…", t.export_codebook)
+        a("T&hemes", "&Import codebook…", t.import_codebook)
 
     def action_specs(self) -> list[ActionSpec]:
         """Return every action with its menu and shortcuts (what F1 lists)."""
@@ -214,10 +267,18 @@ class MainWindow(QMainWindow):
         c.highlight_removed.connect(self._on_highlight_removed)
         c.documents_changed.connect(self.refresh_library)
         c.highlight_count_changed.connect(self.documents.change_count)
-        c.tags_changed.connect(lambda: self.panel.set_tags(self.controller.tags()))
+        c.tags_changed.connect(self.refresh_themes)
+        c.highlights_reloaded.connect(self._on_highlights_reloaded)
+        self.panel.filter_changed.connect(self._update_theme_map)
+        self.themes_panel.model.rename_requested.connect(self.themes.rename_to)
+        self.themes_panel.model.move_requested.connect(self.themes.move_to)
+        self.themes_panel.activated.connect(self.themes.show_passages)
+        self.theme_map.position_requested.connect(self._go_to_position)
         c.orphans_changed.connect(lambda: self.panel.set_orphans(self.controller.orphans()))
         self.reader.caret_moved.connect(self._on_caret_moved)
         self.reader.verticalScrollBar().valueChanged.connect(lambda _v: self._position_timer.start())
+        self.reader.verticalScrollBar().valueChanged.connect(lambda _v: self._update_map_frame())
+        self.reader.verticalScrollBar().rangeChanged.connect(lambda _a, _b: self._update_map_frame())
         self.panel.current_changed.connect(self.reader.set_current_highlight)
         self.panel.jump_requested.connect(self._jump_to_highlight)
         self.panel.tag_entered.connect(self._apply_tag)
@@ -226,6 +287,50 @@ class MainWindow(QMainWindow):
         self.panel.leave_requested.connect(self.focus_reader)
         self.find_bar.match_selected.connect(self.reader.select_span)
         self.find_bar.closed.connect(self.focus_reader)
+
+    # Themes ----------------------------------------------------------------------
+
+    def refresh_themes(self) -> None:
+        """Reload the codebook into the themes panel and the panel's completion and filter."""
+        self._themes_timer.stop()
+        try:
+            themes = self.controller.themes()
+        except StorageError as exc:
+            self.statusBar().showMessage(str(exc), STATUS_MS)
+            return
+        self.themes_panel.set_themes(themes)
+        self.panel.set_tags([t.tag for t in themes])
+
+    def _on_highlights_reloaded(self) -> None:
+        highlights = self.controller.highlights()
+        self.reader.set_highlights(highlights)
+        self.panel.set_highlights(highlights, keep_current=True)
+
+    def _update_theme_map(self) -> None:
+        document = self.controller.document
+        self.theme_map.set_highlights(len(document.text) if document else 0, self.panel.shown())
+
+    def _update_map_frame(self) -> None:
+        bar = self.reader.verticalScrollBar()
+        total = bar.maximum() + bar.pageStep()
+        if total > 0:
+            self.theme_map.set_visible_range(bar.value() / total, (bar.value() + bar.pageStep()) / total)
+
+    def _go_to_position(self, position: int) -> None:
+        self.reader.move_caret(position)
+        self.reader.centerCursor()
+        self.focus_reader()
+
+    def open_highlight(self, document_id: int, highlight_id: int) -> None:
+        """Open a document (if needed) and make one of its highlights current, in view."""
+        if self.controller.document is None or self.controller.document.id != document_id:
+            self.open_document(document_id)
+        highlight = self.controller.highlight(highlight_id)
+        if highlight is not None:
+            self.activateWindow()
+            self.select_highlight(highlight)
+            self.reader.centerCursor()
+            self.focus_reader()
 
     # Library ---------------------------------------------------------------------
 
@@ -320,7 +425,7 @@ class MainWindow(QMainWindow):
         start, end = trim_span(document.text, *span)
         existing = self.controller.highlight_with_span(start, end)
         if existing is not None:
-            self._make_current(existing)
+            self.select_highlight(existing)
             return existing
         try:
             highlight = self.controller.create_highlight(start, end)
@@ -328,15 +433,15 @@ class MainWindow(QMainWindow):
             self.show_error("The highlight was not saved", str(exc))
             return None
         self.undo_stack.push(CreateHighlightCommand(self.controller, highlight))
-        self._make_current(highlight)
+        self.select_highlight(highlight)
         return highlight
 
-    def _make_current(self, highlight: Highlight) -> None:
+    def select_highlight(self, highlight: Highlight) -> None:
         """Select a highlight everywhere and leave the caret inside it, selection cleared."""
         self.panel.select(highlight.id)
         self.reader.move_caret(highlight.start)
 
-    def _highlight_for_action(self) -> Highlight | None:
+    def highlight_for_action(self) -> Highlight | None:
         """The highlight T and N act on: the selection becomes one first, if there is one."""
         if self.reader.selection_span() is not None:
             return self.highlight_selection()
@@ -347,12 +452,12 @@ class MainWindow(QMainWindow):
 
     def tag_current(self) -> None:
         """Move to the theme field of the current highlight (T)."""
-        if self._highlight_for_action() is not None:
+        if self.highlight_for_action() is not None:
             self.panel.focus_tags()
 
     def note_current(self) -> None:
         """Move to the note field of the current highlight (N)."""
-        if self._highlight_for_action() is not None:
+        if self.highlight_for_action() is not None:
             self.panel.focus_note()
 
     def delete_current(self) -> None:
@@ -470,7 +575,7 @@ class MainWindow(QMainWindow):
     def _jump_and_select(self, highlight_id: int) -> None:
         highlight = self.controller.highlight(highlight_id)
         if highlight is not None:
-            self._make_current(highlight)
+            self.select_highlight(highlight)
             self.reader.centerCursor()
 
     def _start_move(self, highlight_id: int) -> None:
@@ -496,7 +601,7 @@ class MainWindow(QMainWindow):
             self.show_error("The orphan was not attached", str(exc))
             return
         self.undo_stack.push(AttachCommand(self.controller, orphan, attached))
-        self._make_current(attached)
+        self.select_highlight(attached)
 
     def show_versions(self) -> None:
         """List the editions of the open document."""
@@ -566,7 +671,7 @@ class MainWindow(QMainWindow):
         else:
             index = next(i for i, h in enumerate(highlights) if h.id == current.id)
             target = highlights[(index + direction) % len(highlights)]
-        self._make_current(target)
+        self.select_highlight(target)
         self.reader.centerCursor()
 
     def _apply_tag(self, highlight_id: int, path: str) -> None:
@@ -642,14 +747,17 @@ class MainWindow(QMainWindow):
     def _on_highlight_added(self, highlight: Highlight) -> None:
         self.reader.add_highlight(highlight)
         self.panel.add(highlight)
+        self._themes_timer.start()
 
     def _on_highlight_changed(self, highlight: Highlight) -> None:
         self.reader.update_highlight(highlight)
         self.panel.update(highlight)
+        self._themes_timer.start()
 
     def _on_highlight_removed(self, highlight_id: int) -> None:
         self.reader.remove_highlight_id(highlight_id)
         self.panel.remove(highlight_id)
+        self._themes_timer.start()
 
     def _on_caret_moved(self, position: int) -> None:
         if self.reader.textCursor().hasSelection():

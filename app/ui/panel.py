@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QStringListModel, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QKeySequence, QPixmap
+from PySide6.QtGui import QActionGroup, QColor, QFocusEvent, QKeyEvent, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPlainTextEdit,
+    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
+from app.domain.codebook import Combine, ThemeFilter, descendants, filter_highlights
 from app.domain.tags import UNTAGGED_COLOUR
 from app.domain.values import Highlight, Tag
 from app.ui.delegates import HighlightDelegate
@@ -107,6 +113,7 @@ class HighlightPanel(QWidget):
     untag_requested = Signal(int, object)  # highlight id, Tag
     note_edited = Signal(int, str)  # highlight id, note
     leave_requested = Signal()
+    filter_changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         """Build the list and the detail fields."""
@@ -116,6 +123,10 @@ class HighlightPanel(QWidget):
         self._current: Highlight | None = None
         self._loading_note = False
         self._selecting = False
+        self._all: dict[int, Highlight] = {}
+        self._filter = ThemeFilter()
+        self._tags: list[Tag] = []
+        self._tree: dict[int, frozenset[int]] = {}
 
         self.header = QLabel("Highlights")
         self.header.setObjectName("panelHeader")
@@ -134,6 +145,24 @@ class HighlightPanel(QWidget):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.selectionModel().currentChanged.connect(self._on_list_current)
+
+        self.filter_field = QLineEdit()
+        self.filter_field.setObjectName("filterField")
+        self.filter_field.setAccessibleName("Filter highlights by words")
+        self.filter_field.setPlaceholderText("Filter by words in quote or note")
+        self.filter_field.setClearButtonEnabled(True)
+        self.filter_field.textChanged.connect(lambda text: self.set_filter(replace(self._filter, text=text)))
+        self.filter_button = QToolButton()
+        self.filter_button.setObjectName("filterThemes")
+        self.filter_button.setText("Themes")
+        self.filter_button.setAccessibleName("Filter highlights by themes")
+        self.filter_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.filter_menu = QMenu(self.filter_button)
+        self.filter_menu.aboutToShow.connect(self._build_filter_menu)
+        self.filter_button.setMenu(self.filter_menu)
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(self.filter_field, 1)
+        filter_row.addWidget(self.filter_button)
 
         self.quote = QLabel()
         self.quote.setObjectName("currentQuote")
@@ -192,6 +221,7 @@ class HighlightPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.header)
+        layout.addLayout(filter_row)
         layout.addWidget(self.list, 3)
         layout.addWidget(self.orphans_header)
         layout.addWidget(self.orphan_list)
@@ -224,35 +254,102 @@ class HighlightPanel(QWidget):
         value = item.data(TAG_ROLE) if item is not None else None
         return value if isinstance(value, Highlight) else None
 
-    def set_highlights(self, highlights: list[Highlight]) -> None:
-        """Show a new document's highlights, none current."""
+    def set_highlights(self, highlights: list[Highlight], *, keep_current: bool = False) -> None:
+        """Show a document's highlights (through the filter); none current unless kept."""
         self.flush_note()
-        self.model.set_highlights(highlights)
+        current = self._current.id if keep_current and self._current is not None else None
+        self._all = {h.id: h for h in highlights}
+        self.model.set_highlights(self.shown())
         self._show_current(None)
+        if current is not None and self.model.row_of(current) is not None:
+            self._current = None
+            self.select(current)
         self._update_header()
+        self.filter_changed.emit()
 
     def set_tags(self, tags: list[Tag]) -> None:
-        """Offer these theme paths for completion."""
+        """Offer these theme paths for completion and for the filter."""
+        self._tags = tags
+        self._tree = descendants(tags)
         self._tag_completions.setStringList([t.path for t in tags])
+        known = {t.id for t in tags}
+        if any(t not in known for t in self._filter.themes):
+            self.set_filter(replace(self._filter, themes=tuple(t for t in self._filter.themes if t in known)))
 
     def add(self, highlight: Highlight) -> None:
-        """Show a new highlight."""
+        """Show a new highlight (a new highlight is shown even if the filter would hide it)."""
+        self._all[highlight.id] = highlight
         self.model.add(highlight)
         self._update_header()
+        self.filter_changed.emit()
 
     def update(self, highlight: Highlight) -> None:  # type: ignore[override]
         """Show a changed highlight (and refresh the details if it is current)."""
+        self._all[highlight.id] = highlight
         self.model.update(highlight)
         if self._current is not None and self._current.id == highlight.id:
             self._show_current(highlight)
+        self.filter_changed.emit()
 
     def remove(self, highlight_id: int) -> None:
         """Drop a deleted highlight."""
         if self._current is not None and self._current.id == highlight_id:
             self._note_timer.stop()
             self._show_current(None)
+        self._all.pop(highlight_id, None)
         self.model.remove(highlight_id)
         self._update_header()
+        self.filter_changed.emit()
+
+    # Filter ----------------------------------------------------------------------
+
+    @property
+    def filter(self) -> ThemeFilter:
+        """The filter the list is shown through."""
+        return self._filter
+
+    def set_filter(self, chosen: ThemeFilter) -> None:
+        """Show only the highlights `chosen` lets through (the current one stays if shown)."""
+        self._filter = chosen
+        if self.filter_field.text() != chosen.text:
+            self.filter_field.setText(chosen.text)  # re-enters with the same filter
+            return
+        count = len(chosen.themes) + chosen.untagged
+        self.filter_button.setText(f"Themes ({count})" if count else "Themes")
+        self.set_highlights(list(self._all.values()), keep_current=True)
+
+    def shown(self) -> list[Highlight]:
+        """Return the highlights the filter lets through, in text order."""
+        ordered = sorted(self._all.values(), key=lambda h: (h.start, h.end, h.id))
+        return filter_highlights(ordered, self._filter, self._tree) if self._filter.active else ordered
+
+    def _build_filter_menu(self) -> None:
+        menu = self.filter_menu
+        menu.clear()
+        chosen = self._filter
+        group = QActionGroup(menu)
+        for combine, label in ((Combine.ANY, "Any of the ticked themes"), (Combine.ALL, "All of the ticked themes")):
+            action = menu.addAction(label)
+            action.setCheckable(True)
+            action.setChecked(chosen.combine is combine)
+            action.setActionGroup(group)
+            action.triggered.connect(lambda _c=False, c=combine: self.set_filter(replace(self._filter, combine=c)))
+        untagged = menu.addAction("Untagged only")
+        untagged.setCheckable(True)
+        untagged.setChecked(chosen.untagged)
+        untagged.toggled.connect(lambda on: self.set_filter(replace(self._filter, untagged=on)))
+        menu.addSeparator()
+        for tag in self._tags:
+            action = menu.addAction(("    " * tag.path.count("/")) + tag.name)
+            action.setCheckable(True)
+            action.setChecked(tag.id in chosen.themes)
+            action.toggled.connect(lambda on, t=tag.id: self._toggle_theme(t, on))
+        menu.addSeparator()
+        menu.addAction("Clear the filter", lambda: self.set_filter(ThemeFilter()))
+
+    def _toggle_theme(self, tag_id: int, on: bool) -> None:
+        themes = [t for t in self._filter.themes if t != tag_id] + ([tag_id] if on else [])
+        self.set_filter(replace(self._filter, themes=tuple(themes)))
 
     # Current highlight -----------------------------------------------------------
 
@@ -347,7 +444,10 @@ class HighlightPanel(QWidget):
 
     def _update_header(self) -> None:
         count = self.model.rowCount()
-        self.header.setText(f"Highlights ({count})")
+        if self._filter.active:
+            self.header.setText(f"Highlights ({count} of {len(self._all)}, filtered)")
+        else:
+            self.header.setText(f"Highlights ({count})")
 
     def current_row_id(self) -> int | None:
         """Return the id of the selected row, if any."""

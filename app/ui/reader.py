@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import accumulate
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QResizeEvent, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette, QResizeEvent, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
+from app.domain.colours import HIGHLIGHT_ALPHA, readable_variant
 from app.domain.tags import UNTAGGED_COLOUR
 from app.domain.text import Utf16Map
 from app.domain.values import Highlight
@@ -19,7 +20,6 @@ DEFAULT_FONT_SIZE = 13
 MIN_FONT_SIZE, MAX_FONT_SIZE = 8, 40
 # A comfortable measure is 60-75 characters; about 34 em of a serif face gets there.
 MEASURE_EM = 34
-HIGHLIGHT_ALPHA = 115
 SERIF_FAMILIES = ["Literata", "Charis SIL", "Source Serif 4", "Georgia", "DejaVu Serif", "Liberation Serif"]
 
 
@@ -29,6 +29,7 @@ class _Span:
     end: int
     colour: QColor
     highlight_id: int
+    theme_colour: str | None  # the theme's own colour, for choosing the variant again
 
 
 class ReaderView(QPlainTextEdit):
@@ -66,6 +67,7 @@ class ReaderView(QPlainTextEdit):
         self._keys: list[tuple[int, int, int]] = []
         self._max_end: list[int] = []
         self._current_id: int | None = None
+        self._variants: dict[str, QColor] = {}
         self._overlay_timer = QTimer(self)
         self._overlay_timer.setSingleShot(True)
         self._overlay_timer.setInterval(0)
@@ -199,7 +201,7 @@ class ReaderView(QPlainTextEdit):
             self._repair_max_end(index)
 
     def _span(self, h: Highlight) -> _Span:
-        return _Span(self._map.to_utf16(h.start), self._map.to_utf16(h.end), _colour(h.colour), h.id)
+        return _Span(self._map.to_utf16(h.start), self._map.to_utf16(h.end), self._colour(h.colour), h.id, h.colour)
 
     def _index_of(self, h: Highlight) -> int | None:
         key = (self._map.to_utf16(h.start), self._map.to_utf16(h.end), h.id)
@@ -291,6 +293,26 @@ class ReaderView(QPlainTextEdit):
     def _on_cursor_moved(self) -> None:
         self.caret_moved.emit(self.caret_position())
 
+    def _colour(self, hex_colour: str | None) -> QColor:
+        """The translucent colour a theme is painted in: its variant readable on this page."""
+        key = hex_colour or UNTAGGED_COLOUR
+        if key not in self._variants:
+            palette = self.palette()
+            page = palette.color(QPalette.ColorRole.Base).name()
+            text = palette.color(QPalette.ColorRole.Text).name()
+            colour = QColor(readable_variant(key, page, text))
+            colour.setAlpha(HIGHLIGHT_ALPHA)
+            self._variants[key] = colour
+        return self._variants[key]
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """Pick the light or dark variants again when the page's colours change."""
+        if event.type() == QEvent.Type.PaletteChange:
+            self._variants.clear()
+            self._spans = [replace(s, colour=self._colour(s.theme_colour)) for s in self._spans]
+            self.schedule_overlay()
+        super().changeEvent(event)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
         """Let Escape clear the selection, as readers expect."""
         if event.key() == Qt.Key.Key_Escape and self.textCursor().hasSelection():
@@ -303,9 +325,3 @@ class ReaderView(QPlainTextEdit):
 
 def _span_key(span: _Span) -> tuple[int, int, int]:
     return (span.start, span.end, span.highlight_id)
-
-
-def _colour(hex_colour: str | None) -> QColor:
-    colour = QColor(hex_colour or UNTAGGED_COLOUR)
-    colour.setAlpha(HIGHLIGHT_ALPHA)
-    return colour

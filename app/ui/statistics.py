@@ -1,0 +1,216 @@
+"""Theme statistics drawn as charts: counts, co-occurrence and spread over the document."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.codebook import ThemeStatistics
+
+ROW = 20
+LABEL_WIDTH = 190
+TOP_THEMES = 25
+MATRIX_THEMES = 10
+SPREAD_THEMES = 10
+
+
+class BarChart(QWidget):
+    """Highlights per theme: one bar per theme in its colour, longest first."""
+
+    def __init__(self, stats: ThemeStatistics) -> None:
+        """Draw the `TOP_THEMES` most used themes."""
+        super().__init__()
+        self.rows = [(t.path, t.colour, n) for t, n in stats.counts[:TOP_THEMES]]
+        self.setAccessibleName("Highlights per theme")
+        self.setAccessibleDescription("; ".join(f"{p}: {n}" for p, _c, n in self.rows) or "No themes yet.")
+        self.setMinimumHeight(max(ROW, ROW * len(self.rows)) + 4)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """As tall as its rows."""
+        return QSize(560, self.minimumHeight())
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        """Paint label, bar and number for each theme."""
+        painter = QPainter(self)
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        top = max((n for _p, _c, n in self.rows), default=1)
+        room = max(10, self.width() - LABEL_WIDTH - 50)
+        for i, (path, colour, n) in enumerate(self.rows):
+            y = 2 + i * ROW
+            painter.setPen(text)
+            label = painter.fontMetrics().elidedText(path, Qt.TextElideMode.ElideMiddle, LABEL_WIDTH - 8)
+            painter.drawText(
+                QRect(0, y, LABEL_WIDTH - 8, ROW), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, label
+            )
+            width = max(2, round(room * n / top))
+            painter.fillRect(LABEL_WIDTH, y + 3, width, ROW - 6, QColor(colour))
+            painter.drawText(QRect(LABEL_WIDTH + width + 6, y, 44, ROW), Qt.AlignmentFlag.AlignVCenter, str(n))
+        if not self.rows:
+            painter.setPen(text)
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No themes in this document yet.")
+        painter.end()
+
+
+class Matrix(QWidget):
+    """Co-occurrence of the most used themes: darker cells for pairs found together more."""
+
+    def __init__(self, stats: ThemeStatistics) -> None:
+        """Start with pairs in the same highlight."""
+        super().__init__()
+        self.stats = stats
+        self.paths = [t.path for t, _n in stats.counts[:MATRIX_THEMES]]
+        self.setAccessibleName("Themes found together")
+        self.show_pairs(same_paragraph=False)
+
+    def show_pairs(self, *, same_paragraph: bool) -> None:
+        """Switch between pairs in one highlight and pairs in one paragraph."""
+        self.pairs = self.stats.same_paragraph if same_paragraph else self.stats.same_highlight
+        listed = sorted(((n, a, b) for (a, b), n in self.pairs.items()), reverse=True)[:20]
+        self.setAccessibleDescription("; ".join(f"{a} with {b}: {n}" for n, a, b in listed) or "No pairs.")
+        self.setMinimumHeight(ROW * (len(self.paths) + 1) + 4)
+        self.update()
+
+    def count(self, a: str, b: str) -> int:
+        """Return how often two themes were found together."""
+        return self.pairs.get((min(a, b), max(a, b)), 0)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        """Paint the lower triangle of the matrix with counts in the cells."""
+        painter = QPainter(self)
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        painter.setPen(text)
+        cell = max(ROW, min(48, (self.width() - LABEL_WIDTH) // max(1, len(self.paths))))
+        top = max(self.pairs.values(), default=1)
+        metrics = painter.fontMetrics()
+        for i, path in enumerate(self.paths):
+            painter.drawText(
+                QRect(0, ROW + i * ROW, LABEL_WIDTH - 8, ROW),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                metrics.elidedText(f"{i + 1}. {path}", Qt.TextElideMode.ElideMiddle, LABEL_WIDTH - 8),
+            )
+            painter.drawText(QRect(LABEL_WIDTH + i * cell, 0, cell, ROW), Qt.AlignmentFlag.AlignCenter, str(i + 1))
+            for j in range(i):
+                n = self.count(path, self.paths[j])
+                rect = QRect(LABEL_WIDTH + j * cell, ROW + i * ROW, cell - 2, ROW - 2)
+                shade = QColor(40, 70, 140, 30 + round(200 * n / top) if n else 12)
+                painter.fillRect(rect, shade)
+                painter.setPen(QColor("#ffffff") if n and n / top > 0.55 else text)
+                painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, str(n) if n else "")
+                painter.setPen(text)
+        if len(self.paths) < 2:
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Pairs appear once two themes are used.")
+        painter.end()
+
+
+class Spread(QWidget):
+    """Where in the document each theme is used: a small bar per section, per theme."""
+
+    def __init__(self, stats: ThemeStatistics) -> None:
+        """Draw the `SPREAD_THEMES` most used themes over the document's sections."""
+        super().__init__()
+        self.sections = stats.sections
+        self.rows = [(t.path, t.colour, stats.distribution.get(t.path, [])) for t, _n in stats.counts[:SPREAD_THEMES]]
+        self.setAccessibleName("Themes across the document")
+        self.setAccessibleDescription(
+            "; ".join(f"{p}: " + ", ".join(map(str, counts)) for p, _c, counts in self.rows) or "No themes yet."
+        )
+        self.setMinimumHeight(ROW * (len(self.rows) + 1) + 4)
+
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        """Paint, for each theme, one bar per section scaled to the theme's busiest section."""
+        painter = QPainter(self)
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        painter.setPen(text)
+        metrics = painter.fontMetrics()
+        cell = max(8, (self.width() - LABEL_WIDTH) // max(1, len(self.sections)))
+        for k, section in enumerate(self.sections):
+            label = metrics.elidedText(section.label, Qt.TextElideMode.ElideRight, cell)
+            painter.drawText(QRect(LABEL_WIDTH + k * cell, 0, cell, ROW), Qt.AlignmentFlag.AlignCenter, label)
+        for i, (path, colour, counts) in enumerate(self.rows):
+            y = ROW + i * ROW
+            painter.drawText(
+                QRect(0, y, LABEL_WIDTH - 8, ROW),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                metrics.elidedText(path, Qt.TextElideMode.ElideMiddle, LABEL_WIDTH - 8),
+            )
+            busiest = max(counts, default=0) or 1
+            for k, n in enumerate(counts):
+                height = round((ROW - 4) * n / busiest)
+                painter.fillRect(LABEL_WIDTH + k * cell + 2, y + ROW - 2 - height, cell - 4, height, QColor(colour))
+            painter.drawLine(LABEL_WIDTH, y + ROW - 2, LABEL_WIDTH + cell * len(counts), y + ROW - 2)
+        painter.end()
+
+
+class StatisticsDialog(QDialog):
+    """The three charts of a document's themes, and a button to copy the numbers."""
+
+    def __init__(self, title: str, stats: ThemeStatistics, parent: QWidget | None = None) -> None:
+        """Show the statistics of the document called `title`."""
+        super().__init__(parent)
+        self.setWindowTitle(f"Theme statistics — {title}")
+        self.stats = stats
+        self.bars = BarChart(stats)
+        self.matrix = Matrix(stats)
+        self.spread = Spread(stats)
+        self.pairs = QComboBox()
+        self.pairs.setAccessibleName("Count themes together in")
+        self.pairs.addItems(["the same highlight", "the same paragraph"])
+        self.pairs.currentIndexChanged.connect(lambda i: self.matrix.show_pairs(same_paragraph=i == 1))
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.addWidget(_heading("Highlights per theme"))
+        layout.addWidget(self.bars)
+        layout.addWidget(_heading("Themes found together (numbered as in the rows)"))
+        layout.addWidget(self.pairs)
+        layout.addWidget(self.matrix)
+        layout.addWidget(_heading("Where in the document (each theme scaled to its busiest part)"))
+        layout.addWidget(self.spread)
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        copy = QPushButton("&Copy as table")
+        copy.setAccessibleName("Copy the numbers as a table")
+        copy.clicked.connect(self.copy_table)
+        buttons = QDialogButtonBox()
+        buttons.addButton(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close")
+        buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        outer = QVBoxLayout(self)
+        outer.addWidget(scroll)
+        outer.addWidget(buttons)
+        self.resize(760, 640)
+
+    def table(self) -> str:
+        """Return the numbers as tab-separated text (pastes into a spreadsheet)."""
+        lines = ["theme\thighlights\t" + "\t".join(s.label for s in self.stats.sections)]
+        for tag, n in self.stats.counts:
+            spread = self.stats.distribution.get(tag.path, [])
+            lines.append(f"{tag.path}\t{n}\t" + "\t".join(map(str, spread)))
+        lines += ["", "theme\ttheme\tsame highlight\tsame paragraph"]
+        for a, b in sorted(set(self.stats.same_highlight) | set(self.stats.same_paragraph)):
+            pair = (a, b)
+            lines.append(
+                f"{a}\t{b}\t{self.stats.same_highlight.get(pair, 0)}\t{self.stats.same_paragraph.get(pair, 0)}"
+            )
+        return "\n".join(lines) + "\n"
+
+    def copy_table(self) -> None:
+        """Put the numbers on the clipboard."""
+        QGuiApplication.clipboard().setText(self.table())
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(f"<b>{text}</b>")
+    label.setTextFormat(Qt.TextFormat.RichText)
+    return label
