@@ -58,3 +58,9 @@ def report(name: str, rows: list[dict[str, object]]) -> None:
         )
     RESULTS_DIR.mkdir(exist_ok=True)
     (RESULTS_DIR / f"{name}.json").write_text(json.dumps(rows, indent=2))
+
+
+def row(measure: str, ours: list[float], baseline: list[float], target: str) -> dict[str, object]:
+    """One report row: medians of both sides in milliseconds and their ratio."""
+    o, b = median_ms(ours), median_ms(baseline)
+    return {"measure": measure, "ours_ms": o, "baseline_ms": b, "ratio": o / b, "target": target}

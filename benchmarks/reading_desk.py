@@ -22,7 +22,7 @@ from app.services import open_service
 from app.ui.application import build_window
 from app.ui.main_window import MainWindow
 from app.ui.preferences import Preferences
-from benchmarks.common import book_text, median_ms, report, timed
+from benchmarks.common import book_text, report, row, timed
 
 SIZE = 5 * 1024 * 1024
 HIGHLIGHTS = 10_000
@@ -95,7 +95,7 @@ def main() -> None:
 
         bare = [bare_open(app, text) for _ in range(REPEATS)]
         ours = [ours_open(app, window, doc.id, small.id) for _ in range(REPEATS)]
-        rows.append(_row("open 5 MB text, first screen painted", ours, bare, "<= 1.5x"))
+        rows.append(row("open 5 MB text, first screen painted", ours, bare, "<= 1.5x"))
 
         # 10,000 highlights spread over the text, then time H from key press to painted.
         stored = window.controller.document
@@ -134,9 +134,9 @@ def main() -> None:
         bare_save = bare_insert(Path(tmp) / "bare.sqlite")
         bare_paint = [timed(lambda: paint(app, bare_editor)) for _ in range(STEPS)]
         floor = [save + repaint for save, repaint in zip(bare_save, bare_paint, strict=True)]
-        rows.append(_row("create highlight at 10k (key to painted)", create, floor, "< 16 ms"))
+        rows.append(row("create highlight at 10k (key to painted)", create, floor, "< 16 ms"))
         rows.append(
-            _row(
+            row(
                 "scroll one page at 10k highlights",
                 _page_steps(app, window.reader),
                 _page_steps(app, bare_editor),
@@ -160,11 +160,6 @@ def _page_steps(app: QApplication, editor: QPlainTextEdit) -> list[float]:
 
         samples.append(timed(step))
     return samples
-
-
-def _row(measure: str, ours: list[float], baseline: list[float], target: str) -> dict[str, object]:
-    o, b = median_ms(ours), median_ms(baseline)
-    return {"measure": measure, "ours_ms": o, "baseline_ms": b, "ratio": o / b, "target": target}
 
 
 if __name__ == "__main__":

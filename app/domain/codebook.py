@@ -121,15 +121,20 @@ def filter_highlights(
     """
     words = chosen.text.casefold().split()
     groups = [tree.get(t, frozenset((t,))) for t in chosen.themes]
+    anywhere = frozenset().union(*groups)
+    need_all = chosen.combine is Combine.ALL and len(groups) > 1
     out = []
     for h in highlights:
         if chosen.untagged:
             if h.tags:
                 continue
         elif groups:
-            ids = {t.id for t in h.tags}
-            hits = (not ids.isdisjoint(group) for group in groups)
-            if not (all(hits) if chosen.combine is Combine.ALL else any(hits)):
+            # One pass over the highlight's few themes per test: this runs 50,000 times
+            # each time the filter changes.
+            if need_all:
+                if not all(any(t.id in group for t in h.tags) for group in groups):
+                    continue
+            elif not any(t.id in anywhere for t in h.tags):
                 continue
         if words:
             haystack = f"{h.exact}\n{h.note}".casefold()

@@ -124,6 +124,8 @@ class HighlightPanel(QWidget):
         self._loading_note = False
         self._selecting = False
         self._all: dict[int, Highlight] = {}
+        self._ordered: list[Highlight] | None = None  # _all in text order, made when needed
+        self._shown: list[Highlight] | None = None  # what the filter lets through, made when needed
         self._filter = ThemeFilter()
         self._tags: list[Tag] = []
         self._tree: dict[int, frozenset[int]] = {}
@@ -256,16 +258,12 @@ class HighlightPanel(QWidget):
 
     def set_highlights(self, highlights: list[Highlight], *, keep_current: bool = False) -> None:
         """Show a document's highlights (through the filter); none current unless kept."""
-        self.flush_note()
-        current = self._current.id if keep_current and self._current is not None else None
+        if not keep_current:
+            self.flush_note()
+            self._show_current(None)
         self._all = {h.id: h for h in highlights}
-        self.model.set_highlights(self.shown())
-        self._show_current(None)
-        if current is not None and self.model.row_of(current) is not None:
-            self._current = None
-            self.select(current)
-        self._update_header()
-        self.filter_changed.emit()
+        self._ordered = None
+        self._refilter()
 
     def set_tags(self, tags: list[Tag]) -> None:
         """Offer these theme paths for completion and for the filter."""
@@ -279,6 +277,7 @@ class HighlightPanel(QWidget):
     def add(self, highlight: Highlight) -> None:
         """Show a new highlight (a new highlight is shown even if the filter would hide it)."""
         self._all[highlight.id] = highlight
+        self._ordered = None
         self.model.add(highlight)
         self._update_header()
         self.filter_changed.emit()
@@ -286,6 +285,7 @@ class HighlightPanel(QWidget):
     def update(self, highlight: Highlight) -> None:  # type: ignore[override]
         """Show a changed highlight (and refresh the details if it is current)."""
         self._all[highlight.id] = highlight
+        self._ordered = None
         self.model.update(highlight)
         if self._current is not None and self._current.id == highlight.id:
             self._show_current(highlight)
@@ -297,6 +297,7 @@ class HighlightPanel(QWidget):
             self._note_timer.stop()
             self._show_current(None)
         self._all.pop(highlight_id, None)
+        self._ordered = None
         self.model.remove(highlight_id)
         self._update_header()
         self.filter_changed.emit()
@@ -316,12 +317,28 @@ class HighlightPanel(QWidget):
             return
         count = len(chosen.themes) + chosen.untagged
         self.filter_button.setText(f"Themes ({count})" if count else "Themes")
-        self.set_highlights(list(self._all.values()), keep_current=True)
+        self._refilter()
+
+    def _refilter(self) -> None:
+        self._shown = None
+        self.flush_note()
+        current = self._current.id if self._current is not None else None
+        self.model.set_highlights(self.shown())
+        self._show_current(None)
+        if current is not None and self.model.row_of(current) is not None:
+            self.select(current)
+        self._update_header()
+        self.filter_changed.emit()
 
     def shown(self) -> list[Highlight]:
         """Return the highlights the filter lets through, in text order."""
-        ordered = sorted(self._all.values(), key=lambda h: (h.start, h.end, h.id))
-        return filter_highlights(ordered, self._filter, self._tree) if self._filter.active else ordered
+        if self._ordered is None:
+            self._ordered = sorted(self._all.values(), key=lambda h: (h.start, h.end, h.id))
+            self._shown = None
+        if self._shown is None:
+            active = self._filter.active
+            self._shown = filter_highlights(self._ordered, self._filter, self._tree) if active else self._ordered
+        return list(self._shown)
 
     def _build_filter_menu(self) -> None:
         menu = self.filter_menu

@@ -10,6 +10,7 @@ from app.domain.values import Highlight
 
 WIDTH = 16
 MAX_COLOURS = 3  # a pixel row shows up to three themes side by side
+UNTAGGED = "#9a9a9a"
 
 
 class ThemeMap(QWidget):
@@ -63,9 +64,11 @@ class ThemeMap(QWidget):
             scale = height / max(1, self._length)
             for h in self._highlights:
                 first = int(h.start * scale)
-                last = max(first, min(height - 1, int((h.end - 1) * scale)))
-                colours = [t.colour for t in h.tags] or ["#9a9a9a"]
-                for y in range(first, last + 1):
+                last = min(height - 1, int((h.end - 1) * scale))
+                if first >= last and len(rows.get(first, ())) >= MAX_COLOURS:
+                    continue  # a full pixel row: most highlights of a long book end here
+                colours = [t.colour for t in h.tags] or [UNTAGGED]
+                for y in range(first, max(first, last) + 1):
                     here = rows.setdefault(y, [])
                     for colour in colours:
                         if len(here) < MAX_COLOURS and colour not in here:
