@@ -77,11 +77,6 @@ class CodebookChange:
     before: CodebookState
     after: CodebookState
 
-    @property
-    def highlight_ids(self) -> set[int]:
-        """Highlights whose themes may differ between the two states."""
-        return set(self.before.links)
-
 
 class Codebook:
     """Use cases over the theme tree of one library. Every public method is one transaction."""
@@ -177,7 +172,7 @@ class Codebook:
             if colour is not None:
                 row.colour = colour.lower()
             s.flush()
-            return self._change(s, f"New theme {'/'.join(names)}", dict.fromkeys(created), {})
+            return self._finish(s, f"New theme {'/'.join(names)}", CodebookState(dict.fromkeys(created), {}))
 
     @storage
     def rename(self, tag_id: int, name: str) -> CodebookChange:
@@ -398,10 +393,12 @@ class Codebook:
 
     def _merge_into(self, s: Session, source_id: int, target_id: int) -> None:
         for hid in self._carriers(s, [source_id]):
-            ids = [target_id if t == source_id else t for t in self._links_of(s, hid)]
-            if target_id in self._links_of(s, hid):
-                ids = [t for t in self._links_of(s, hid) if t != source_id]
-            self._write_links(s, hid, list(dict.fromkeys(ids)))
+            links = self._links_of(s, hid)
+            if target_id in links:  # carried both: the target stays where it was
+                ids = [t for t in links if t != source_id]
+            else:
+                ids = [target_id if t == source_id else t for t in links]
+            self._write_links(s, hid, ids)
         for child in list(s.execute(select(TagRow).where(TagRow.parent_id == source_id)).scalars()):
             twin = s.execute(
                 select(TagRow.id).where(TagRow.parent_id == target_id, TagRow.name == child.name)
@@ -465,11 +462,6 @@ class Codebook:
         s.flush()
         s.expire_all()
         return CodebookChange(text, before, self._state(s, before.themes, before.links))
-
-    def _change(
-        self, s: Session, text: str, themes: dict[int, None], links: dict[int, tuple[int, ...]]
-    ) -> CodebookChange:
-        return self._finish(s, text, CodebookState(dict(themes), links))
 
     @staticmethod
     def _row(s: Session, tag_id: int) -> TagRow:

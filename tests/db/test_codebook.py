@@ -56,18 +56,20 @@ def _undo(service: LibraryService, change: CodebookChange) -> None:
 
 def test_merge_moves_every_highlight_once_and_undo_restores_everything(service: LibraryService) -> None:
     _, ids = _library(service)
+    both = service.create_highlight(1, 0, 3, tags=["power/soviets", "economy/land", "class"]).id
     before = _state(service)
     source, target = _tag_id(service, "power/soviets"), _tag_id(service, "class")
     change = service.codebook.merge(source, target)
     paths = {t.path for t in service.tags()}
     assert "power/soviets" not in paths and "class" in paths
-    assert _themes_of(service, ids["soviet"]) == ["class"]  # carried both: kept once, where class was
+    assert _themes_of(service, ids["soviet"]) == ["class"]  # carried both: kept once
+    assert _themes_of(service, both) == ["economy/land", "class"]  # the target keeps its own place
     assert _themes_of(service, ids["workers"]) == ["class/workers", "class"]  # soviets' place, now class
     for hid in ids.values():
         themes = _themes_of(service, hid)
         assert len(themes) == len(set(themes))
     counts = {c.tag.path: c.highlights for c in service.codebook.themes()}
-    assert counts["class"] == 2
+    assert counts["class"] == 3
     _undo(service, change)
     assert _state(service) == before
     service.codebook.restore(change.after)  # redo
