@@ -18,6 +18,8 @@ _BOM = "\ufeff"
 # that the stored text does not have.
 _LINE_BREAKS = re.compile("\r\n|\r|\u2028|\u2029")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+# Letters and digits, with inner apostrophes and hyphens ("workers’", "self-rule") as one.
+_WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 
 
 def normalise(text: str) -> str:
@@ -37,6 +39,11 @@ def normalise(text: str) -> str:
         text = text[1:]
     text = _LINE_BREAKS.sub("\n", text)
     return unicodedata.normalize("NFC", text)
+
+
+def word_count(text: str) -> int:
+    """Return the number of words in `text` (db migration 0004 counts the same way)."""
+    return sum(1 for _ in _WORD.finditer(text))
 
 
 def sha256_hex(text: str) -> str:

@@ -2,25 +2,94 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from app.importers.base import ImportedText, TextImportError
+from app.importers.base import ImportCancelled, ImportedText, Progress, TextImportError
+from app.importers.docx import read_docx
+from app.importers.epub import read_epub
+from app.importers.html import pasted_html, read_html
+from app.importers.markdown_file import read_markdown
+from app.importers.odt import read_odt
+from app.importers.pdf import read_pdf
 from app.importers.plaintext import read_plain_text
 
-__all__ = ["SUPPORTED_SUFFIXES", "ImportedText", "TextImportError", "import_file"]
+__all__ = [
+    "FORMATS",
+    "SUPPORTED_SUFFIXES",
+    "ImportCancelled",
+    "ImportedText",
+    "Progress",
+    "TextImportError",
+    "import_file",
+    "import_pasted",
+]
 
-SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".text", ".md", ".markdown")
+_Reader = Callable[[Path, Progress | None], ImportedText]
 
 
-def import_file(path: Path) -> ImportedText:
-    """Read `path` with the importer for its format.
+def _whole(read: Callable[[Path], ImportedText]) -> _Reader:
+    """Adapt a reader that works in one step (no progress to report)."""
+    return lambda path, _progress: read(path)
+
+
+# Suffix -> (format name shown to users, reader).
+FORMATS: dict[str, tuple[str, _Reader]] = {
+    ".txt": ("Plain text", _whole(read_plain_text)),
+    ".text": ("Plain text", _whole(read_plain_text)),
+    ".md": ("Markdown", _whole(read_markdown)),
+    ".markdown": ("Markdown", _whole(read_markdown)),
+    ".html": ("Web page", _whole(read_html)),
+    ".htm": ("Web page", _whole(read_html)),
+    ".xhtml": ("Web page", _whole(read_html)),
+    ".epub": ("EPUB", read_epub),
+    ".pdf": ("PDF", read_pdf),
+    ".docx": ("Word document", _whole(read_docx)),
+    ".odt": ("OpenDocument text", _whole(read_odt)),
+}
+SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(FORMATS)
+
+
+def import_file(path: Path, progress: Progress | None = None) -> ImportedText:
+    """Read `path` with the importer for its format (a file without a suffix is plain text).
+
+    Args:
+        path: The file.
+        progress: Told (done, total) as long imports go (PDF pages, EPUB chapters); it
+            may raise `ImportCancelled`.
 
     Raises:
         TextImportError: With a message naming the file and the reason, for a file that
-            cannot be read, is empty, is not text, or is of a format not yet supported.
+            cannot be read, is empty, damaged, hostile, or of an unsupported format.
     """
     suffix = path.suffix.lower()
-    if suffix and suffix not in SUPPORTED_SUFFIXES:
+    if suffix and suffix not in FORMATS:
         supported = ", ".join(SUPPORTED_SUFFIXES)
-        raise TextImportError(path, f"the {suffix} format is not supported yet (supported: {supported})")
-    return read_plain_text(path)
+        raise TextImportError(path, f"the {suffix} format is not supported (supported: {supported})")
+    if not suffix:
+        return read_plain_text(path)
+    return FORMATS[suffix][1](path, progress)
+
+
+def import_pasted(text: str, html: str = "") -> ImportedText:
+    """Make a document of pasted text: from its HTML when the clipboard has some, for structure.
+
+    Raises:
+        TextImportError: If the clipboard holds no text.
+    """
+    imported = pasted_html(html) if html.strip() else None
+    if imported is None:
+        imported = ImportedText.of(text, title="", source="clipboard", format="pasted")
+    if not imported.text.strip():
+        raise TextImportError("clipboard", "it holds no text")
+    first = next((line for line in imported.text.split("\n") if line.strip()), "Pasted text")
+    title = imported.title or (first if len(first) <= 80 else first[:79] + "…")
+    return ImportedText(
+        text=imported.text,
+        title=title,
+        author=imported.author,
+        source="clipboard",
+        structure=imported.structure,
+        format="pasted",
+        date=imported.date,
+    )

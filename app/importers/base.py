@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict, Unpack
 
+from app.domain.structure import Structure, TextBuilder, tidy
 from app.domain.text import normalise
 
 # A text larger than this is almost certainly not something a person reads closely,
 # and decoding it would hold several times its size in memory.
 MAX_TEXT_BYTES = 200 * 1024 * 1024
+
+
+# Called with (done, total) as an import goes; it may raise ImportCancelled to stop it.
+Progress = Callable[[int, int], None]
+
+
+class ImportCancelled(Exception):  # noqa: N818 - a user's choice, not an error
+    """The user cancelled an import; nothing was stored."""
 
 
 class TextImportError(Exception):
@@ -20,6 +31,16 @@ class TextImportError(Exception):
         self.path = Path(path)
         self.reason = reason
         super().__init__(f"Cannot import {self.path.name}: {reason}.")
+
+
+class Metadata(TypedDict, total=False):
+    """What an importer may know about a text besides its words and title."""
+
+    author: str
+    source: str
+    format: str  # the importer's format name: "text", "markdown", "pdf" ...
+    date: str
+    language: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,8 +54,33 @@ class ImportedText:
     title: str
     author: str
     source: str
+    structure: Structure = field(default_factory=Structure)
+    format: str = "text"
+    date: str = ""
+    language: str = ""
 
     @classmethod
-    def of(cls, raw_text: str, *, title: str, author: str = "", source: str = "") -> ImportedText:
-        """Normalise `raw_text` and wrap it with its metadata."""
-        return cls(text=normalise(raw_text), title=title.strip(), author=author.strip(), source=source)
+    def of(
+        cls, raw_text: str, *, title: str, structure: Structure | None = None, **metadata: Unpack[Metadata]
+    ) -> ImportedText:
+        """Normalise `raw_text` and wrap it with its metadata.
+
+        `structure` must already refer to offsets of the normalised text (a
+        `TextBuilder`'s does: see `built`).
+        """
+        return cls(
+            text=normalise(raw_text),
+            title=tidy(title),
+            author=tidy(metadata.get("author", "")),
+            source=metadata.get("source", ""),
+            structure=structure or Structure(),
+            format=metadata.get("format", "text"),
+            date=tidy(metadata.get("date", "")),
+            language=tidy(metadata.get("language", "")),
+        )
+
+    @classmethod
+    def built(cls, builder: TextBuilder, *, title: str, **metadata: Unpack[Metadata]) -> ImportedText:
+        """Wrap the text and structure a `TextBuilder` made (normalised block by block)."""
+        text, structure = builder.build()
+        return cls.of(text, title=title, structure=structure, **metadata)

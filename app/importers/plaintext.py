@@ -1,13 +1,18 @@
-"""Plain text and Markdown files in any common encoding."""
+"""Plain-text files in any common encoding, hard-wrapped or not."""
 
 from __future__ import annotations
 
 import codecs
+import itertools
+import re
 from pathlib import Path
 
 from charset_normalizer import from_bytes
 
+from app.domain.structure import Heading, Structure
+from app.domain.text import normalise
 from app.importers.base import MAX_TEXT_BYTES, ImportedText, TextImportError
+from app.importers.files import read_file
 
 # Longest first: the UTF-32-LE BOM begins with the UTF-16-LE one.
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -24,6 +29,21 @@ _TITLE_MAX = 120
 # text with many of them is a binary file that happened to decode.
 _ALLOWED_CONTROLS = frozenset("\t\n\x0c\r")
 _MAX_CONTROL_RATIO = 0.001
+_MIN_WRAPPED_LINES = 20
+_WRAP_WIDTHS = (55, 80)
+_MIN_PARAGRAPHS = 3
+_SENTENCE_END = (".", "!", "?", ":", ";", '"', "”", "’")
+_SHORT_LINE = 0.6  # a line shorter than this share of the wrap width was broken on purpose
+_LIST_ITEM = re.compile(r"(?:[-*•]|\d+[.)]|[a-z][.)])\s")
+_CHAPTER = re.compile(
+    r"(?:\A|(?<=\n\n))[ \t]*(chapter|book|part|section|canto|act)[ \t]+"
+    r"(?:[ivxlcdm]+|\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+    r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)\b[^\n]{0,70}(?=\n\n|\n?\Z)",
+    re.IGNORECASE,
+)
+_PART_WORDS = frozenset(("book", "part"))
+_HEADER_CHARS = 4000
+_HEADER_FIELDS = frozenset(("title", "author", "release date"))
 
 
 def decode_text(data: bytes, path: Path) -> str:
@@ -85,31 +105,87 @@ def _control_ratio(text: str) -> float:
 
 
 def read_plain_text(path: Path) -> ImportedText:
-    """Import a plain-text or Markdown file; its title is its first non-blank line.
+    """Import a plain-text file: title from a Gutenberg header, its first line or its name.
+
+    The text is stored as written, except that a hard-wrapped text (Project Gutenberg
+    style) has its wrapped lines joined into paragraphs; chapter and part lines become
+    headings of the outline.
 
     Raises:
         TextImportError: If the file cannot be read or is not text.
     """
-    try:
-        size = path.stat().st_size
-        if size > MAX_TEXT_BYTES:
-            raise TextImportError(
-                path, f"it is {size // (1024 * 1024)} MB, larger than the {MAX_TEXT_BYTES // (1024 * 1024)} MB limit"
-            )
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise TextImportError(path, "it is a folder, not a file") from None
-    except OSError as exc:
-        raise TextImportError(path, exc.strerror or str(exc)) from exc
-    imported = ImportedText.of(decode_text(data, path), title="", source=str(path))
-    if not imported.text.strip():
+    text = normalise(decode_text(read_file(path, MAX_TEXT_BYTES), path))
+    if not text.strip():
         raise TextImportError(path, "it contains only white space")
+    text = unwrap(text)
+    header = _gutenberg_header(text)
     return ImportedText(
-        text=imported.text,
-        title=_title_from(imported.text, path),
-        author="",
-        source=imported.source,
+        text=text,
+        title=header.get("title") or _title_from(text, path),
+        author=header.get("author", ""),
+        date=header.get("release date", ""),
+        source=str(path),
+        structure=Structure(headings=chapter_headings(text)),
+        format="text",
     )
+
+
+def unwrap(text: str) -> str:
+    """Join the hard-wrapped lines of each paragraph, if the text is hard-wrapped.
+
+    A text counts as hard-wrapped when most of its lines end near one width (about 60-80
+    characters), mid-sentence, and most paragraphs span several lines. Inside a paragraph a line break
+    stays where the next line is indented or starts a list item, or where the line is
+    much shorter than the wrap width (verse, addresses, tables): the author broke it.
+    """
+    lines = text.split("\n")
+    lengths = sorted(len(line) for line in lines if line.strip())
+    if len(lengths) < _MIN_WRAPPED_LINES:
+        return text
+    width = lengths[int(len(lengths) * 0.9)]
+    inner = [a for a, b in itertools.pairwise(lines) if a.strip() and b.strip()]
+    paragraphs = sum(1 for a, b in itertools.pairwise(lines) if a.strip() and not b.strip())
+    # Wrapped prose ends a line mid-sentence far more often than not; a text with one
+    # sentence or verse line per line ends most lines with punctuation.
+    sentence_ends = sum(1 for line in inner if line.rstrip().endswith(_SENTENCE_END))
+    if (
+        not (_WRAP_WIDTHS[0] <= width <= _WRAP_WIDTHS[1])
+        or len(inner) < len(lengths) / 2
+        or paragraphs < _MIN_PARAGRAPHS
+        or sentence_ends > len(inner) / 2
+    ):
+        return text
+    out = [lines[0]]
+    for line in lines[1:]:
+        before = out[-1]
+        if (
+            before.strip()
+            and line.strip()
+            and len(before) >= width * _SHORT_LINE
+            and not line[0].isspace()
+            and not _LIST_ITEM.match(line)
+        ):
+            out[-1] = f"{before.rstrip()} {line}"
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def chapter_headings(text: str) -> tuple[Heading, ...]:
+    """Return the chapter, part and book lines standing alone as headings of the text."""
+    found = [(m.start(), m.group(1).casefold(), m.group(0).strip()) for m in _CHAPTER.finditer(text)]
+    return tuple(Heading(start, 1 if kind in _PART_WORDS else 2, title) for start, kind, title in found)
+
+
+def _gutenberg_header(text: str) -> dict[str, str]:
+    """Return the "Title:", "Author:" and "Release date:" fields of a Gutenberg header."""
+    fields: dict[str, str] = {}
+    for line in text[:_HEADER_CHARS].split("\n"):
+        key, sep, value = line.partition(":")
+        key = key.strip().casefold()
+        if sep and key in _HEADER_FIELDS and value.strip() and key not in fields:
+            fields[key] = " ".join(value.split()).split("[")[0].strip()
+    return fields
 
 
 def _title_from(text: str, path: Path) -> str:

@@ -39,10 +39,10 @@ def test_latin1_text_is_decoded(tmp_path: Path) -> None:
 
 
 def test_line_endings_and_accents_are_normalised(tmp_path: Path) -> None:
-    path = tmp_path / "crlf.md"
-    path.write_bytes("# Title\r\n\r\nCafe\u0301 line\rnext".encode())
+    path = tmp_path / "crlf.txt"
+    path.write_bytes("Title\r\n\r\nCafe\u0301 line\rnext\u2028last".encode())
     imported = import_file(path)
-    assert imported.text == "# Title\n\nCaf\u00e9 line\nnext"
+    assert imported.text == "Title\n\nCaf\u00e9 line\nnext\nlast"
     assert imported.title == "Title"
     assert imported.source == str(path)
 
@@ -71,10 +71,10 @@ def test_bad_files_are_refused_with_a_reason(tmp_path: Path, content: bytes, rea
 
 
 def test_unsupported_format_and_folders_are_refused(tmp_path: Path) -> None:
-    pdf = tmp_path / "scan.pdf"
-    pdf.write_bytes(b"%PDF-1.4")
-    with pytest.raises(TextImportError, match=r"\.pdf format is not supported"):
-        import_file(pdf)
+    sheet = tmp_path / "sheet.xlsx"
+    sheet.write_bytes(b"PK\x03\x04")
+    with pytest.raises(TextImportError, match=r"\.xlsx format is not supported \(supported: \.txt.*\.pdf"):
+        import_file(sheet)
     folder = tmp_path / "folder.txt"
     folder.mkdir()
     with pytest.raises(TextImportError, match="folder"):

@@ -1,0 +1,248 @@
+"""Importing every format: text, structure and metadata; hostile and broken files refused."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from app.domain.text import normalise
+from app.importers import ImportCancelled, ImportedText, TextImportError, import_file, import_pasted
+from tests.formats import (
+    CHAPTER_ONE,
+    CHAPTER_TWO,
+    LAUGHS_DOCTYPE,
+    PDF_TEXT,
+    XXE_DOCTYPE,
+    docx_file,
+    epub_file,
+    footnoted_docx,
+    locked_pdf,
+    odt_file,
+    pdf_file,
+    positioned_words_pdf,
+    scanned_pdf,
+    strict_docx,
+    zip_bomb,
+)
+
+
+def headings(imported: ImportedText) -> list[tuple[int, str]]:
+    """The outline as (level, title), each checked to stand at its offset in the text."""
+    for h in imported.structure.headings:
+        assert imported.text[h.start : h.start + len(h.title)] == h.title
+    return [(h.level, h.title) for h in imported.structure.headings]
+
+
+def assert_normalised(imported: ImportedText) -> None:
+    assert normalise(imported.text) == imported.text
+    assert "\r" not in imported.text and "\u2029" not in imported.text
+    assert imported.structure.fits(imported.text)
+
+
+def test_pdf_keeps_pages_bookmarks_metadata_and_spacing(tmp_path: Path) -> None:
+    imported = import_file(pdf_file(tmp_path / "resolution.pdf"))
+    assert_normalised(imported)
+    assert (imported.title, imported.author, imported.format) == ("Resolution", "The Conference", "pdf")
+    assert f"Page 2 says: {CHAPTER_ONE} {PDF_TEXT}" in imported.text  # one paragraph, spaced
+    pages = imported.structure.pages
+    assert [p.label for p in pages] == ["1", "2", "3"]
+    assert imported.text[pages[1].start :].startswith("Part 2\n\nPage 2 says")
+    assert imported.structure.page_at(imported.text.index("Page 3 says")) == "3"
+    assert headings(imported) == [(1, "Part 1"), (1, "Part 2")]
+
+
+def test_pdf_words_placed_without_spaces_come_out_spaced(tmp_path: Path) -> None:
+    words = ["All", "power", "to", "the", "naïve", "Soviets", "of", "Workers'", "Deputies"]
+    imported = import_file(positioned_words_pdf(tmp_path / "tex.pdf", words))
+    assert imported.text == " ".join(words)
+    assert imported.title == "tex"  # no metadata: the file name
+
+
+def test_markdown_is_stored_as_read_with_front_matter_and_outline(tmp_path: Path) -> None:
+    path = tmp_path / "notes.md"
+    path.write_text(
+        "---\ntitle: Study notes\nauthor: [A. Reader, B. Reader]\ndate: 2024-05-01\n---\n"
+        "# Land\n\nThe *peasants* take [the land](http://example.org).\n\n"
+        "> A quoted\n> line\n\n- one\n- two\n\n1. first\n2. second\n\n## Power\n\n`code` stays\n",
+        encoding="utf-8",
+    )
+    imported = import_file(path)
+    assert_normalised(imported)
+    assert (imported.title, imported.author, imported.date) == ("Study notes", "A. Reader, B. Reader", "2024-05-01")
+    assert imported.text == (
+        "Land\n\nThe peasants take the land.\n\nA quoted line\n\n• one\n\n• two\n\n1. first\n\n2. second"
+        "\n\nPower\n\ncode stays"
+    )
+    assert headings(imported) == [(1, "Land"), (2, "Power")]
+
+
+def test_html_keeps_the_main_text_and_drops_chrome(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(
+        "<html><head><title>Saved page</title><meta name='author' content='Editor'>"
+        "<style>p{}</style><script>var x = 1;</script></head><body>"
+        "<nav><a href='/'>Home</a></nav><header>Site banner</header>"
+        "<main><h1>Resolution</h1><p>First   paragraph,\nwrapped.</p><div hidden>secret</div>"
+        "<h2>Second</h2><p>Line<br>break</p></main><footer>© site</footer></body></html>",
+        encoding="utf-8",
+    )
+    imported = import_file(path)
+    assert imported.text == "Resolution\n\nFirst paragraph, wrapped.\n\nSecond\n\nLine\nbreak"
+    assert (imported.title, imported.author, imported.format) == ("Saved page", "Editor", "html")
+    assert headings(imported) == [(1, "Resolution"), (2, "Second")]
+
+
+def test_epub_follows_the_spine_and_names_chapters(tmp_path: Path) -> None:
+    imported = import_file(epub_file(tmp_path / "theses.epub", spine_missing=True))
+    assert_normalised(imported)
+    assert imported.text == f"Chapter One\n\n{CHAPTER_ONE}\n\nThe Second Chapter\n\n{CHAPTER_TWO}"
+    assert (imported.title, imported.author, imported.language, imported.date) == (
+        "April Theses",
+        "V. I. Lenin",
+        "en",
+        "1917-04-07",
+    )
+    assert headings(imported) == [(1, "Chapter One"), (1, "The Second Chapter")]
+
+
+def test_epub_reports_progress_and_can_be_cancelled(tmp_path: Path) -> None:
+    path = epub_file(tmp_path / "book.epub")
+    seen: list[tuple[int, int]] = []
+    import_file(path, lambda done, total: seen.append((done, total)))
+    assert seen == [(1, 2), (2, 2)]
+
+    def cancel(done: int, total: int) -> None:
+        raise ImportCancelled
+
+    with pytest.raises(ImportCancelled):
+        import_file(path, cancel)
+
+
+@pytest.mark.parametrize("strict", [False, True])
+def test_docx_transitional_and_strict(tmp_path: Path, strict: bool) -> None:
+    path = docx_file(tmp_path / "transcript.docx")
+    if strict:
+        path = strict_docx(path, tmp_path / "strict.docx")
+    imported = import_file(path)
+    assert_normalised(imported)
+    assert imported.text == f"Chapter One\n\n{CHAPTER_ONE} Bold words.\n\nChapter Two\n\n{CHAPTER_TWO}"
+    assert (imported.title, imported.author, imported.format) == ("Transcript", "A. Historian", "docx")
+    assert headings(imported) == [(1, "Chapter One"), (1, "Chapter Two")]
+
+
+def test_docx_footnotes_are_kept_under_notes(tmp_path: Path) -> None:
+    imported = import_file(footnoted_docx(tmp_path / "noted.docx"))
+    assert imported.text == "The land question.[1]\n\nNotes\n\n1. Decided at the April Conference."
+    assert headings(imported) == [(1, "Notes")]
+    assert imported.title == "noted"
+
+
+def test_odt_paragraphs_lists_notes_and_metadata(tmp_path: Path) -> None:
+    imported = import_file(odt_file(tmp_path / "minutes.odt"))
+    assert_normalised(imported)
+    assert imported.text == (
+        f"Chapter One\n\n{CHAPTER_ONE}  Spaced.[1]\n\n• First item\n\nSection\n\nLine\nbreak\n\nNotes\n\n[1] A note."
+    )
+    assert (imported.title, imported.author, imported.date) == ("Minutes", "Secretary", "1917-04-29")
+    assert headings(imported) == [(1, "Chapter One"), (2, "Section"), (1, "Notes")]
+
+
+def test_gutenberg_text_is_unwrapped_with_header_and_chapters(tmp_path: Path) -> None:
+    wrapped = (
+        "The quick brown fox of the revolution jumps over the lazy provisional\n"
+        "government and then it runs for quite a while across the wide fields of\n"
+        "the country until it reaches the capital city in the early spring\n"
+        "morning light.\n"
+    )
+    verse = "Short line\nanother short\n"
+    body = "\n".join([wrapped] * 3)
+    text = (
+        "Title: Ten Days\nAuthor: J. Reed\nRelease date: May 1, 2000 [eBook #3076]\n\n"
+        f"CHAPTER I\n\n{body}\n{verse}\nCHAPTER II. The Storm\n\n{body}"
+    )
+    path = tmp_path / "pg3076.txt"
+    path.write_text(text, encoding="utf-8")
+    imported = import_file(path)
+    paragraph = " ".join(wrapped.split("\n")).strip()
+    assert f"CHAPTER I\n\n{paragraph}\n\n{paragraph}" in imported.text
+    assert "\nShort line\nanother short\n" in imported.text  # lines broken on purpose stay
+    assert (imported.title, imported.author, imported.date) == ("Ten Days", "J. Reed", "May 1, 2000")
+    assert headings(imported) == [(2, "CHAPTER I"), (2, "CHAPTER II. The Storm")]
+
+
+def test_text_with_one_sentence_per_line_is_not_unwrapped(tmp_path: Path) -> None:
+    lines = "\n".join(f"Sentence number {n} is written on a line of its own, as many notes are." for n in range(40))
+    text = "\n\n".join([lines] * 3)
+    path = tmp_path / "lines.txt"
+    path.write_text(text, encoding="utf-8")
+    assert import_file(path).text == text
+
+
+def test_pasted_text_and_html_become_documents() -> None:
+    plain = import_pasted("First line of the paste\r\nsecond line")
+    assert (plain.text, plain.title, plain.format, plain.source) == (
+        "First line of the paste\nsecond line",
+        "First line of the paste",
+        "pasted",
+        "clipboard",
+    )
+    rich = import_pasted("ignored", "<h2>Heading</h2><p>Body <b>text</b></p>")
+    assert rich.text == "Heading\n\nBody text"
+    assert headings(rich) == [(2, "Heading")]
+    with pytest.raises(TextImportError, match="no text"):
+        import_pasted(" \n ")
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def _truncated(path: Path, keep: float) -> Path:
+    data = path.read_bytes()
+    path.write_bytes(data[: int(len(data) * keep)])
+    return path
+
+
+HOSTILE = {
+    "empty.pdf": (lambda d: _write(d / "empty.pdf", b""), "the file is empty"),
+    "junk.txt": (lambda d: _write(d / "junk.txt", bytes(range(256)) * 64), "not a text file"),
+    "truncated.pdf": (lambda d: _truncated(pdf_file(d / "truncated.pdf"), 0.5), "damaged or incomplete PDF"),
+    "notpdf.pdf": (lambda d: _write(d / "notpdf.pdf", b"hello world"), "not a PDF"),
+    "truncated.docx": (lambda d: _truncated(docx_file(d / "truncated.docx"), 0.6), "not a complete DOCX"),
+    "zip.epub": (lambda d: _zip_named(d / "zip.epub"), "not an EPUB"),
+    "text.epub": (lambda d: _write(d / "text.epub", b"just text"), "not a complete EPUB"),
+    "locked.pdf": (lambda d: locked_pdf(d / "locked.pdf"), "protected by a password"),
+    "scan.pdf": (lambda d: scanned_pdf(d / "scan.pdf"), "no text layer .* needs OCR"),
+    "xxe.epub": (lambda d: epub_file(d / "xxe.epub", container_doctype=XXE_DOCTYPE), "refuses to read"),
+    "laughs.docx": (lambda d: footnoted_docx(d / "laughs.docx", doctype=LAUGHS_DOCTYPE), "refuses to read"),
+    "xxe.odt": (lambda d: odt_file(d / "xxe.odt", doctype=XXE_DOCTYPE), "refuses to read"),
+    "bomb.epub": (lambda d: zip_bomb(d / "bomb.epub"), "zip bomb"),
+    "huge.txt": (lambda d: _sparse(d / "huge.txt", 300 * 1024 * 1024), "larger than the 200 MB limit"),
+    "empty.odt": (lambda d: odt_file(d / "empty.odt", body="<text:p> </text:p>"), "holds no text"),
+}
+
+
+def _zip_named(path: Path) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("photo.jpg", b"\xff\xd8\xff")
+    return path
+
+
+def _sparse(path: Path, size: int) -> Path:
+    with path.open("wb") as fh:
+        fh.truncate(size)
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_and_broken_files_are_refused_with_a_reason(tmp_path: Path, name: str) -> None:
+    make, reason = HOSTILE[name]
+    path = make(tmp_path)
+    with pytest.raises(TextImportError, match=reason) as info:
+        import_file(path)
+    message = str(info.value)
+    assert message.startswith(f"Cannot import {name}: ")
+    assert "\n" not in message and "root:" not in message

@@ -1,0 +1,57 @@
+"""The text builder and document structure: offsets always point at what they name."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app.domain.structure import Heading, Page, Structure, TextBuilder
+from app.domain.text import normalise
+
+blocks = st.lists(
+    st.tuples(st.sampled_from(["heading", "paragraph", "page"]), st.integers(0, 8), st.text(max_size=40)),
+    max_size=25,
+)
+
+
+@given(blocks)
+def test_any_blocks_give_normalised_text_with_offsets_at_their_headings_and_pages(
+    items: list[tuple[str, int, str]],
+) -> None:
+    builder = TextBuilder()
+    for kind, level, words in items:
+        if kind == "heading":
+            builder.heading(level, words)
+        elif kind == "paragraph":
+            builder.paragraph(words)
+        else:
+            builder.page(str(level))
+    text, structure = builder.build()
+    assert normalise(text) == text
+    assert structure.fits(text)
+    for h in structure.headings:
+        assert text[h.start : h.start + len(h.title)] == h.title
+        assert 1 <= h.level <= 6
+        assert h.start == 0 or text[h.start - 2 : h.start] == "\n\n"
+    for p in structure.pages:
+        assert p.start < len(text)
+    assert Structure.from_json(structure.to_json()) == structure
+
+
+def test_lookups_find_the_section_chapter_and_page_of_an_offset() -> None:
+    structure = Structure(
+        headings=(Heading(0, 1, "Book I"), Heading(10, 2, "Chapter 1"), Heading(50, 1, "Book II")),
+        pages=(Page(0, "iii"), Page(40, "1")),
+    )
+    assert structure.heading_at(20) == Heading(10, 2, "Chapter 1")
+    assert structure.chapter_at(20) == Heading(0, 1, "Book I")
+    assert structure.chapter_at(60) == Heading(50, 1, "Book II")
+    assert (structure.page_at(39), structure.page_at(40)) == ("iii", "1")
+    assert Structure().page_at(5) == "" and Structure().chapter_at(5) is None
+
+
+@pytest.mark.parametrize("damaged", ["[]", '{"headings": [[0]], "pages": []}', "not json", '{"pages": []}'])
+def test_damaged_structure_json_is_refused(damaged: str) -> None:
+    with pytest.raises(ValueError, match="not a document structure"):
+        Structure.from_json(damaged)
