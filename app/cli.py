@@ -160,6 +160,10 @@ def cmd_list(service: LibraryService, args: argparse.Namespace, out: TextIO) -> 
                     "id": d.id,
                     "title": d.title,
                     "author": d.author,
+                    "format": d.format,
+                    "words": d.word_count,
+                    "date": d.date,
+                    "source": d.source,
                     "highlights": d.highlight_count,
                     "added": d.added_at.isoformat(),
                 }
@@ -168,7 +172,9 @@ def cmd_list(service: LibraryService, args: argparse.Namespace, out: TextIO) -> 
         )
         return
     for d in documents:
-        print(f"{d.id}\t{d.title}\t{d.author}\t{d.highlight_count} highlights", file=out)
+        print(
+            f"{d.id}\t{d.title}\t{d.author}\t{d.format}\t{d.word_count} words\t{d.highlight_count} highlights", file=out
+        )
 
 
 def cmd_text(service: LibraryService, args: argparse.Namespace, out: TextIO) -> None:

@@ -50,6 +50,10 @@ class DocumentRow(Base):
     title: Mapped[str] = mapped_column(String, nullable=False)
     author: Mapped[str] = mapped_column(String, nullable=False, default="")
     source: Mapped[str] = mapped_column(String, nullable=False, default="")
+    # The importer's format ("pdf", "epub" ...), the work's date and language as given.
+    format: Mapped[str] = mapped_column(String, nullable=False, default="text", server_default="text")
+    date: Mapped[str] = mapped_column(String, nullable=False, default="", server_default="")
+    language: Mapped[str] = mapped_column(String, nullable=False, default="", server_default="")
     added_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
     last_opened_at: Mapped[datetime | None] = mapped_column(nullable=True)
     # Code-point offset of the first visible character, restored on the next start.
@@ -78,6 +82,9 @@ class VersionRow(Base):
     number: Mapped[int] = mapped_column(Integer, nullable=False)
     text: Mapped[str] = mapped_column(Text, nullable=False)
     sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    # Headings and pages as JSON (app.domain.structure.Structure), "" for none.
+    structure: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
+    word_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
 
     document: Mapped[DocumentRow] = relationship(back_populates="versions")

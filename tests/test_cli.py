@@ -68,7 +68,7 @@ def test_import_list_and_text(cli: Cli, sample: str, tmp_path: Path) -> None:
     assert "(already in the library)" in cli("import", str(second)).stdout
     listing = json.loads(cli("list", "--json").stdout)
     assert [(d["id"], d["title"], d["highlights"]) for d in listing] == [(1, "V. I. Lenin", 0), (2, "Notes", 0)]
-    assert cli("text", "not").stdout == "# Notes\n\nSome words."
+    assert cli("text", "not").stdout == "Notes\n\nSome words."  # Markdown is stored as a reader sees it
     assert cli("text", "1").stdout == SAMPLE_TEXT.read_text(encoding="utf-8")
 
 

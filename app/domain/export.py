@@ -20,6 +20,7 @@ from jinja2 import Environment, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 
 from app.domain.markdown import escape_inline, hashtag, quote_block, yaml_string
+from app.domain.structure import Structure
 from app.domain.values import Highlight
 
 UNTAGGED = "Untagged"
@@ -48,10 +49,28 @@ class ExportTemplateError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """Where a highlight starts: paragraph and line numbers, both from 1."""
+    """Where a highlight starts: paragraph and line numbers (from 1), chapter and page.
+
+    `chapter` is the top-level heading above it and `page` the printed page's label,
+    each "" for a text that has none (a plain text, say).
+    """
 
     paragraph: int
     line: int
+    chapter: str = ""
+    page: str = ""
+
+    def cite(self) -> str:
+        """Return the location as a reader cites it: "Chapter I, p. 12, ¶ 40" or "¶ 3, line 4".
+
+        A page number makes the line redundant (PDF lines are reflowed into paragraphs).
+        """
+        parts = [self.chapter] if self.chapter else []
+        if self.page:
+            parts += [f"p. {self.page}", f"¶ {self.paragraph}"]
+        else:
+            parts += [f"¶ {self.paragraph}", f"line {self.line}"]
+        return ", ".join(parts)
 
 
 class Locator:
@@ -62,15 +81,20 @@ class Locator:
 
     _PARAGRAPH_START = re.compile(r"(?:\A|\n[ \t\f\v\u00a0]*\n)\s*(?=\S)")
 
-    def __init__(self, text: str) -> None:
-        """Index the paragraph and line starts of `text`."""
+    def __init__(self, text: str, structure: Structure | None = None) -> None:
+        """Index the paragraph and line starts of `text`; `structure` gives chapters and pages."""
         self._paragraphs = [m.end() for m in self._PARAGRAPH_START.finditer(text)]
         self._lines = [0, *(m.end() for m in re.finditer("\n", text))]
+        self._structure = structure or Structure()
 
     def locate(self, offset: int) -> Location:
         """Return the location of a code-point offset."""
+        chapter = self._structure.chapter_at(offset)
         return Location(
-            paragraph=max(1, bisect_right(self._paragraphs, offset)), line=bisect_right(self._lines, offset)
+            paragraph=max(1, bisect_right(self._paragraphs, offset)),
+            line=bisect_right(self._lines, offset),
+            chapter=chapter.title if chapter else "",
+            page=self._structure.page_at(offset),
         )
 
 
@@ -122,7 +146,7 @@ class Section:
 
 
 def _citation(doc: ExportDocument, location: Location, many_documents: bool) -> str:
-    where = f"¶ {location.paragraph}, line {location.line}"
+    where = escape_inline(location.cite())
     return f"{escape_inline(doc.title)}, {where}" if many_documents else where
 
 
@@ -239,6 +263,8 @@ CSV_COLUMNS = (
     "id",
     "document",
     "author",
+    "chapter",
+    "page",
     "paragraph",
     "line",
     "start",
@@ -263,6 +289,8 @@ def render_csv(export: ExportSet) -> str:
                     h.id,
                     doc.title,
                     doc.author,
+                    loc.chapter,
+                    loc.page,
                     loc.paragraph,
                     loc.line,
                     h.start,
@@ -314,7 +342,13 @@ def render_json(export: ExportSet, themes: Iterable[dict[str, Any]]) -> str:
                     "author": doc.author,
                     "source": doc.source,
                     "highlights": [
-                        {**highlight_json(h, export.include_notes), "paragraph": loc.paragraph, "line": loc.line}
+                        {
+                            **highlight_json(h, export.include_notes),
+                            "chapter": loc.chapter,
+                            "page": loc.page,
+                            "paragraph": loc.paragraph,
+                            "line": loc.line,
+                        }
                         for h, loc in zip(doc.highlights, doc.locations, strict=True)
                     ],
                 }
@@ -378,8 +412,7 @@ def snippet(h: Highlight, location: Location, title: str, include_note: bool = T
         "",
         f"^hl-{h.id}",
         "",
-        f"— {title}, ¶ {location.paragraph}, line {location.line}"
-        + (" · " + " ".join(hashtag(t.path) for t in h.tags) if h.tags else ""),
+        f"— {title}, {location.cite()}" + (" · " + " ".join(hashtag(t.path) for t in h.tags) if h.tags else ""),
     ]
     if include_note and h.note:
         lines += ["", h.note]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from app.domain.structure import Structure
+
 
 @dataclass(frozen=True, slots=True)
 class Tag:
@@ -66,6 +68,10 @@ class DocumentSummary:
     author: str
     highlight_count: int
     added_at: datetime
+    format: str = "text"
+    word_count: int = 0
+    date: str = ""
+    source: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +86,19 @@ class Document:
     text: str = field(repr=False)
     sha256: str
     reading_position: int
+    structure: Structure = field(default_factory=Structure, repr=False)
+    format: str = "text"
+    date: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentProperties:
+    """The properties of a document a reader may edit."""
+
+    title: str
+    author: str
+    date: str
+    source: str
 
 
 @dataclass(frozen=True, slots=True)

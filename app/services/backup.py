@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.domain.text import sha256_hex
+from app.domain.structure import Structure
+from app.domain.text import sha256_hex, word_count
 from db.models import DocumentRow, HighlightRow, HighlightTagRow, TagRow, VersionRow
 
 FORMAT = "marginalia-library"
@@ -34,6 +35,9 @@ def dump_library(s: Session, exported_at: datetime) -> dict[str, Any]:
                 "title": doc.title,
                 "author": doc.author,
                 "source": doc.source,
+                "format": doc.format,
+                "date": doc.date,
+                "language": doc.language,
                 "added_at": _iso(doc.added_at),
                 "last_opened_at": _iso(doc.last_opened_at),
                 "reading_position": doc.reading_position,
@@ -43,6 +47,7 @@ def dump_library(s: Session, exported_at: datetime) -> dict[str, Any]:
                         "number": v.number,
                         "text": v.text,
                         "sha256": v.sha256,
+                        "structure": v.structure,
                         "created_at": _iso(v.created_at),
                     }
                     for v in doc.versions
@@ -170,6 +175,10 @@ def load_library(s: Session, data: object) -> tuple[int, int, int]:
                 title=_field(d, "title", str, what),
                 author=_field(d, "author", str, what),
                 source=_field(d, "source", str, what),
+                # Backups from before document properties lack these three.
+                format=_optional_text(d, "format", what) or "text",
+                date=_optional_text(d, "date", what),
+                language=_optional_text(d, "language", what),
                 added_at=_when(d.get("added_at"), f"{what} added_at"),
                 last_opened_at=None if d.get("last_opened_at") is None else _when(d["last_opened_at"], what),
                 reading_position=_field(d, "reading_position", int, what),
@@ -182,6 +191,13 @@ def load_library(s: Session, data: object) -> tuple[int, int, int]:
                 raise RestoreError(f"the text of {vwhat} does not match its SHA-256 (the file is damaged)")
             version_id = _field(v, "id", int, vwhat)
             texts[version_id] = text
+            structure = _optional_text(v, "structure", vwhat)
+            try:
+                fits = Structure.from_json(structure).fits(text)
+            except ValueError:
+                fits = False
+            if not fits:
+                raise RestoreError(f"the headings and pages of {vwhat} do not fit its text (the file is damaged)")
             s.add(
                 VersionRow(
                     id=version_id,
@@ -189,6 +205,8 @@ def load_library(s: Session, data: object) -> tuple[int, int, int]:
                     number=_field(v, "number", int, vwhat),
                     text=text,
                     sha256=v["sha256"],
+                    structure=structure,
+                    word_count=word_count(text),
                     created_at=_when(v.get("created_at"), vwhat),
                 )
             )

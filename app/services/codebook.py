@@ -11,17 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from sqlalchemy import String, cast, delete, func, insert, select, text, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from app.domain.codebook import CodebookEntry, descendants
 from app.domain.colours import parse_hex
 from app.domain.tags import palette_colour, parse_tag_path
 from app.domain.values import DocumentSummary, Highlight, Tag, ThemeCount
 from app.services.errors import NotFoundError, StorageError, storage
-from app.services.queries import all_tags, read_highlights
+from app.services.part import LibraryPart
+from app.services.queries import all_tags, read_highlights, summary_of
 from db.models import DocumentRow, HighlightRow, HighlightTagRow, TagRow, utcnow
 
 NUMBER_KEYS = 9
@@ -78,18 +78,8 @@ class CodebookChange:
     after: CodebookState
 
 
-class Codebook:
+class Codebook(LibraryPart):
     """Use cases over the theme tree of one library. Every public method is one transaction."""
-
-    def __init__(self, sessions: sessionmaker[Session], path: Path) -> None:
-        """Work through the library's sessions."""
-        self._sessions = sessions
-        self._path = path
-
-    @property
-    def path(self) -> Path:
-        """The library file."""
-        return self._path
 
     # Reading ---------------------------------------------------------------------------
 
@@ -122,10 +112,7 @@ class Codebook:
             ids = descendants(tags.values())[tag_id] if subthemes else frozenset((tag_id,))
             carrying = select(HighlightTagRow.highlight_id).where(HighlightTagRow.tag_id.in_(ids))
             highlights = read_highlights(s, tags, HighlightRow.id.in_(carrying))
-            documents = {
-                d.id: DocumentSummary(id=d.id, title=d.title, author=d.author, highlight_count=0, added_at=d.added_at)
-                for d in s.execute(select(DocumentRow)).scalars()
-            }
+            documents = {d.id: summary_of(d, 0, 0) for d in s.execute(select(DocumentRow)).scalars()}
         grouped: dict[int, list[Highlight]] = {}
         for h in highlights:
             grouped.setdefault(h.document_id, []).append(h)

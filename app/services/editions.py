@@ -29,6 +29,7 @@ class EditionPlan:
     text: str
     sha256: str
     groups: tuple[tuple[int, str, tuple[Highlight, ...]], ...]  # (version id, its text, its highlights)
+    structure: str = ""  # the new text's headings and pages, as stored (Structure.to_json)
 
     def run(self, progress: Callable[[int, int], None] | None = None) -> EditionOutcome:
         """Re-anchor every highlight in the new text (pure: fine on a worker thread)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,10 +26,11 @@ from app.domain.export import (
     render_w3c,
     snippet,
 )
+from app.domain.structure import Structure
 from app.domain.tags import parse_tag_path
-from app.domain.text import normalise, sha256_hex
+from app.domain.text import normalise, sha256_hex, word_count
 from app.domain.values import Document, DocumentSummary, Highlight, Tag, TagResult
-from app.importers import ImportedText, import_file
+from app.importers import ImportedText, Progress, import_file
 from app.resources import MARKDOWN_TEMPLATE, SAMPLE_AUTHOR, SAMPLE_SOURCE, SAMPLE_TEXT, SAMPLE_TITLE
 from app.services.backup import RestoreError, dump_library, load_library
 from app.services.codebook import Codebook, ensure_path
@@ -41,7 +43,8 @@ from app.services.editions import (
     VersionSummary,
 )
 from app.services.errors import AmbiguityError, NotFoundError, StorageError, storage
-from app.services.queries import all_tags, read_highlights
+from app.services.queries import all_tags, read_highlights, summary_of
+from app.services.shelf import Shelf
 from db import DamagedLibraryError, Library, LibraryError, open_library, rolling_backup
 from db.models import DocumentRow, HighlightRow, HighlightTagRow, TagRow, VersionRow, utcnow
 
@@ -80,6 +83,7 @@ class LibraryService:
         self._library = library
         self._sessions = library.sessions
         self.codebook = Codebook(library.sessions, library.path)
+        self.shelf = Shelf(library.sessions, library.path)
         # Version texts never change once stored, so the last one read is kept: making
         # a highlight needs the text for its quote, and re-reading 5 MB each time is slow.
         self._text_cache: tuple[int, str] | None = None
@@ -104,16 +108,20 @@ class LibraryService:
     def list_documents(self) -> list[DocumentSummary]:
         """Return every document with its highlight count, most recently added last."""
         counts = select(HighlightRow.document_id, func.count().label("n")).group_by(HighlightRow.document_id).subquery()
+        words = (
+            select(VersionRow.word_count)
+            .where(VersionRow.document_id == DocumentRow.id)
+            .order_by(VersionRow.number.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
         stmt = (
-            select(DocumentRow, func.coalesce(counts.c.n, 0))
+            select(DocumentRow, func.coalesce(counts.c.n, 0), words)
             .outerjoin(counts, counts.c.document_id == DocumentRow.id)
             .order_by(DocumentRow.added_at, DocumentRow.id)
         )
         with self._sessions.begin() as s:
-            return [
-                DocumentSummary(id=d.id, title=d.title, author=d.author, highlight_count=n, added_at=d.added_at)
-                for d, n in s.execute(stmt)
-            ]
+            return [summary_of(d, n, w or 0) for d, n, w in s.execute(stmt)]
 
     @storage
     def add_document(self, imported: ImportedText) -> tuple[DocumentSummary, bool]:
@@ -130,25 +138,41 @@ class LibraryService:
             ).scalar_one_or_none()
             if existing is not None:
                 return self._summary(s, existing), False
-            doc = DocumentRow(title=imported.title, author=imported.author, source=imported.source)
-            doc.versions.append(VersionRow(number=1, text=imported.text, sha256=digest))
+            doc = DocumentRow(
+                title=imported.title or "Untitled",
+                author=imported.author,
+                source=imported.source,
+                format=imported.format,
+                date=imported.date,
+                language=imported.language,
+            )
+            doc.versions.append(
+                VersionRow(
+                    number=1,
+                    text=imported.text,
+                    sha256=digest,
+                    structure=imported.structure.to_json(),
+                    word_count=word_count(imported.text),
+                )
+            )
             s.add(doc)
             s.flush()
             return self._summary(s, doc), True
 
-    def import_path(self, path: Path) -> tuple[DocumentSummary, bool]:
+    def import_path(self, path: Path, progress: Progress | None = None) -> tuple[DocumentSummary, bool]:
         """Read a file with its format's importer and add it (see `add_document`).
 
         Raises:
             app.importers.TextImportError: When the file cannot be imported; the library is
                 not touched.
+            app.importers.ImportCancelled: When `progress` cancelled it; nothing was stored.
         """
-        return self.add_document(import_file(path))
+        return self.add_document(import_file(path, progress))
 
     def add_sample(self) -> DocumentSummary:
         """Add the bundled sample text (the 1917 resolution) and return it."""
         imported = import_file(SAMPLE_TEXT)
-        sample = ImportedText(text=imported.text, title=SAMPLE_TITLE, author=SAMPLE_AUTHOR, source=SAMPLE_SOURCE)
+        sample = replace(imported, title=SAMPLE_TITLE, author=SAMPLE_AUTHOR, source=SAMPLE_SOURCE)
         return self.add_document(sample)[0]
 
     @storage
@@ -169,6 +193,9 @@ class LibraryService:
                 text=version.text,
                 sha256=version.sha256,
                 reading_position=doc.reading_position,
+                structure=Structure.from_json(version.structure),
+                format=doc.format,
+                date=doc.date,
             )
 
     @storage
@@ -443,7 +470,9 @@ class LibraryService:
                 )
                 for version_id in sorted({h.version_id for h in highlights})
             )
-            return EditionPlan(document_id, current.number + 1, imported.text, digest, groups)
+            return EditionPlan(
+                document_id, current.number + 1, imported.text, digest, groups, imported.structure.to_json()
+            )
 
     @storage
     def apply_edition(
@@ -457,7 +486,13 @@ class LibraryService:
         with self._sessions.begin() as s:
             previous = self._current_version_meta(s, plan.document_id)
             version = VersionRow(
-                id=version_id, document_id=plan.document_id, number=plan.number, text=plan.text, sha256=plan.sha256
+                id=version_id,
+                document_id=plan.document_id,
+                number=plan.number,
+                text=plan.text,
+                sha256=plan.sha256,
+                structure=plan.structure,
+                word_count=word_count(plan.text),
             )
             s.add(version)
             s.flush()
@@ -607,7 +642,8 @@ class LibraryService:
                     continue
                 locators: dict[int, Locator] = {}
                 for version_id in {h.version_id for h in highlights}:
-                    locators[version_id] = Locator(self._version_text(s, version_id))
+                    structure = s.execute(select(VersionRow.structure).where(VersionRow.id == version_id)).scalar_one()
+                    locators[version_id] = Locator(self._version_text(s, version_id), Structure.from_json(structure))
                 documents.append(
                     ExportDocument(
                         id=doc.id,
@@ -756,9 +792,7 @@ class LibraryService:
     @staticmethod
     def _summary(s: Session, doc: DocumentRow) -> DocumentSummary:
         count = s.execute(select(func.count()).where(HighlightRow.document_id == doc.id)).scalar_one()
-        return DocumentSummary(
-            id=doc.id, title=doc.title, author=doc.author, highlight_count=count, added_at=doc.added_at
-        )
+        return summary_of(doc, count, doc.versions[-1].word_count if doc.versions else 0)
 
     @staticmethod
     def _document_row(s: Session, document_id: int) -> DocumentRow:

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.domain.values import Highlight, Tag
-from db.models import HighlightRow, HighlightTagRow, TagRow
+from app.domain.values import DocumentSummary, Highlight, Tag
+from db.models import DocumentRow, HighlightRow, HighlightTagRow, TagRow
 
 
 def all_tags(s: Session) -> dict[int, Tag]:
@@ -89,3 +89,18 @@ def read_highlights(s: Session, tags: dict[int, Tag], *conditions: Any) -> list[
         )
         for r in s.execute(query)
     ]
+
+
+def summary_of(doc: DocumentRow, highlight_count: int, words: int) -> DocumentSummary:
+    """Return the library-list row of a document."""
+    return DocumentSummary(
+        id=doc.id,
+        title=doc.title,
+        author=doc.author,
+        highlight_count=highlight_count,
+        added_at=doc.added_at,
+        format=doc.format,
+        word_count=words,
+        date=doc.date,
+        source=doc.source,
+    )
