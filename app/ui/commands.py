@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from PySide6.QtGui import QUndoCommand
 
-from app.domain.values import Highlight, Tag, TagResult
+from app.domain.values import DocumentProperties, Highlight, Tag, TagResult
 from app.services.codebook import CodebookChange
 from app.services.editions import EditionOutcome, EditionPlan, EditionReport
+from app.services.shelf import DocumentSnapshot
 from app.ui.controller import DeskController
 
 NOTE_MERGE_ID = 1001
@@ -215,3 +216,41 @@ class CodebookCommand(DoneCommand):
     def apply(self) -> None:
         """Write the changed state again."""
         self.controller.restore_codebook(self.change.after)
+
+
+class DeleteDocumentCommand(DoneCommand):
+    """Deleting a document with its highlights; undo puts every row back as it was."""
+
+    def __init__(self, controller: DeskController, snapshot: DocumentSnapshot) -> None:
+        """Record what was deleted."""
+        super().__init__(controller, f"delete “{_excerpt(snapshot.title)}”")
+        self.snapshot = snapshot
+
+    def revert(self) -> None:
+        """Put the document back and open it."""
+        self.controller.restore_document(self.snapshot)
+
+    def apply(self) -> None:
+        """Delete it again."""
+        self.snapshot = self.controller.delete_document(int(self.snapshot.document["id"]))
+
+
+class PropertiesCommand(DoneCommand):
+    """Editing a document's title, author, date or source."""
+
+    def __init__(
+        self, controller: DeskController, document_id: int, before: DocumentProperties, after: DocumentProperties
+    ) -> None:
+        """Record both sets of properties."""
+        super().__init__(controller, f"edit properties of “{_excerpt(after.title)}”")
+        self.document_id = document_id
+        self.before = before
+        self.after = after
+
+    def revert(self) -> None:
+        """Store the previous properties."""
+        self.controller.set_properties(self.document_id, self.before)
+
+    def apply(self) -> None:
+        """Store the new properties again."""
+        self.controller.set_properties(self.document_id, self.after)

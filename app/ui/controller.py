@@ -7,15 +7,18 @@ call) and then emits one signal, so that every view refreshes from the same even
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
 
 from app.domain.export import ExportFormat, ExportOrder
-from app.domain.values import Document, DocumentSummary, Highlight, Tag, TagResult, ThemeCount
+from app.domain.values import Document, DocumentProperties, DocumentSummary, Highlight, Tag, TagResult, ThemeCount
+from app.importers import ImportedText, import_file
 from app.services import LibraryService
 from app.services.codebook import Codebook, CodebookChange, CodebookState
 from app.services.editions import EditionOutcome, EditionPlan, EditionReport
+from app.services.shelf import DocumentSnapshot
 
 
 class DeskController(QObject):
@@ -30,6 +33,8 @@ class DeskController(QObject):
     tags_changed = Signal()
     orphans_changed = Signal()
     highlights_reloaded = Signal()  # themes changed under many highlights: redraw them all
+    document_renamed = Signal(object)  # Document: the open document's properties changed
+    document_closed = Signal()  # the open document was deleted
 
     def __init__(self, service: LibraryService, parent: QObject | None = None) -> None:
         """Wrap the library service."""
@@ -62,10 +67,46 @@ class DeskController(QObject):
 
     def import_path(self, path: Path) -> tuple[DocumentSummary, bool]:
         """Import a file into the library (see `LibraryService.import_path`)."""
-        summary, added = self.service.import_path(path)
+        return self.add_document(import_file(path))
+
+    def add_document(self, imported: ImportedText) -> tuple[DocumentSummary, bool]:
+        """Store an imported text (see `LibraryService.add_document`)."""
+        summary, added = self.service.add_document(imported)
         if added:
             self.documents_changed.emit()
         return summary, added
+
+    def properties(self, document_id: int) -> DocumentProperties:
+        """Return a document's editable properties."""
+        return self.service.shelf.properties(document_id)
+
+    def set_properties(self, document_id: int, properties: DocumentProperties) -> DocumentProperties:
+        """Store a document's properties; return the previous ones."""
+        before = self.service.shelf.set_properties(document_id, properties)
+        if self.document is not None and self.document.id == document_id:
+            stored = self.service.shelf.properties(document_id)
+            self.document = replace(self.document, title=stored.title, author=stored.author, source=stored.source)
+            self.document_renamed.emit(self.document)
+        self.documents_changed.emit()
+        return before
+
+    def delete_document(self, document_id: int) -> DocumentSnapshot:
+        """Delete a document with its highlights; the open document closes if it was this one."""
+        snapshot = self.service.shelf.delete(document_id)
+        if self.document is not None and self.document.id == document_id:
+            self.document = None
+            self._highlights = {}
+            self.document_closed.emit()
+        self.documents_changed.emit()
+        self.tags_changed.emit()
+        return snapshot
+
+    def restore_document(self, snapshot: DocumentSnapshot) -> None:
+        """Put a deleted document back (undo) and open it."""
+        self.service.shelf.restore(snapshot)
+        self.documents_changed.emit()
+        self.tags_changed.emit()
+        self.open_document(int(snapshot.document["id"]))
 
     def export(
         self,

@@ -6,8 +6,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
+from PySide6.QtCore import QMimeData, QModelIndex, Qt, QTimer
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -28,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.anchors import trim_span
+from app.domain.structure import Structure
 from app.domain.tags import TagPathError
 from app.domain.values import Document, Highlight, Tag
 from app.importers import SUPPORTED_SUFFIXES, ImportedText, TextImportError, import_file
@@ -45,10 +55,12 @@ from app.ui.commands import (
     UntagCommand,
 )
 from app.ui.controller import DeskController
+from app.ui.documents import DocumentActions
 from app.ui.editions import EditionWorker, ReviewDialog, VersionsDialog
 from app.ui.export_dialog import ExportDialog
 from app.ui.find_bar import FindBar
 from app.ui.models import ID_ROLE, DocumentListModel
+from app.ui.outline import OutlineView
 from app.ui.panel import HighlightPanel
 from app.ui.preferences import Preferences
 from app.ui.reader import DEFAULT_FONT_SIZE, ReaderView
@@ -100,11 +112,13 @@ class MainWindow(QMainWindow):
         self.library_view.activated.connect(self._on_library_activated)
 
         self.themes_panel = ThemesPanel()
+        self.outline = OutlineView()
         self.left = QSplitter(Qt.Orientation.Vertical)
         self.left.setObjectName("leftSplitter")
         self.left.addWidget(self.library_view)
+        self.left.addWidget(self.outline)
         self.left.addWidget(self.themes_panel)
-        self.left.setSizes([300, 420])
+        self.left.setSizes([220, 180, 320])
 
         self.reader = ReaderView()
         self.theme_map = ThemeMap()
@@ -145,6 +159,8 @@ class MainWindow(QMainWindow):
         self._themes_timer.timeout.connect(self.refresh_themes)
 
         self.themes = ThemeActions(self)
+        self.document_actions = DocumentActions(self)
+        self.setAcceptDrops(True)
         self._build_actions()
         self._connect()
         self._restore_preferences()
@@ -182,8 +198,12 @@ class MainWindow(QMainWindow):
             name: bar.addMenu(name) for name in ("&File", "&Edit", "&Highlight", "T&hemes", "&View", "&Help")
         }
         here = (self.reader, self.panel.list)
+        library = (self.library_view,)
         a = self._action
         a("&File", "&Open text…", self.open_file_dialog, [QKeySequence.StandardKey.Open])
+        a("&File", "&Paste as new document", self.document_actions.paste_as_document, ["Ctrl+Shift+V"])
+        a("&File", "Document pr&operties…", self.document_actions.edit_properties, ["F2"], local_to=library)
+        a("&File", "Dele&te document…", self.document_actions.delete_document, ["Delete"], local_to=library)
         a("&File", "Replace text with a new &edition…", self.open_edition_dialog, ["Ctrl+Shift+O"])
         a("&File", "New edition from the clip&board", self.edition_from_clipboard)
         a("&File", "Editions of this &document…", self.show_versions)
@@ -220,6 +240,7 @@ class MainWindow(QMainWindow):
         a("&View", "Go to &text", self.focus_reader, ["Ctrl+2"])
         a("&View", "Go to &highlights", lambda: self.panel.list.setFocus(), ["Ctrl+3"])
         a("&View", "Go to t&hemes", lambda: self.themes_panel.view.setFocus(), ["Ctrl+4"])
+        a("&View", "Go to &outline", lambda: self.outline.setFocus(), ["Ctrl+5"])
         a("&View", "Filter highlights by &words", self.panel.filter_field.setFocus, ["Ctrl+Shift+F"])
         a("&Help", "&Keyboard shortcuts", self.show_shortcuts, ["F1"])
         a("&Help", "&About Marginalia", self.show_about)
@@ -274,6 +295,9 @@ class MainWindow(QMainWindow):
         self.themes_panel.model.move_requested.connect(self.themes.move_to)
         self.themes_panel.activated.connect(self.themes.show_passages)
         self.theme_map.position_requested.connect(self._go_to_position)
+        self.outline.position_requested.connect(self._go_to_heading)
+        c.document_renamed.connect(lambda document: self.setWindowTitle(f"{document.title} — Marginalia"))
+        c.document_closed.connect(self._on_document_closed)
         c.orphans_changed.connect(lambda: self.panel.set_orphans(self.controller.orphans()))
         self.reader.caret_moved.connect(self._on_caret_moved)
         self.reader.verticalScrollBar().valueChanged.connect(lambda _v: self._position_timer.start())
@@ -315,6 +339,11 @@ class MainWindow(QMainWindow):
         total = bar.maximum() + bar.pageStep()
         if total > 0:
             self.theme_map.set_visible_range(bar.value() / total, (bar.value() + bar.pageStep()) / total)
+
+    def _go_to_heading(self, position: int) -> None:
+        self.reader.scroll_to_position(position)
+        self.reader.move_caret(position)
+        self.focus_reader()
 
     def _go_to_position(self, position: int) -> None:
         self.reader.move_caret(position)
@@ -359,6 +388,7 @@ class MainWindow(QMainWindow):
 
     def _on_document_opened(self, document: Document) -> None:
         self.reader.set_text(document.text)
+        self.outline.set_structure(document.structure)
         highlights = self.controller.highlights()
         self.reader.set_highlights(highlights)
         self.panel.set_highlights(highlights)
@@ -370,9 +400,18 @@ class MainWindow(QMainWindow):
         self._position_timer.stop()
         self.focus_reader()
 
+    def _on_document_closed(self) -> None:
+        """The open document was deleted: open the most recent other one, if any."""
+        remaining = self.controller.documents()
+        if remaining:
+            self.open_document(remaining[-1].id)
+        else:
+            self.show_no_document()
+
     def show_no_document(self) -> None:
         """Empty the reader and the panel: the library has no document to show."""
         self.reader.set_text("")
+        self.outline.set_structure(Structure())
         self.panel.set_highlights([])
         self.find_bar.set_text("")
         self.setWindowTitle("Marginalia")
@@ -384,8 +423,24 @@ class MainWindow(QMainWindow):
         paths, _filter = QFileDialog.getOpenFileNames(
             self, "Open text", str(Path.home()), f"Texts ({patterns});;All files (*)"
         )
-        for path in paths:
-            self.import_and_open(Path(path))
+        self.document_actions.import_files([Path(p) for p in paths])
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
+        """Accept files dragged over the window."""
+        if _dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802 - Qt override
+        """Keep accepting files while they move over the window."""
+        if _dropped_files(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 - Qt override
+        """Import the files dropped on the window."""
+        paths = _dropped_files(event.mimeData())
+        if paths:
+            event.acceptProposedAction()
+            self.document_actions.import_files(paths)
 
     def import_and_open(self, path: Path) -> bool:
         """Import a file into the library and open it; report any problem plainly."""
@@ -835,7 +890,12 @@ class MainWindow(QMainWindow):
             self.splitter.restoreState(splitter)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        """Save the note being typed, the reading position and the window layout."""
+        """Save the note being typed, the reading position and the window layout.
+
+        An import still running is cancelled (nothing of it was stored yet).
+        """
+        self.document_actions.cancel()
+        self.document_actions.wait()
         self.panel.flush_note()
         self.save_reading_position()
         self.preferences.set_layout("geometry", self.saveGeometry())
@@ -872,3 +932,10 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(self.table)
         layout.addWidget(buttons)
         self.resize(560, 560)
+
+
+def _dropped_files(mime: QMimeData | None) -> list[Path]:
+    """Return the local files in dragged data (web links are never fetched)."""
+    if mime is None or not mime.hasUrls():
+        return []
+    return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]

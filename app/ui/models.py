@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import replace
+from datetime import UTC
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
@@ -28,8 +29,21 @@ def excerpt(text: str, limit: int) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
+# How each importer's format is named in the library list.
+FORMAT_LABELS = {
+    "text": "Text",
+    "markdown": "Markdown",
+    "html": "Web page",
+    "epub": "EPUB",
+    "pdf": "PDF",
+    "docx": "Word",
+    "odt": "OpenDocument",
+    "pasted": "Pasted",
+}
+
+
 class DocumentListModel(QAbstractListModel):
-    """The library list: title, author and highlight count of each document."""
+    """The library list: title, author, format, words, highlights and date added."""
 
     def __init__(self) -> None:
         """Start empty."""
@@ -65,10 +79,17 @@ class DocumentListModel(QAbstractListModel):
             return None
         doc = self._rows[index.row()]
         count = f"{doc.highlight_count} highlight{'s' if doc.highlight_count != 1 else ''}"
-        byline = " · ".join(part for part in (doc.author, count) if part)
+        words = f"{doc.word_count:,} word{'s' if doc.word_count != 1 else ''}"
+        kind = FORMAT_LABELS.get(doc.format, doc.format)
+        added = f"added {doc.added_at.replace(tzinfo=UTC).astimezone():%Y-%m-%d}"  # stored in UTC
+        byline = " · ".join(part for part in (doc.author, kind, words, count, added) if part)
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{doc.title}\n{byline}"
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role == Qt.ItemDataRole.ToolTipRole:
+            dated = f"\nDate: {doc.date}" if doc.date else ""
+            source = f"\nSource: {doc.source}" if doc.source else ""
+            return f"{doc.title}\n{byline}{dated}{source}"
+        if role == Qt.ItemDataRole.AccessibleTextRole:
             return f"{doc.title}, {byline}"
         if role == ID_ROLE:
             return doc.id

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -34,15 +34,17 @@ def test_highlight_model_keeps_text_order_through_changes(qtmodeltester: ModelTe
     qtmodeltester.check(model)
 
 
-def test_document_model_shows_title_author_and_count(qtmodeltester: ModelTester) -> None:
+def test_document_model_shows_title_author_format_words_count_and_date(qtmodeltester: ModelTester) -> None:
     model = DocumentListModel()
     model.set_documents(
         [
-            DocumentSummary(1, "Resolution", "V. I. Lenin", 1, NOW),
-            DocumentSummary(2, "Untitled notes", "", 0, NOW),
+            DocumentSummary(1, "Resolution", "V. I. Lenin", 1, NOW, "pdf", 12_345, "1917", "Pravda"),
+            DocumentSummary(2, "Untitled notes", "", 0, NOW, "pasted", 1),
         ]
     )
     qtmodeltester.check(model)
-    assert model.index(0, 0).data() == "Resolution\nV. I. Lenin · 1 highlight"
-    assert model.index(1, 0).data() == "Untitled notes\n0 highlights"
+    added = f"added {NOW.replace(tzinfo=UTC).astimezone():%Y-%m-%d}"
+    assert model.index(0, 0).data() == f"Resolution\nV. I. Lenin · PDF · 12,345 words · 1 highlight · {added}"
+    assert model.index(1, 0).data() == f"Untitled notes\nPasted · 1 word · 0 highlights · {added}"
+    assert model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole).endswith("\nDate: 1917\nSource: Pravda")
     assert model.row_of(2) == 1

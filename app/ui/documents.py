@@ -1,0 +1,288 @@
+"""Bringing documents in and managing them, for the main window.
+
+Imports run off the UI thread; paste, drop, properties and deletion are here too.
+
+A file is read and converted on a worker thread (a 300-page PDF takes seconds) behind a
+progress dialog that can be cancelled; only the finished text is stored, on the UI
+thread, in one short transaction. So a cancelled or failed import never touches the
+library.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QThread, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QWidget,
+)
+from shiboken6 import Shiboken
+
+from app.domain.values import DocumentProperties, DocumentSummary
+from app.importers import ImportCancelled, ImportedText, TextImportError, import_file, import_pasted
+from app.services import StorageError
+from app.ui.commands import DeleteDocumentCommand, PropertiesCommand
+from app.ui.models import ID_ROLE
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+STATUS_MS = 6000
+PROGRESS_DELAY_MS = 400  # quick imports finish before a dialog would flash up
+
+
+class ImportWorker(QThread):
+    """Reads one file with its importer on a worker thread (no database access here)."""
+
+    progressed = Signal(int, int)
+    succeeded = Signal(object)  # ImportedText
+    failed = Signal(str)
+
+    def __init__(self, path: Path) -> None:
+        """Prepare to read `path`."""
+        super().__init__()
+        self.path = path
+        self.cancel_requested = False
+
+    def run(self) -> None:
+        """Read the file; report the text, the failure, or nothing when cancelled."""
+        try:
+            imported = import_file(self.path, self._progress)
+        except ImportCancelled:
+            return
+        except TextImportError as exc:
+            self.failed.emit(str(exc))
+            return
+        self.succeeded.emit(imported)
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.cancel_requested:
+            raise ImportCancelled
+        self.progressed.emit(done, total)
+
+
+class PropertiesDialog(QDialog):
+    """Edit a document's title, author, date and source."""
+
+    def __init__(self, properties: DocumentProperties, parent: QWidget | None = None) -> None:
+        """Show the current properties in editable fields."""
+        super().__init__(parent)
+        self.setWindowTitle("Document properties")
+        self.setAccessibleName("Document properties")
+        self.title_field = QLineEdit(properties.title)
+        self.author_field = QLineEdit(properties.author)
+        self.date_field = QLineEdit(properties.date)
+        self.date_field.setPlaceholderText("e.g. 1917-04-29")
+        self.source_field = QLineEdit(properties.source)
+        self.source_field.setPlaceholderText("file, URL or library shelf mark")
+        form = QFormLayout(self)
+        for label, field, name in (
+            ("&Title:", self.title_field, "Title"),
+            ("&Author:", self.author_field, "Author"),
+            ("&Date:", self.date_field, "Date"),
+            ("&Source:", self.source_field, "Source"),
+        ):
+            field.setAccessibleName(name)
+            form.addRow(label, field)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.title_field.selectAll()
+
+    def properties(self) -> DocumentProperties:
+        """Return the properties as typed."""
+        return DocumentProperties(
+            title=self.title_field.text(),
+            author=self.author_field.text(),
+            date=self.date_field.text(),
+            source=self.source_field.text(),
+        )
+
+
+class DocumentActions:
+    """The document commands of the main window: import, paste, properties, delete."""
+
+    def __init__(self, window: MainWindow) -> None:
+        """Act on `window`'s controller and undo stack."""
+        self.window = window
+        self.controller = window.controller
+        self._queue: list[Path] = []
+        self.worker: ImportWorker | None = None
+        self.progress: QProgressDialog | None = None
+        self.last_dialog: QDialog | QMessageBox | None = None
+
+    # Importing -----------------------------------------------------------------------
+
+    def import_files(self, paths: list[Path]) -> None:
+        """Import files one after another off the UI thread, opening the last one added."""
+        self._queue.extend(paths)
+        if self.worker is None:
+            self._next()
+
+    def busy(self) -> bool:
+        """True while files are being imported."""
+        return self.worker is not None
+
+    def _next(self) -> None:
+        if not self._queue:
+            return
+        path = self._queue.pop(0)
+        worker = ImportWorker(path)
+        progress = QProgressDialog(f"Reading {path.name}…", "Cancel", 0, 0, self.window)
+        progress.setWindowTitle("Importing")
+        progress.setAccessibleName(f"Progress of importing {path.name}")
+        progress.setMinimumDuration(PROGRESS_DELAY_MS)
+
+        def show_progress(done: int, total: int) -> None:
+            progress.setMaximum(max(1, total))
+            progress.setValue(done)
+
+        worker.progressed.connect(show_progress)
+        worker.succeeded.connect(lambda imported: self._store(path, imported))
+        worker.failed.connect(lambda message: self.window.show_error("Cannot import the file", message))
+        progress.canceled.connect(lambda: setattr(worker, "cancel_requested", True))
+        worker.finished.connect(lambda: self._finished(worker, progress))
+        self.worker, self.progress = worker, progress
+        worker.start()
+
+    def _finished(self, worker: ImportWorker, progress: QProgressDialog) -> None:
+        if not Shiboken.isValid(progress):
+            return  # the window closed (and took its dialogs) while the thread stopped
+        progress.reset()
+        progress.deleteLater()
+        worker.deleteLater()
+        if worker.cancel_requested:
+            self.window.statusBar().showMessage(f"Import of {worker.path.name} cancelled; nothing changed.", STATUS_MS)
+        self.worker = self.progress = None
+        self._next()
+
+    def cancel(self) -> None:
+        """Cancel the running import and drop the queued ones."""
+        self._queue.clear()
+        if self.worker is not None:
+            self.worker.cancel_requested = True
+
+    def wait(self) -> None:
+        """Wait for a cancelled import's thread to stop (the window is closing)."""
+        if self.worker is not None:
+            self.worker.wait()
+
+    def _store(self, path: Path, imported: ImportedText) -> None:
+        try:
+            summary, added = self.controller.add_document(imported)
+        except StorageError as exc:
+            self.window.show_error("Cannot import the file", str(exc))
+            return
+        if added:
+            self.window.open_document(summary.id)
+            self.window.statusBar().showMessage(f"Added to your library: {summary.title}", STATUS_MS)
+        else:
+            self.offer_to_open(path.name, summary)
+
+    def offer_to_open(self, name: str, existing: DocumentSummary) -> QMessageBox:
+        """Say that a text is already in the library (same SHA-256) and offer to open it."""
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Already in your library",
+            f"{name} has exactly the same text as “{existing.title}”, already in your library. Open it?",
+            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+            self.window,
+        )
+        box.setAccessibleName("Already in your library")
+        box.setDefaultButton(QMessageBox.StandardButton.Open)
+        box.accepted.connect(lambda: self.window.open_document(existing.id))
+        self.last_dialog = box
+        box.open()
+        return box
+
+    def paste_as_document(self) -> None:
+        """Make the clipboard's text (its HTML when there is some) a new document (Ctrl+Shift+V)."""
+        mime = QGuiApplication.clipboard().mimeData()
+        text = mime.text() if mime is not None and mime.hasText() else ""
+        html = mime.html() if mime is not None and mime.hasHtml() else ""
+        try:
+            imported = import_pasted(text, html)
+        except TextImportError:
+            self.window.show_error("Nothing to paste", "The clipboard holds no text.")
+            return
+        self._store(Path("The pasted text"), imported)
+
+    # Managing ------------------------------------------------------------------------
+
+    def selected_document(self) -> int | None:
+        """The document the library list points at, or else the open one."""
+        index = self.window.library_view.currentIndex()
+        document_id = index.data(ID_ROLE) if index.isValid() else None
+        if isinstance(document_id, int):
+            return document_id
+        return self.controller.document.id if self.controller.document else None
+
+    def edit_properties(self) -> PropertiesDialog | None:
+        """Edit the title, author, date and source of the chosen document."""
+        document_id = self.selected_document()
+        if document_id is None:
+            return None
+        try:
+            before = self.controller.properties(document_id)
+        except StorageError as exc:
+            self.window.show_error("Cannot edit the properties", str(exc))
+            return None
+        dialog = PropertiesDialog(before, self.window)
+        dialog.accepted.connect(lambda: self._save_properties(document_id, before, dialog.properties()))
+        self.last_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _save_properties(self, document_id: int, before: DocumentProperties, after: DocumentProperties) -> None:
+        if after == before:
+            return
+        try:
+            self.controller.set_properties(document_id, after)
+            stored = self.controller.properties(document_id)
+        except StorageError as exc:
+            self.window.show_error("The properties were not saved", str(exc))
+            return
+        self.window.undo_stack.push(PropertiesCommand(self.controller, document_id, before, stored))
+
+    def delete_document(self) -> QMessageBox | None:
+        """Ask, then delete the chosen document with its highlights (undoable)."""
+        document_id = self.selected_document()
+        if document_id is None:
+            return None
+        summary = next((d for d in self.controller.documents() if d.id == document_id), None)
+        if summary is None:
+            return None
+        count = summary.highlight_count
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Delete document",
+            f"Delete “{summary.title}” and its {count} highlight{'s' if count != 1 else ''}?\nCtrl+Z brings it back.",
+            QMessageBox.StandardButton.Cancel,
+            self.window,
+        )
+        delete = box.addButton("&Delete", QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAccessibleName("Delete document")
+        box.buttonClicked.connect(lambda button: self._delete(document_id) if button is delete else None)
+        self.last_dialog = box
+        box.open()
+        return box
+
+    def _delete(self, document_id: int) -> None:
+        self.window.panel.flush_note()
+        try:
+            snapshot = self.controller.delete_document(document_id)
+        except StorageError as exc:
+            self.window.show_error("The document was not deleted", str(exc))
+            return
+        self.window.undo_stack.push(DeleteDocumentCommand(self.controller, snapshot))
+        self.window.statusBar().showMessage(f"Deleted “{snapshot.title}”. Ctrl+Z brings it back.", STATUS_MS)
