@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.resources import SAMPLE_TEXT
+from tests.formats import XXE_DOCTYPE, epub_file, scanned_pdf, zip_bomb
 from tests.markdown_reader import blockquotes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -182,3 +183,23 @@ def test_a_new_edition_from_the_command_line(cli: Cli, sample: str, tmp_path: Pa
     assert moved.endswith("all lands are being transferred to the peasants")
     assert orphan.startswith("2\torphan, ¶ 11 of edition 1") and orphan.endswith("Pravda No. 46")
     assert "exactly the text" in cli("edition", sample, str(edition), ok=False).stderr
+
+
+def test_hostile_files_fail_in_one_line_and_leave_the_library_byte_identical(
+    cli: Cli, sample: str, tmp_path: Path
+) -> None:
+    hostile = [
+        zip_bomb(tmp_path / "bomb.epub"),
+        epub_file(tmp_path / "xxe.epub", container_doctype=XXE_DOCTYPE),
+        scanned_pdf(tmp_path / "scan.pdf"),
+    ]
+
+    def files() -> dict[str, bytes]:
+        return {p.name: p.read_bytes() for p in cli.library.parent.glob(f"{cli.library.name}*")}
+
+    before = files()
+    for path in hostile:
+        error = cli("import", str(path), ok=False).stderr
+        assert error.startswith(f"marginalia import: Cannot import {path.name}: ")
+    assert files() == before
+    assert cli("import", str(epub_file(tmp_path / "book.epub"))).stdout == "2\tApril Theses\n"

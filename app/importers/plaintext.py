@@ -27,7 +27,7 @@ _CHAOS_MARGIN = 0.2
 _TITLE_MAX = 120
 # Control characters other than tab, LF, FF and CR do not occur in prose; a decoded
 # text with many of them is a binary file that happened to decode.
-_ALLOWED_CONTROLS = frozenset("\t\n\x0c\r")
+_CONTROLS = re.compile("[\x00-\x08\x0b\x0e-\x1f]")  # all C0 controls but tab, LF, FF, CR
 _MAX_CONTROL_RATIO = 0.001
 _MIN_WRAPPED_LINES = 20
 _WRAP_WIDTHS = (55, 80)
@@ -35,11 +35,13 @@ _MIN_PARAGRAPHS = 3
 _SENTENCE_END = (".", "!", "?", ":", ";", '"', "”", "’")
 _SHORT_LINE = 0.6  # a line shorter than this share of the wrap width was broken on purpose
 _LIST_ITEM = re.compile(r"(?:[-*•]|\d+[.)]|[a-z][.)])\s")
+# A line of its own; that it also stands alone as a paragraph is checked after matching
+# (a multi-line pattern is four times faster than one that looks behind everywhere).
 _CHAPTER = re.compile(
-    r"(?:\A|(?<=\n\n))[ \t]*(chapter|book|part|section|canto|act)[ \t]+"
+    r"^[ \t]*(chapter|book|part|section|canto|act)[ \t]+"
     r"(?:[ivxlcdm]+|\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
-    r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)\b[^\n]{0,70}(?=\n\n|\n?\Z)",
-    re.IGNORECASE,
+    r"|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)\b[^\n]{0,70}$",
+    re.IGNORECASE | re.MULTILINE,
 )
 _PART_WORDS = frozenset(("book", "part"))
 _HEADER_CHARS = 4000
@@ -100,8 +102,7 @@ def _detect(data: bytes, path: Path) -> str:
 
 
 def _control_ratio(text: str) -> float:
-    controls = sum(1 for ch in text if ch < " " and ch not in _ALLOWED_CONTROLS)
-    return controls / len(text)
+    return len(_CONTROLS.findall(text)) / len(text)
 
 
 def read_plain_text(path: Path) -> ImportedText:
@@ -173,7 +174,11 @@ def unwrap(text: str) -> str:
 
 def chapter_headings(text: str) -> tuple[Heading, ...]:
     """Return the chapter, part and book lines standing alone as headings of the text."""
-    found = [(m.start(), m.group(1).casefold(), m.group(0).strip()) for m in _CHAPTER.finditer(text)]
+    found = [
+        (m.start(), m.group(1).casefold(), m.group(0).strip())
+        for m in _CHAPTER.finditer(text)
+        if text[max(0, m.start() - 2) : m.start()] in ("", "\n\n") and text[m.end() : m.end() + 2] in ("", "\n", "\n\n")
+    ]
     return tuple(Heading(start, 1 if kind in _PART_WORDS else 2, title) for start, kind, title in found)
 
 
