@@ -122,6 +122,7 @@ def main() -> None:
             "pdf": lambda: pdf_text(pdf),
             "epub": lambda: epub_text(epub),
         }
+
         def baseline(read: Callable[[], str]) -> float:
             return timed(lambda: bare_insert(folder, read()))
 

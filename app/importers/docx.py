@@ -2,7 +2,7 @@
 
 mammoth turns the document into clean HTML by paragraph style (Heading 1 -> <h1>) and
 reads "Strict" Open XML files too, which python-docx refuses (compared on the same
-files: README, "Import formats"). Before mammoth sees the file, every XML part is
+files: README, "Bringing texts in"). Before mammoth sees the file, every XML part is
 parsed with defusedxml, so a part declaring entities is refused, not expanded.
 """
 

@@ -1,9 +1,9 @@
 """PDF files: the text layer page by page, with page numbers for citations.
 
 pypdfium2 (Chrome's PDFium) was chosen after comparing it with pypdf and pdfminer.six on
-the same files (README, "Import formats"): it kept word spacing on justified and
-word-positioned lines where the others doubled or dropped spaces, reads the bookmarks
-and page labels, and tells a password-protected file apart from a damaged one.
+the same files (README, "Bringing texts in"): on a 300-page justified PDF it was 3 and 40
+times faster and the only one to double no space; it reads bookmarks and page labels,
+and tells a password-protected file apart from a damaged one.
 PDFium never runs a document's JavaScript unless forms are initialised, which they
 are not here.
 """

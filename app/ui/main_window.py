@@ -300,6 +300,7 @@ class MainWindow(QMainWindow):
         c.document_closed.connect(self._on_document_closed)
         c.orphans_changed.connect(lambda: self.panel.set_orphans(self.controller.orphans()))
         self.reader.caret_moved.connect(self._on_caret_moved)
+        self.reader.caret_moved.connect(self.outline.follow)
         self.reader.verticalScrollBar().valueChanged.connect(lambda _v: self._position_timer.start())
         self.reader.verticalScrollBar().valueChanged.connect(lambda _v: self._update_map_frame())
         self.reader.verticalScrollBar().rangeChanged.connect(lambda _a, _b: self._update_map_frame())
@@ -388,6 +389,7 @@ class MainWindow(QMainWindow):
 
     def _on_document_opened(self, document: Document) -> None:
         self.reader.set_text(document.text)
+        self.reader.set_headings(document.structure.headings)
         self.outline.set_structure(document.structure)
         highlights = self.controller.highlights()
         self.reader.set_highlights(highlights)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView
@@ -34,7 +36,10 @@ class OutlineView(QTreeView):
     def set_structure(self, structure: Structure) -> None:
         """Show the headings of `structure` (an empty outline says there are none)."""
         self.model_.clear()
+        self._starts: list[int] = []
+        self._items: list[QStandardItem] = []
         with_pages = bool(structure.pages)
+        self.setHeaderHidden(not with_pages)
         self.model_.setHorizontalHeaderLabels(["Heading", "Page"] if with_pages else ["Heading"])
         # The open parents, by level: a heading nests under the nearest shallower one.
         parents: list[tuple[int, QStandardItem]] = []
@@ -51,12 +56,26 @@ class OutlineView(QTreeView):
                 row.append(page)
             (parents[-1][1] if parents else self.model_.invisibleRootItem()).appendRow(row)
             parents.append((heading.level, item))
+            self._starts.append(heading.start)
+            self._items.append(item)
         self.expandToDepth(0)
         self.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         if with_pages:
             self.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         if not structure.headings:
             self.model_.appendRow(QStandardItem("No headings in this text"))
+
+    def follow(self, position: int) -> None:
+        """Make the heading of the section holding `position` current, so the reader sees where they are."""
+        i = bisect_right(self._starts, position)
+        if i:
+            index = self._items[i - 1].index()
+            if index != self.currentIndex():
+                self.setCurrentIndex(index)
+                self.scrollTo(index)
+        else:
+            self.clearSelection()
+            self.setCurrentIndex(QModelIndex())
 
     def headings(self) -> list[str]:
         """Return the headings shown, in order, depth first (for tests and accessibility)."""

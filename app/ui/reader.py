@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette, QResizeEvent, QTex
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from app.domain.colours import HIGHLIGHT_ALPHA, readable_variant
+from app.domain.structure import Heading
 from app.domain.tags import UNTAGGED_COLOUR
 from app.domain.text import Utf16Map
 from app.domain.values import Highlight
@@ -21,6 +22,8 @@ MIN_FONT_SIZE, MAX_FONT_SIZE = 8, 40
 # A comfortable measure is 60-75 characters; about 34 em of a serif face gets there.
 MEASURE_EM = 34
 SERIF_FAMILIES = ["Literata", "Charis SIL", "Source Serif 4", "Georgia", "DejaVu Serif", "Liberation Serif"]
+
+HEADING_STEPS = 3  # level 1 headings are two size steps up, level 2 one step
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +90,23 @@ class ReaderView(QPlainTextEdit):
         self.setExtraSelections([])
         self.setPlainText(text)
         self._apply_margins()
+
+    def set_headings(self, headings: Sequence[Heading]) -> None:
+        """Show the text's headings in bold, the top two levels larger.
+
+        Sizes are relative to the reading font, so zooming scales them; the characters
+        themselves are untouched.
+        """
+        cursor = QTextCursor(self.document())
+        cursor.beginEditBlock()
+        for heading in headings:
+            emphasis = QTextCharFormat()
+            emphasis.setFontWeight(QFont.Weight.Bold)
+            emphasis.setProperty(QTextFormat.Property.FontSizeAdjustment, max(0, HEADING_STEPS - heading.level))
+            cursor.setPosition(self._map.to_utf16(heading.start))
+            cursor.setPosition(self._map.to_utf16(heading.start + len(heading.title)), QTextCursor.MoveMode.KeepAnchor)
+            cursor.mergeCharFormat(emphasis)
+        cursor.endEditBlock()
 
     @property
     def utf16(self) -> Utf16Map:

@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont, QGuiApplication, QTextFormat
 from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -44,6 +44,16 @@ def test_an_epub_imported_off_the_ui_thread_opens_with_its_outline(
     qtbot.keyClick(window.outline, KEY.Key_Return)
     assert window.reader.caret_position() == document.text.index("The Second Chapter")
     assert window.reader.hasFocus()
+
+    window.reader.move_caret(document.text.index("Conference"))  # reading on: the outline follows
+    assert window.outline.currentIndex().data() == "Chapter One"
+    text_document = window.reader.document()
+    heading = text_document.findBlock(0).begin().fragment().charFormat()
+    body = text_document.findBlock(document.text.index("Conference")).begin().fragment().charFormat()
+    assert heading.fontWeight() == QFont.Weight.Bold
+    assert heading.property(QTextFormat.Property.FontSizeAdjustment) == 2  # a chapter: two steps up
+    assert body.fontWeight() != QFont.Weight.Bold
+    assert text_document.toRawText().replace("\u2029", "\n") == document.text  # the words are untouched
 
 
 def test_a_pdf_outline_shows_pages_and_ctrl_5_reaches_it(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
