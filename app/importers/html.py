@@ -48,6 +48,7 @@ _DROPPED = frozenset(
         "dialog",
     ]
 )
+_OWN_PARTS = frozenset(("header", "footer"))
 _HEADINGS = {f"h{n}": n for n in range(1, 7)}
 _BLOCKS = frozenset(
     [
@@ -103,6 +104,8 @@ class _Walk:
 
 
 def _hidden(tag: Tag) -> bool:
+    if tag.name in _OWN_PARTS and tag.find_parent(("article", "main")) is not None:
+        return False  # an article's own header holds its title, its footer its notes
     if tag.name in _DROPPED or tag.has_attr("hidden"):
         return True
     if str(tag.get("aria-hidden", "")).lower() == "true" or str(tag.get("role", "")).lower() in _CHROME_ROLES:

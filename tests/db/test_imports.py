@@ -11,7 +11,7 @@ from app.domain.values import DocumentProperties
 from app.importers import TextImportError
 from app.services import LibraryService
 from app.services.shelf import PropertiesError
-from tests.formats import PDF_TEXT, docx_file, epub_file, odt_file, pdf_file, zip_bomb
+from tests.formats import CHAPTER_TWO, PDF_TEXT, docx_file, epub_file, odt_file, pdf_file, zip_bomb
 from tests.markdown_reader import blockquotes
 
 
@@ -114,3 +114,12 @@ def test_deleting_a_document_takes_its_highlights_and_undo_restores_everything(
     restored = service.backup_json()
     assert {k: v for k, v in restored.items() if k != "exported"} == {k: v for k, v in whole.items() if k != "exported"}
     assert service.create_highlight(sample.id, 30, 35).id == 4  # ids are never reused
+
+
+def test_epub_highlights_cite_their_chapter(service: LibraryService, tmp_path: Path) -> None:
+    doc = service.import_path(epub_file(tmp_path / "theses.epub"))[0]
+    text = service.open_document(doc.id).text
+    start = text.index(CHAPTER_TWO)
+    service.create_highlight(doc.id, start, start + 9)
+    markdown = service.render_export(service.export_set(document_ids=[doc.id]), ExportFormat.MARKDOWN)
+    assert "— The Second Chapter, ¶ 4, line 7\n" in markdown

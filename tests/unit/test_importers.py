@@ -78,6 +78,18 @@ def test_markdown_is_stored_as_read_with_front_matter_and_outline(tmp_path: Path
     assert headings(imported) == [(1, "Land"), (2, "Power")]
 
 
+def test_an_articles_own_header_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "article.htm"
+    path.write_text(
+        "<header>Site</header><article><header><h1>Title</h1><p>By A.</p></header><p>Body.</p></article>"
+        "<footer>Site footer</footer>",
+        encoding="utf-8",
+    )
+    imported = import_file(path)
+    assert imported.text == "Title\n\nBy A.\n\nBody."
+    assert (imported.title, headings(imported)) == ("Title", [(1, "Title")])
+
+
 def test_html_keeps_the_main_text_and_drops_chrome(tmp_path: Path) -> None:
     path = tmp_path / "page.html"
     path.write_text(
@@ -89,9 +101,23 @@ def test_html_keeps_the_main_text_and_drops_chrome(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     imported = import_file(path)
+    assert_normalised(imported)
     assert imported.text == "Resolution\n\nFirst paragraph, wrapped.\n\nSecond\n\nLine\nbreak"
     assert (imported.title, imported.author, imported.format) == ("Saved page", "Editor", "html")
     assert headings(imported) == [(1, "Resolution"), (2, "Second")]
+
+
+@pytest.mark.parametrize(("doctype", "entity"), [(XXE_DOCTYPE, "xxe"), (LAUGHS_DOCTYPE, "d")])
+def test_entities_declared_in_a_web_page_are_never_expanded_or_followed(
+    tmp_path: Path, doctype: str, entity: str
+) -> None:
+    path = tmp_path / "hostile.xhtml"
+    path.write_text(
+        f"<?xml version='1.0'?>{doctype}<html><body><p>Before &{entity}; after.</p></body></html>", encoding="utf-8"
+    )
+    imported = import_file(path)
+    assert imported.text.startswith(f"Before &{entity}")  # left as written, not expanded
+    assert "root:" not in imported.text and "haha" not in imported.text
 
 
 def test_epub_follows_the_spine_and_names_chapters(tmp_path: Path) -> None:

@@ -92,6 +92,9 @@ def test_unsupported_format_and_folders_are_refused(tmp_path: Path) -> None:
         ("Rady delegatów robotniczych i żołnierskich. Cała władza w ręce rad! Zażółć gęślą jaźń. " * 8, "cp1250"),
         ("Ce texte est en Latin-1. Les soviets se réunissent à Pétrograd; ça avance déjà, où l'on sait.", "latin-1"),
         ("Die Räte der Arbeiter- und Soldatendeputierten übernehmen die Macht; Straße für Straße.", "cp1252"),
+        ("労働者・兵士代表ソビエトに関する決議。すべての権力をソビエトへ！農民は土地を手に入れる。" * 6, "shift_jis"),
+        ("关于工人和士兵代表苏维埃的决议。一切权力归苏维埃！农民取得土地，工人监督工厂。" * 6, "gb18030"),
+        ("Ρωσία: όλη η εξουσία στα σοβιέτ των εργατών και των στρατιωτών. Η γη στους αγρότες. " * 6, "iso8859_7"),
     ],
 )
 def test_other_legacy_code_pages_are_detected(tmp_path: Path, text: str, encoding: str) -> None:
