@@ -10,6 +10,8 @@ library.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -115,7 +117,7 @@ class DocumentActions:
         """Act on `window`'s controller and undo stack."""
         self.window = window
         self.controller = window.controller
-        self._queue: list[Path] = []
+        self._queue: list[tuple[Path, Callable[[ImportedText], None]]] = []
         self.worker: ImportWorker | None = None
         self.progress: QProgressDialog | None = None
         self.last_dialog: QDialog | QMessageBox | None = None
@@ -123,8 +125,16 @@ class DocumentActions:
     # Importing -----------------------------------------------------------------------
 
     def import_files(self, paths: list[Path]) -> None:
-        """Import files one after another off the UI thread, opening the last one added."""
-        self._queue.extend(paths)
+        """Import files one after another off the UI thread, opening each one added."""
+        for path in paths:
+            self.read_then(path, partial(self._store, path))
+
+    def read_then(self, path: Path, done: Callable[[ImportedText], None]) -> None:
+        """Read a file off the UI thread behind a progress dialog, then hand the text to `done`.
+
+        A failure is shown with the file's name and reason; a cancelled read calls nothing.
+        """
+        self._queue.append((path, done))
         if self.worker is None:
             self._next()
 
@@ -135,7 +145,7 @@ class DocumentActions:
     def _next(self) -> None:
         if not self._queue:
             return
-        path = self._queue.pop(0)
+        path, done = self._queue.pop(0)
         worker = ImportWorker(path)
         progress = QProgressDialog(f"Reading {path.name}…", "Cancel", 0, 0, self.window)
         progress.setWindowTitle("Importing")
@@ -147,7 +157,7 @@ class DocumentActions:
             progress.setValue(done)
 
         worker.progressed.connect(show_progress)
-        worker.succeeded.connect(lambda imported: self._store(path, imported))
+        worker.succeeded.connect(done)
         worker.failed.connect(lambda message: self.window.show_error("Cannot import the file", message))
         progress.canceled.connect(lambda: setattr(worker, "cancel_requested", True))
         worker.finished.connect(lambda: self._finished(worker, progress))

@@ -40,7 +40,7 @@ from app.domain.anchors import trim_span
 from app.domain.structure import Structure
 from app.domain.tags import TagPathError
 from app.domain.values import Document, Highlight, Tag
-from app.importers import SUPPORTED_SUFFIXES, ImportedText, TextImportError, import_file
+from app.importers import SUPPORTED_SUFFIXES, ImportedText, TextImportError
 from app.services import LibraryError, StorageError, backups, open_service, restore_from_backup
 from app.services.editions import EditionOutcome, EditionPlan
 from app.ui.backups_dialog import BackupsDialog
@@ -567,9 +567,23 @@ class MainWindow(QMainWindow):
         title = document.title if document else ""
         return self._start_edition(lambda: ImportedText.of(text, title=title, source="clipboard"))
 
-    def replace_with_edition(self, path: Path) -> EditionWorker | None:
-        """Make `path` the open document's new edition, re-anchoring its highlights."""
-        return self._start_edition(lambda: import_file(path))
+    def replace_with_edition(self, path: Path) -> None:
+        """Make `path` the open document's new edition, re-anchoring its highlights.
+
+        The file is read off the UI thread first (a long PDF takes seconds); the edition
+        goes to the document that was open when it was asked for, or nowhere.
+        """
+        document = self.controller.document
+        if document is None:
+            return
+
+        def read(imported: ImportedText) -> None:
+            if self.controller.document is None or self.controller.document.id != document.id:
+                self.show_error("The new edition was not added", f"“{document.title}” is no longer open.")
+                return
+            self._start_edition(lambda: imported)
+
+        self.document_actions.read_then(path, read)
 
     def _start_edition(self, read: Callable[[], ImportedText]) -> EditionWorker | None:
         """Re-anchor on a worker thread behind a progress dialog that can be cancelled.

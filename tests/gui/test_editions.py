@@ -32,10 +32,10 @@ def _second_edition(tmp_path: Path) -> Path:
 
 
 def _run(window: MainWindow, qtbot: QtBot, path: Path) -> ReviewDialog:
-    worker = window.replace_with_edition(path)
-    assert worker is not None
-    # The worker may finish before a signal spy could connect: wait on its state.
-    qtbot.waitUntil(lambda: worker.isFinished() and window.last_review is not None, timeout=20000)
+    window.last_review = None
+    window.replace_with_edition(path)
+    # The workers may finish before a signal spy could connect: wait on their state.
+    qtbot.waitUntil(lambda: not window.document_actions.busy() and window.last_review is not None, timeout=20000)
     qtbot.waitUntil(lambda: window.last_review is not None and window.last_review.isVisible())
     assert window.last_review is not None
     return window.last_review
@@ -86,16 +86,35 @@ def test_a_new_edition_is_reviewed_and_its_orphan_attached(
     assert versions.table.rowCount() == 2
 
 
-def test_the_same_text_or_a_bad_file_is_refused_with_a_message(window: MainWindow, tmp_path: Path) -> None:
+def test_the_same_text_or_a_bad_file_is_refused_with_a_message(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
     same = tmp_path / "same.txt"
     same.write_text(TEXT)
-    assert window.replace_with_edition(same) is None
+    window.replace_with_edition(same)
+    qtbot.waitUntil(lambda: not window.document_actions.busy())
     assert window.last_message is not None and "exactly the text" in window.last_message.text()
     window.last_message.close()
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    assert window.replace_with_edition(empty) is None
+    window.replace_with_edition(empty)
+    qtbot.waitUntil(lambda: not window.document_actions.busy())
     assert window.last_message is not None and "empty" in window.last_message.text()
+
+
+def test_an_edition_read_while_another_document_was_opened_goes_nowhere(
+    window: MainWindow, qtbot: QtBot, service: LibraryService, tmp_path: Path
+) -> None:
+    other = tmp_path / "other.txt"
+    other.write_text("Another text entirely.")
+    sample = window.controller.document
+    assert sample is not None
+    other_id = window.controller.import_path(other)[0].id
+    window.replace_with_edition(_second_edition(tmp_path))
+    window.open_document(other_id)
+    qtbot.waitUntil(lambda: not window.document_actions.busy())
+    assert window.last_message is not None and "no longer open" in window.last_message.text()
+    assert len(service.versions(sample.id)) == 1
 
 
 def test_cancelling_changes_nothing(qtbot: QtBot, service: LibraryService) -> None:
