@@ -19,6 +19,7 @@ from rapidfuzz import fuzz, utils
 
 from app.domain.colours import ColourError, parse_hex
 from app.domain.export import Locator
+from app.domain.structure import Structure
 from app.domain.tags import TagPathError, parse_tag_path
 from app.domain.values import Highlight, Tag, ThemeCount
 
@@ -26,6 +27,9 @@ from app.domain.values import Highlight, Tag, ThemeCount
 MATCH_THRESHOLD = 65
 CSV_FIELDS = ("theme", "colour", "description", "highlights")
 SECTIONS = 10
+# Chapters make the sections when there are this many: fewer say little, more crowd the chart.
+MIN_CHAPTERS, MAX_CHAPTERS = 2, 24
+LABEL_CHARS = 24
 
 
 # Finding themes ------------------------------------------------------------------
@@ -189,6 +193,27 @@ def even_sections(text: str, parts: int = SECTIONS) -> list[Section]:
     return [
         Section(f"{round(100 * s / len(text))}–{round(100 * e / len(text))}%", s, e)
         for s, e in zip(starts, ends, strict=True)
+    ]
+
+
+def chapter_sections(text: str, structure: Structure) -> list[Section]:
+    """Cut a text at its chapters (its top-level headings), or evenly when it has too few or too many.
+
+    Text before the first chapter (a preface, front matter) is a section of its own.
+    """
+    if not structure.headings:
+        return even_sections(text)
+    top = min(h.level for h in structure.headings)
+    chapters = [h for h in structure.headings if h.level == top]
+    if not MIN_CHAPTERS <= len(chapters) <= MAX_CHAPTERS:
+        return even_sections(text)
+    bounds = [(h.title, h.start) for h in chapters]
+    if text[: chapters[0].start].strip():
+        bounds.insert(0, ("(before)", 0))
+    ends = [start for _title, start in bounds[1:]] + [len(text)]
+    return [
+        Section(title if len(title) <= LABEL_CHARS else title[: LABEL_CHARS - 1] + "…", start, end)
+        for (title, start), end in zip(bounds, ends, strict=True)
     ]
 
 

@@ -18,9 +18,9 @@ from app.domain.codebook import (
     CodebookFileError,
     CodebookFormat,
     ThemeFilter,
+    chapter_sections,
     codebook_csv,
     codebook_markdown,
-    even_sections,
     parse_codebook,
     statistics,
 )
@@ -284,7 +284,8 @@ class ThemeActions:
         if document is None:
             self._status("Open a document first.")
             return None
-        stats = statistics(document.text, self.controller.highlights(), even_sections(document.text))
+        sections = chapter_sections(document.text, document.structure)
+        stats = statistics(document.text, self.controller.highlights(), sections)
         dialog = StatisticsDialog(document.title, stats, self.window)
         self._keep(dialog)
         return dialog

@@ -13,6 +13,7 @@ from app.domain.codebook import (
     CodebookFormat,
     Combine,
     ThemeFilter,
+    chapter_sections,
     descendants,
     even_sections,
     filter_highlights,
@@ -21,6 +22,7 @@ from app.domain.codebook import (
     statistics,
 )
 from app.domain.colours import MARGIN, MIN_CONTRAST, ColourError, composite, contrast, parse_hex, readable_variant
+from app.domain.structure import Heading, Structure
 from app.domain.tags import PALETTE
 from app.domain.values import Highlight, Tag
 
@@ -106,6 +108,27 @@ def test_statistics_count_co_occurrence_and_spread() -> None:
     }
     assert stats.distribution["war"] == [2, 0, 1]
     assert stats.distribution["power/soviets"] == [1, 1, 0]
+
+
+def test_sections_follow_the_chapters_when_a_text_has_them() -> None:
+    text = "Preface\n\nChapter One\n\nWords.\n\nChapter Two with a very long title indeed\n\nMore."
+    one, two = text.index("Chapter One"), text.index("Chapter Two")
+    structure = Structure(
+        headings=(
+            Heading(one, 1, "Chapter One"),
+            Heading(text.index("Words"), 2, "Words."),
+            Heading(two, 1, "Chapter Two with a very long title indeed"),
+        )
+    )
+    sections = chapter_sections(text, structure)
+    assert [(s.label, s.start, s.end) for s in sections] == [
+        ("(before)", 0, one),
+        ("Chapter One", one, two),
+        ("Chapter Two with a very…", two, len(text)),
+    ]
+    only_one = Structure(headings=(Heading(one, 1, "Chapter One"),))
+    assert chapter_sections(text, only_one) == even_sections(text)  # one chapter says nothing
+    assert chapter_sections(text, Structure()) == even_sections(text)
 
 
 def test_broken_codebook_files_say_where() -> None:
