@@ -156,9 +156,12 @@ class HighlightTagRow(Base):
     """Links a highlight to a tag; `position` orders a highlight's tags (first = colour)."""
 
     __tablename__ = "highlight_tags"
+    # Covers every "highlights under these themes" read: counting per theme and per
+    # subtree reads the index alone (the primary key leads with highlight_id instead).
+    __table_args__ = (Index("ix_highlight_tags_tag_id_highlight_id", "tag_id", "highlight_id"),)
 
     highlight_id: Mapped[int] = mapped_column(ForeignKey("highlights.id", ondelete="CASCADE"), primary_key=True)
-    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True)
+    tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, nullable=False)
 
     tag: Mapped[TagRow] = relationship(lazy="joined")

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, cast, delete, func, insert, select, text, update
+from sqlalchemy import String, cast, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.codebook import CodebookEntry, descendants
@@ -25,17 +25,6 @@ from app.services.queries import all_tags, read_highlights, summary_of
 from db.models import DocumentRow, HighlightRow, HighlightTagRow, TagRow, utcnow
 
 NUMBER_KEYS = 9
-# Distinct highlights under each theme that has sub-themes (leaves: their own count).
-_SUBTREE_COUNTS = """
-WITH RECURSIVE below(root, id) AS (
-    SELECT id, id FROM tags WHERE id IN (SELECT parent_id FROM tags)
-    UNION ALL
-    SELECT below.root, tags.id FROM tags JOIN below ON tags.parent_id = below.id
-)
-SELECT below.root, count(DISTINCT highlight_tags.highlight_id)
-FROM below JOIN highlight_tags ON highlight_tags.tag_id = below.id
-GROUP BY below.root
-"""
 _CHUNK = 500  # ids per IN (...) list, well under SQLite's limit on bound parameters
 
 
@@ -87,15 +76,30 @@ class Codebook(LibraryPart):
     def themes(self) -> list[ThemeCount]:
         """Return every theme with its highlight counts, in tree order (parents first).
 
-        Both counts are aggregated by SQLite: fetching every link into Python took
-        about 250 ms at 100,000 links; a theme's count with sub-themes counts each
-        highlight once, however many of the sub-themes it carries.
+        A theme's count with sub-themes counts each highlight once, however many of the
+        sub-themes it carries. SQLite reads each theme's highlight ids from the covering
+        index (tag_id, highlight_id) as one string, and sets of those make the subtree
+        counts: at 100,000 links this takes half the time of SQLite's own
+        count(DISTINCT) over a recursive query, which sorts every link.
         """
         with self._sessions.begin() as s:
             tags = all_tags(s)
-            counts = select(HighlightTagRow.tag_id, func.count()).group_by(HighlightTagRow.tag_id)
-            own: dict[int, int] = {row[0]: row[1] for row in s.execute(counts)}
-            below: dict[int, int] = {row[0]: row[1] for row in s.execute(text(_SUBTREE_COUNTS))}
+            rows = s.execute(
+                select(HighlightTagRow.tag_id, func.count(), func.group_concat(HighlightTagRow.highlight_id)).group_by(
+                    HighlightTagRow.tag_id
+                )
+            ).all()
+        own: dict[int, int] = {}
+        under: dict[int, set[str]] = {}  # highlight ids (as text) under each theme with sub-themes
+        parents = {t.parent_id for t in tags.values()}
+        for tag_id, count, ids in rows:
+            own[tag_id] = count
+            members = ids.split(",")
+            ancestor: int | None = tag_id if tag_id in parents else tags[tag_id].parent_id
+            while ancestor is not None:
+                under.setdefault(ancestor, set()).update(members)
+                ancestor = tags[ancestor].parent_id
+        below = {tag_id: len(ids) for tag_id, ids in under.items()}
         out = []
         for tag in sorted(tags.values(), key=lambda t: [p.casefold() for p in t.path.split("/")]):
             mine = own.get(tag.id, 0)

@@ -119,7 +119,11 @@ class HighlightPanel(QWidget):
         """Build the list and the detail fields."""
         super().__init__(parent)
         self.setObjectName("highlightPanel")
-        self.model = HighlightListModel()
+        # Every highlight of the document, kept in step with each change; a filter shows a
+        # small model of its own instead, so that filtering never removes (or clearing it
+        # re-adds) 50,000 rows: a swap of models is instant, 50,000 removals are not.
+        self._every = HighlightListModel()
+        self.model = self._every
         self._current: Highlight | None = None
         self._loading_note = False
         self._selecting = False
@@ -146,7 +150,7 @@ class HighlightPanel(QWidget):
         self.list.setItemDelegate(HighlightDelegate(self.list))
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list.selectionModel().currentChanged.connect(self._on_list_current)
+        self._watch_selection()
 
         self.filter_field = QLineEdit()
         self.filter_field.setObjectName("filterField")
@@ -263,6 +267,7 @@ class HighlightPanel(QWidget):
             self._show_current(None)
         self._all = {h.id: h for h in highlights}
         self._ordered = None
+        self._every.set_highlights(list(self._all.values()))
         self._refilter()
 
     def set_tags(self, tags: list[Tag]) -> None:
@@ -278,7 +283,9 @@ class HighlightPanel(QWidget):
         """Show a new highlight (a new highlight is shown even if the filter would hide it)."""
         self._all[highlight.id] = highlight
         self._ordered = None
-        self.model.add(highlight)
+        self._every.add(highlight)
+        if self.model is not self._every:
+            self.model.add(highlight)
         self._update_header()
         self.filter_changed.emit()
 
@@ -286,7 +293,9 @@ class HighlightPanel(QWidget):
         """Show a changed highlight (and refresh the details if it is current)."""
         self._all[highlight.id] = highlight
         self._ordered = None
-        self.model.update(highlight)
+        self._every.update(highlight)
+        if self.model is not self._every:
+            self.model.update(highlight)
         if self._current is not None and self._current.id == highlight.id:
             self._show_current(highlight)
         self.filter_changed.emit()
@@ -298,7 +307,9 @@ class HighlightPanel(QWidget):
             self._show_current(None)
         self._all.pop(highlight_id, None)
         self._ordered = None
-        self.model.remove(highlight_id)
+        self._every.remove(highlight_id)
+        if self.model is not self._every:
+            self.model.remove(highlight_id)
         self._update_header()
         self.filter_changed.emit()
 
@@ -323,12 +334,31 @@ class HighlightPanel(QWidget):
         self._shown = None
         self.flush_note()
         current = self._current.id if self._current is not None else None
-        self.model.set_highlights(self.shown())
+        if self._filter.active:
+            filtered = HighlightListModel()
+            filtered.set_highlights(self.shown())
+            self._show_model(filtered)
+        else:
+            self._show_model(self._every)
         self._show_current(None)
         if current is not None and self.model.row_of(current) is not None:
             self.select(current)
         self._update_header()
         self.filter_changed.emit()
+
+    def _show_model(self, model: HighlightListModel) -> None:
+        """Let the list show `model`, dropping the filtered model it showed before."""
+        previous, old_selection = self.model, self.list.selectionModel()
+        self.model = model
+        if previous is not model:
+            self.list.setModel(model)
+            self._watch_selection()
+            old_selection.deleteLater()
+            if previous is not self._every:
+                previous.deleteLater()
+
+    def _watch_selection(self) -> None:
+        self.list.selectionModel().currentChanged.connect(self._on_list_current)
 
     def shown(self) -> list[Highlight]:
         """Return the highlights the filter lets through, in text order."""

@@ -256,3 +256,21 @@ def test_any_merge_then_undo_is_exact(service: LibraryService, plan: list[tuple[
                 assert len({t.id for t in h.tags}) == len(h.tags)
             service.codebook.restore(change.before)
             assert _state(service) == before
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.lists(st.integers(0, 6), max_size=4), min_size=1, max_size=12))
+def test_counts_match_a_count_of_every_highlight_under_each_theme(
+    service: LibraryService, taggings: list[list[int]]
+) -> None:
+    paths = ["a", "a/b", "a/b/c", "a/d", "e", "e/f", "g"]
+    if not service.list_documents():
+        service.add_document(ImportedText.of(TEXT, title="T"))
+    for n, picks in enumerate(taggings):
+        service.create_highlight(1, n, n + 1, tags=[paths[i] for i in picks])
+    carried = [{t.path for t in h.tags} for h in service.highlights(1)]
+    for count in service.codebook.themes():
+        path = count.tag.path
+        assert count.highlights == sum(path in mine for mine in carried)
+        under = sum(any(p == path or p.startswith(path + "/") for p in mine) for mine in carried)
+        assert count.with_subthemes == under

@@ -93,7 +93,7 @@ def test_a_library_from_the_first_revision_opens_with_all_its_data(tmp_path: Pat
     assert [t.path for t in h.tags] == ["power/soviets"]
     assert h.made_on_version_id == 3  # filled by migration 0002
     assert (
-        len(list(backups_dir(path).glob("old-before-0004-*.sqlite"))) == 1
+        len(list(backups_dir(path).glob("old-before-0005-*.sqlite"))) == 1
     )  # taken before upgrading (named after the target)
     assert service.create_highlight(7, 0, 3).id == 13
     service.close()

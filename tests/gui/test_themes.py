@@ -239,6 +239,35 @@ def test_panel_filters_by_theme_words_and_untagged(qtbot: QtBot, window: MainWin
     assert window.theme_map._highlights == [service.highlight(ids["war"])]
 
 
+def test_changes_made_while_filtered_are_all_there_when_the_filter_is_cleared(
+    qtbot: QtBot, window: MainWindow, service: LibraryService
+) -> None:
+    ids = _setup(window, service)
+    panel = window.panel
+
+    def shown() -> list[int]:
+        return [panel.model.highlight_at(r).id for r in range(panel.model.rowCount())]
+
+    panel.set_filter(ThemeFilter(themes=(_tag(window, "class"),)))
+    assert sorted(shown()) == sorted([ids["soviets"], ids["peasants"]])
+    window.controller.delete_highlight(ids["war"])  # not shown: goes all the same
+    window.controller.set_note(ids["peasants"], "land to the tillers")
+    text = window.controller.document.text  # type: ignore[union-attr]
+    start = text.index("militia")
+    added = window.controller.create_highlight(start, start + len("militia"))
+    assert added.id in shown()  # a new highlight never vanishes from under the user
+
+    panel.list.setFocus()
+    panel.list.setCurrentIndex(panel.model.index(0, 0))
+    qtbot.keyClick(panel.list, KEY.Key_Down)  # the filtered list is driven by the keyboard too
+    assert window.reader.caret_position() == panel.current().start  # type: ignore[union-attr]
+
+    panel.set_filter(ThemeFilter())
+    assert sorted(shown()) == sorted([ids["soviets"], ids["peasants"], ids["bare"], added.id])
+    assert shown() == [h.id for h in window.controller.highlights()]  # text order
+    assert service.highlight(ids["peasants"]).note == panel.model.highlight_at(shown().index(ids["peasants"])).note
+
+
 def test_theme_map_draws_theme_colours_where_highlights_are_and_click_jumps(
     qtbot: QtBot, window: MainWindow, service: LibraryService
 ) -> None:
