@@ -248,25 +248,7 @@ class LibraryService:
         """
         paths = [parse_tag_path(t) for t in tags]
         with self._sessions.begin() as s:
-            version = self._current_version_meta(s, document_id)
-            text = self._version_text(s, version)
-            try:
-                quote = quote_of(text, start, end)
-            except ValueError as exc:
-                raise StorageError(f"Cannot highlight: {exc}.") from exc
-            row = HighlightRow(
-                document_id=document_id,
-                version_id=version,
-                made_on_version_id=version,
-                start_offset=start,
-                end_offset=end,
-                exact=quote.exact,
-                prefix=quote.prefix,
-                suffix=quote.suffix,
-                note=note,
-            )
-            s.add(row)
-            s.flush()
+            row = self._insert_highlight(s, document_id, start, end, note)
             if not paths:
                 return self._make_value(row, ())
             tag_ids: list[int] = []
@@ -277,6 +259,52 @@ class LibraryService:
             row.tag_links = [HighlightTagRow(tag_id=t, position=i) for i, t in enumerate(tag_ids)]
             s.flush()
             return self._value(s, row)
+
+    @storage
+    def highlight_and_tag(self, document_id: int, start: int, end: int, path: str) -> TagResult:
+        """Highlight `[start, end)` and tag it with the theme at `path`, in one transaction.
+
+        Unlike `create_highlight`, it says which themes were made for the path, so that
+        undo can take them away with the highlight and leave the codebook as it was.
+
+        Raises:
+            StorageError: If the span is empty or outside the text.
+            app.domain.tags.TagPathError: If `path` is not a valid theme path.
+        """
+        names = parse_tag_path(path)
+        with self._sessions.begin() as s:
+            row = self._insert_highlight(s, document_id, start, end, "")
+            tag_id, created_ids = ensure_path(s, names)
+            row.tag_links = [HighlightTagRow(tag_id=tag_id, position=0)]
+            s.flush()
+            tags = self._all_tags(s)
+            return TagResult(
+                highlight=self._value(s, row, tags),
+                tag=tags[tag_id],
+                created=tuple(tags[i] for i in created_ids),
+            )
+
+    def _insert_highlight(self, s: Session, document_id: int, start: int, end: int, note: str) -> HighlightRow:
+        version = self._current_version_meta(s, document_id)
+        text = self._version_text(s, version)
+        try:
+            quote = quote_of(text, start, end)
+        except ValueError as exc:
+            raise StorageError(f"Cannot highlight: {exc}.") from exc
+        row = HighlightRow(
+            document_id=document_id,
+            version_id=version,
+            made_on_version_id=version,
+            start_offset=start,
+            end_offset=end,
+            exact=quote.exact,
+            prefix=quote.prefix,
+            suffix=quote.suffix,
+            note=note,
+        )
+        s.add(row)
+        s.flush()
+        return row
 
     @storage
     def find_quote(self, document_id: int, quote: str, occurrence: int | None = None) -> tuple[int, int]:
@@ -337,13 +365,14 @@ class LibraryService:
         return match[0]
 
     @storage
-    def restore_highlight(self, highlight: Highlight) -> Highlight:
+    def restore_highlight(self, highlight: Highlight, *, recreate: Sequence[Tag] = ()) -> Highlight:
         """Put back a deleted highlight with the same id, tags, note and timestamps.
 
         This is what undo of a delete (and redo of a create) does; the themes it carried
-        must still exist (undo restores them first when they were removed with it).
+        must still exist, or be in `recreate` (redo of a create that had made them).
         """
         with self._sessions.begin() as s:
+            _recreate_tags(s, recreate)
             row = HighlightRow(
                 id=highlight.id,
                 document_id=highlight.document_id,
@@ -365,12 +394,20 @@ class LibraryService:
             return self._value(s, row)
 
     @storage
-    def delete_highlight(self, highlight_id: int) -> Highlight:
-        """Delete a highlight; return it as it was, for undo."""
+    def delete_highlight(self, highlight_id: int, *, drop_if_unused: Iterable[int] = ()) -> Highlight:
+        """Delete a highlight; return it as it was, for undo.
+
+        Args:
+            highlight_id: The highlight.
+            drop_if_unused: Themes to delete if no highlight carries them any more (undo
+                of a creation that made them), children before parents.
+        """
         with self._sessions.begin() as s:
             row = self._highlight_row(s, highlight_id)
             value = self._value(s, row)
             s.delete(row)
+            s.flush()
+            _drop_unused_tags(s, drop_if_unused)
             return value
 
     @storage
@@ -411,9 +448,7 @@ class LibraryService:
         names = parse_tag_path(path)
         with self._sessions.begin() as s:
             row = self._highlight_row(s, highlight_id)
-            for tag in recreate:
-                s.add(TagRow(id=tag.id, parent_id=tag.parent_id, name=tag.name, colour=tag.colour))
-            s.flush()
+            _recreate_tags(s, recreate)
             tag_id, created_ids = ensure_path(s, names)
             already = any(link.tag_id == tag_id for link in row.tag_links)
             if not already or position is not None:
@@ -440,11 +475,7 @@ class LibraryService:
         with self._sessions.begin() as s:
             row = self._highlight_row(s, highlight_id)
             self._relink(s, row, [link for link in row.tag_links if link.tag_id != tag_id])
-            for candidate in drop_if_unused:
-                used = s.execute(select(func.count()).where(HighlightTagRow.tag_id == candidate)).scalar_one()
-                children = s.execute(select(func.count()).where(TagRow.parent_id == candidate)).scalar_one()
-                if not used and not children:
-                    s.execute(delete(TagRow).where(TagRow.id == candidate))
+            _drop_unused_tags(s, drop_if_unused)
             return self._value(s, row)
 
     # Editions ---------------------------------------------------------------------
@@ -846,3 +877,19 @@ def _short(text: str, limit: int = 60) -> str:
 def default_template() -> str:
     """Return the bundled default Markdown export template."""
     return MARKDOWN_TEMPLATE.read_text(encoding="utf-8")
+
+
+def _recreate_tags(s: Session, tags: Sequence[Tag]) -> None:
+    """Bring back themes that an undo removed, with their ids (parents first)."""
+    for tag in tags:
+        s.add(TagRow(id=tag.id, parent_id=tag.parent_id, name=tag.name, colour=tag.colour))
+    s.flush()
+
+
+def _drop_unused_tags(s: Session, candidates: Iterable[int]) -> None:
+    """Delete each of these themes that no highlight carries and no theme sits under."""
+    for candidate in candidates:
+        used = s.execute(select(func.count()).where(HighlightTagRow.tag_id == candidate)).scalar_one()
+        children = s.execute(select(func.count()).where(TagRow.parent_id == candidate)).scalar_one()
+        if not used and not children:
+            s.execute(delete(TagRow).where(TagRow.id == candidate))

@@ -63,18 +63,24 @@ class DoneCommand(QUndoCommand):
 class CreateHighlightCommand(DoneCommand):
     """Creating a highlight; undo deletes it, redo restores the same highlight."""
 
-    def __init__(self, controller: DeskController, highlight: Highlight) -> None:
-        """Record the highlight that was created."""
+    def __init__(self, controller: DeskController, highlight: Highlight, created: tuple[Tag, ...] = ()) -> None:
+        """Record the highlight that was created, and the themes made with it (parents first)."""
         super().__init__(controller, f"Highlight “{_excerpt(highlight.exact)}”")
         self.highlight = highlight
+        self.created = created
 
     def revert(self) -> None:
-        """Delete the highlight again, keeping what it had gained since (tags, note)."""
-        self.highlight = self.controller.delete_highlight(self.highlight.id)
+        """Delete the highlight again, keeping what it had gained since (tags, note).
+
+        Themes made with it go too, children first, unless something else now uses them.
+        """
+        self.highlight = self.controller.delete_highlight(
+            self.highlight.id, drop_if_unused=[t.id for t in reversed(self.created)]
+        )
 
     def apply(self) -> None:
-        """Restore the highlight with its id."""
-        self.controller.restore_highlight(self.highlight)
+        """Restore the highlight with its id, and the themes made with it."""
+        self.controller.restore_highlight(self.highlight, recreate=self.created)
 
 
 class DeleteHighlightCommand(DoneCommand):

@@ -154,23 +154,34 @@ class DeskController(QObject):
 
     def create_highlight(self, start: int, end: int, *, tags: Sequence[str] = ()) -> Highlight:
         """Highlight a span of the open document (with themes, in the same transaction)."""
-        if self.document is None:
-            raise RuntimeError("No document is open.")
-        highlight = self.service.create_highlight(self.document.id, start, end, tags=tags)
+        highlight = self.service.create_highlight(self._open_document().id, start, end, tags=tags)
         if tags:
             self.tags_changed.emit()
         return self._added(highlight)
 
-    def restore_highlight(self, highlight: Highlight) -> Highlight:
-        """Put a deleted highlight back, same id and all."""
-        return self._added(self.service.restore_highlight(highlight))
+    def highlight_and_tag(self, start: int, end: int, path: str) -> TagResult:
+        """Highlight a span of the open document and tag it, saying which themes were made."""
+        result = self.service.highlight_and_tag(self._open_document().id, start, end, path)
+        self.tags_changed.emit()
+        self._added(result.highlight)
+        return result
 
-    def delete_highlight(self, highlight_id: int) -> Highlight:
-        """Delete a highlight and return it as it was."""
-        removed = self.service.delete_highlight(highlight_id)
+    def restore_highlight(self, highlight: Highlight, *, recreate: Sequence[Tag] = ()) -> Highlight:
+        """Put a deleted highlight back, same id and all (and the themes made with it)."""
+        restored = self._added(self.service.restore_highlight(highlight, recreate=recreate))
+        if recreate:
+            self.tags_changed.emit()
+        return restored
+
+    def delete_highlight(self, highlight_id: int, *, drop_if_unused: Iterable[int] = ()) -> Highlight:
+        """Delete a highlight and return it as it was (dropping themes made with it, if unused)."""
+        drop = list(drop_if_unused)
+        removed = self.service.delete_highlight(highlight_id, drop_if_unused=drop)
         if self._highlights.pop(highlight_id, None) is not None:
             self.highlight_removed.emit(highlight_id)
         self.highlight_count_changed.emit(removed.document_id, -1)
+        if drop:
+            self.tags_changed.emit()
         return removed
 
     def set_note(self, highlight_id: int, note: str) -> Highlight:
@@ -263,6 +274,11 @@ class DeskController(QObject):
             self.highlight_added.emit(restored)
         self.orphans_changed.emit()
         return restored
+
+    def _open_document(self) -> Document:
+        if self.document is None:
+            raise RuntimeError("No document is open.")
+        return self.document
 
     def _added(self, highlight: Highlight) -> Highlight:
         if self.document is not None and highlight.document_id == self.document.id:

@@ -97,13 +97,13 @@ class ThemeActions:
             start, end = trim_span(document.text, *span)
             if self.controller.highlight_with_span(start, end) is None:
                 try:
-                    highlight = self.controller.create_highlight(start, end, tags=[path])
+                    made = self.controller.highlight_and_tag(start, end, path)
                 except (TagPathError, StorageError) as exc:
                     window.show_error("The highlight was not saved", str(exc))
                     return
-                window.undo_stack.push(CreateHighlightCommand(self.controller, highlight))
-                window.select_highlight(highlight)
-                self._status(f"Highlighted and tagged #{highlight.tags[0].path}.")
+                window.undo_stack.push(CreateHighlightCommand(self.controller, made.highlight, made.created))
+                window.select_highlight(made.highlight)
+                self._status(f"Highlighted and tagged #{made.tag.path}.")
                 return
         current = window.highlight_for_action()
         if current is None:

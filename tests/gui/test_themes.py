@@ -175,16 +175,20 @@ def test_recolour_repaints_the_text_in_a_readable_variant(
     assert painted.name() != "#000080"  # navy would hide the words; a lighter blue is painted
 
 
+def _palette_on(qtbot: QtBot, window: MainWindow, quote: str) -> ThemePalette:
+    """Select `quote` with the keyboard and open the theme palette with Ctrl+T."""
+    text = window.controller.document.text  # type: ignore[union-attr]
+    start = text.index(quote)
+    select_with_keys(qtbot, window, start, start + len(quote))
+    qtbot.keyClick(window.reader, KEY.Key_T, CTRL)
+    return next(w for w in window.findChildren(ThemePalette) if w.isVisible())
+
+
 def test_ctrl_t_highlights_the_selection_and_tags_it_in_one_step(
     qtbot: QtBot, window: MainWindow, service: LibraryService
 ) -> None:
     _setup(window, service)
-    text = window.controller.document.text  # type: ignore[union-attr]
-    start = text.index("all power")
-    select_with_keys(qtbot, window, start, start + len("all power"))
-    qtbot.keyClick(window.reader, KEY.Key_T, CTRL)
-
-    palette = next(w for w in window.findChildren(ThemePalette) if w.isVisible())
+    palette = _palette_on(qtbot, window, "all power")
     qtbot.keyClicks(palette.field, "sov")
     assert palette.matches()[:2] == ["sov", "power/soviets"]  # a new theme "sov" is offered first
     qtbot.keyClick(palette.field, KEY.Key_Down)
@@ -195,6 +199,31 @@ def test_ctrl_t_highlights_the_selection_and_tags_it_in_one_step(
     count = len(service.highlights(1))
     _undo(qtbot, window)
     assert len(service.highlights(1)) == count - 1  # one step took away highlight and theme
+
+
+def test_undoing_ctrl_t_with_a_new_theme_takes_the_new_theme_away_too(
+    qtbot: QtBot, window: MainWindow, service: LibraryService
+) -> None:
+    _setup(window, service)
+    themes_before = [(t.id, t.path) for t in service.tags()]
+    palette = _palette_on(qtbot, window, "all power")
+    qtbot.keyClicks(palette.field, "state/dual power")
+    qtbot.keyClick(palette.field, KEY.Key_Return)
+    made = window.panel.current()
+    assert made is not None and [t.path for t in made.tags] == ["state/dual power"]
+    themes_with = [(t.id, t.path) for t in service.tags()]
+    assert {p for _, p in themes_with} - {p for _, p in themes_before} == {"state", "state/dual power"}
+    assert "state/dual power" in {t.tag.path for t in window.themes_panel.model.themes()}
+
+    _undo(qtbot, window)
+    assert made.id not in {h.id for h in service.highlights(1)}
+    assert [(t.id, t.path) for t in service.tags()] == themes_before  # nothing left behind in the codebook
+    assert "state" not in {t.tag.path for t in window.themes_panel.model.themes()}
+
+    qtbot.keyClick(window.reader, KEY.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert [(t.id, t.path) for t in service.tags()] == themes_with  # the same ids come back
+    assert [t.path for t in service.highlight(made.id).tags] == ["state/dual power"]
+    assert "state/dual power" in {t.tag.path for t in window.themes_panel.model.themes()}
 
 
 def test_number_keys_apply_pinned_then_recent_themes(
