@@ -133,12 +133,12 @@ def filter_highlights(
             if h.tags:
                 continue
         elif groups:
-            # One pass over the highlight's few themes per test: this runs 50,000 times
-            # each time the filter changes.
+            # Plain loops, no generators: this runs 50,000 times each time the filter
+            # changes, and any()/all() over generator expressions made it four times slower.
             if need_all:
-                if not all(any(t.id in group for t in h.tags) for group in groups):
+                if not _in_every_group(h, groups):
                     continue
-            elif not any(t.id in anywhere for t in h.tags):
+            elif not _in_group(h, anywhere):
                 continue
         if words:
             haystack = f"{h.exact}\n{h.note}".casefold()
@@ -146,6 +146,65 @@ def filter_highlights(
                 continue
         out.append(h)
     return out
+
+
+def _in_group(h: Highlight, group: frozenset[int]) -> bool:
+    for t in h.tags:  # noqa: SIM110 - a loop, not any(): see filter_highlights
+        if t.id in group:
+            return True
+    return False
+
+
+def _in_every_group(h: Highlight, groups: list[frozenset[int]]) -> bool:
+    for group in groups:  # noqa: SIM110 - a loop, not all(): see filter_highlights
+        if not _in_group(h, group):
+            return False
+    return True
+
+
+def map_rows(
+    highlights: Sequence[Highlight], length: int, height: int, max_colours: int, untagged: str
+) -> dict[int, list[str]]:
+    """Return the theme colours on each row of a theme map `height` rows tall.
+
+    A row shows the first `max_colours` different colours of the highlights that reach
+    it, in their order; an untagged highlight counts as the colour `untagged`.
+
+    Args:
+        highlights: The highlights to show.
+        length: The length of the text in code points; the map stands for all of it.
+        height: The number of rows (pixels) of the map.
+        max_colours: How many colours a row holds at most.
+        untagged: The colour of a highlight without themes.
+
+    This runs over every highlight shown whenever the filter changes, so a row that is
+    full is remembered and most highlights of a long book are passed over in one test.
+    """
+    rows: dict[int, list[str]] = {}
+    full: set[int] = set()
+    scale = height / max(1, length)
+    bottom = height - 1
+    for h in highlights:
+        first = int(h.start * scale)
+        last = int((h.end - 1) * scale)
+        if last <= first:
+            if first in full:
+                continue
+            last = first
+        elif last > bottom:
+            last = bottom
+        colours = [t.colour for t in h.tags] if h.tags else [untagged]
+        for y in range(first, last + 1):
+            if y in full:
+                continue
+            here = rows.setdefault(y, [])
+            for colour in colours:
+                if colour not in here:
+                    here.append(colour)
+                    if len(here) == max_colours:
+                        full.add(y)
+                        break
+    return rows
 
 
 # Statistics -------------------------------------------------------------------------

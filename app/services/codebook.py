@@ -90,18 +90,23 @@ class Codebook(LibraryPart):
                 )
             ).all()
         own: dict[int, int] = {}
-        under: dict[int, set[str]] = {}  # highlight ids (as text) under each theme with sub-themes
+        ids_of: dict[int, list[str]] = {}  # highlight ids (as text) of each theme that has a parent or children
         parents = {t.parent_id for t in tags.values()}
         for tag_id, count, ids in rows:
             own[tag_id] = count
-            members = ids.split(",")
-            ancestor: int | None = tag_id if tag_id in parents else tags[tag_id].parent_id
+            if tag_id in parents or tags[tag_id].parent_id is not None:
+                ids_of[tag_id] = ids.split(",")
+        subtree: dict[int, list[int]] = {}  # each theme with children -> the themes in its subtree
+        for tag_id in ids_of:
+            ancestor: int | None = tag_id
             while ancestor is not None:
-                under.setdefault(ancestor, set()).update(members)
+                if ancestor in parents:
+                    subtree.setdefault(ancestor, []).append(tag_id)
                 ancestor = tags[ancestor].parent_id
-        below = {tag_id: len(ids) for tag_id, ids in under.items()}
+        # One set union (in C) per theme with children counts each highlight once.
+        below = {tag_id: len(set().union(*(ids_of[t] for t in members))) for tag_id, members in subtree.items()}
         out = []
-        for tag in sorted(tags.values(), key=lambda t: [p.casefold() for p in t.path.split("/")]):
+        for tag in sorted(tags.values(), key=lambda t: t.path.casefold().split("/")):
             mine = own.get(tag.id, 0)
             out.append(ThemeCount(tag=tag, highlights=mine, with_subthemes=below.get(tag.id, mine)))
         return out

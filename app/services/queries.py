@@ -12,8 +12,16 @@ from db.models import DocumentRow, HighlightRow, HighlightTagRow, TagRow
 
 
 def all_tags(s: Session) -> dict[int, Tag]:
-    """Return every theme by id, with its full path."""
-    rows = {r.id: r for r in s.execute(select(TagRow)).scalars()}
+    """Return every theme by id, with its full path.
+
+    Plain rows, not ORM objects: every refresh of the themes panel reads the whole tree.
+    """
+    rows = {
+        r.id: r
+        for r in s.execute(
+            select(TagRow.id, TagRow.parent_id, TagRow.name, TagRow.colour, TagRow.description, TagRow.pinned)
+        )
+    }
     paths: dict[int, str] = {}
 
     def path_of(tag_id: int) -> str:

@@ -6,6 +6,7 @@ from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QWidget
 
+from app.domain.codebook import map_rows
 from app.domain.values import Highlight
 
 WIDTH = 16
@@ -60,20 +61,8 @@ class ThemeMap(QWidget):
     def _pixel_rows(self) -> dict[int, list[str]]:
         height = max(1, self.height())
         if self._rows is None or self._rows_height != height:
-            rows: dict[int, list[str]] = {}
-            scale = height / max(1, self._length)
-            for h in self._highlights:
-                first = int(h.start * scale)
-                last = min(height - 1, int((h.end - 1) * scale))
-                if first >= last and len(rows.get(first, ())) >= MAX_COLOURS:
-                    continue  # a full pixel row: most highlights of a long book end here
-                colours = [t.colour for t in h.tags] or [UNTAGGED]
-                for y in range(first, max(first, last) + 1):
-                    here = rows.setdefault(y, [])
-                    for colour in colours:
-                        if len(here) < MAX_COLOURS and colour not in here:
-                            here.append(colour)
-            self._rows, self._rows_height = rows, height
+            self._rows = map_rows(self._highlights, self._length, height, MAX_COLOURS, UNTAGGED)
+            self._rows_height = height
         return self._rows
 
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override

@@ -17,6 +17,7 @@ from app.domain.codebook import (
     descendants,
     even_sections,
     filter_highlights,
+    map_rows,
     parse_codebook,
     rank_themes,
     statistics,
@@ -186,3 +187,36 @@ def test_any_colours_overlapping_stay_readable(page: str, text: str, colours: li
 def test_readable_colours_are_left_alone(colour: str) -> None:
     if contrast(parse_hex(colour), parse_hex("#000000")) >= MIN_CONTRAST + MARGIN:
         assert readable_variant(colour, *LIGHT) == colour
+
+
+def _reference_map_rows(highlights: list[Highlight], length: int, height: int) -> dict[int, list[str]]:
+    """Each row: the first three different colours of the highlights that reach it."""
+    rows: dict[int, list[str]] = {}
+    scale = height / length  # as the map scales, so that rounding agrees
+    for y in range(height):
+        here: list[str] = []
+        for h in highlights:
+            first = int(h.start * scale)
+            last = min(height - 1, int((h.end - 1) * scale))
+            if first <= y <= max(first, last):
+                for colour in [t.colour for t in h.tags] or ["#9a9a9a"]:
+                    if colour not in here and len(here) < 3:
+                        here.append(colour)
+        if here:
+            rows[y] = here
+    return rows
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 299), st.integers(1, 80), st.lists(st.sampled_from(TAGS), max_size=3, unique=True)),
+        max_size=40,
+    ),
+    st.integers(1, 60),
+)
+def test_theme_map_rows_show_the_first_three_colours_reaching_each_row(
+    spans: list[tuple[int, int, list[Tag]]], height: int
+) -> None:
+    length = 400
+    highlights = [_h(i, start, tuple(tags), "x" * size) for i, (start, size, tags) in enumerate(spans)]
+    assert map_rows(highlights, length, height, 3, "#9a9a9a") == _reference_map_rows(highlights, length, height)
