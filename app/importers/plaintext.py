@@ -52,7 +52,8 @@ def decode_text(data: bytes, path: Path) -> str:
     """Decode the bytes of a text file, detecting the encoding.
 
     A BOM decides when present; otherwise strict UTF-8 is tried first (it is by far the
-    most common and detectors misjudge short UTF-8 files), then charset-normalizer.
+    most common and detectors misjudge short UTF-8 files), then charset-normalizer, which
+    also recognises UTF-16 and UTF-32 without a BOM.
 
     Raises:
         TextImportError: For an empty file, or bytes that are not text in any encoding.
@@ -76,10 +77,14 @@ def _decode(data: bytes, path: Path) -> str:
             except UnicodeDecodeError as exc:
                 reason = f"it starts like {encoding.upper()} text but is damaged ({exc.reason})"
                 raise TextImportError(path, reason) from exc
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return _detect(data, path)
+    # NUL bytes are valid UTF-8 but never prose: such bytes are UTF-16 or UTF-32 without
+    # a BOM (or binary), which the detector tells apart.
+    if b"\x00" not in data:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    return _detect(data, path)
 
 
 def _detect(data: bytes, path: Path) -> str:

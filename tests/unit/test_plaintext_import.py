@@ -12,23 +12,35 @@ from app.importers import TextImportError, import_file
 PROSE = "Resolution on the Soviets — “all power”, naïve café, the peasants’ land.\n"
 
 
-@pytest.mark.parametrize(
-    ("encoded", "name"),
-    [
-        (PROSE.encode("utf-8"), "utf8.txt"),
-        (codecs.BOM_UTF8 + PROSE.encode("utf-8"), "utf8-bom.txt"),
-        (codecs.BOM_UTF16_LE + PROSE.encode("utf-16-le"), "utf16le.txt"),
-        (codecs.BOM_UTF16_BE + PROSE.encode("utf-16-be"), "utf16be.txt"),
-        (codecs.BOM_UTF32_LE + PROSE.encode("utf-32-le"), "utf32le.txt"),
-        (PROSE.encode("cp1252") * 20, "cp1252.txt"),
-    ],
-)
+ENCODED = [
+    (PROSE.encode("utf-8"), "utf8.txt"),
+    (codecs.BOM_UTF8 + PROSE.encode("utf-8"), "utf8-bom.txt"),
+    (codecs.BOM_UTF16_LE + PROSE.encode("utf-16-le"), "utf16le.txt"),
+    (codecs.BOM_UTF16_BE + PROSE.encode("utf-16-be"), "utf16be.txt"),
+    (codecs.BOM_UTF32_LE + PROSE.encode("utf-32-le"), "utf32le.txt"),
+    (PROSE.encode("cp1252") * 20, "cp1252.txt"),
+    (PROSE.encode("utf-16-le"), "utf16le-no-bom.txt"),
+    (PROSE.encode("utf-16-be"), "utf16be-no-bom.txt"),
+    (PROSE.encode("utf-32-le"), "utf32le-no-bom.txt"),
+    (PROSE.encode("utf-32-be"), "utf32be-no-bom.txt"),
+]
+SHORT = "Вся власть Советам!"  # 38 bytes in UTF-16: too short to tell by statistics alone
+
+
+@pytest.mark.parametrize(("encoded", "name"), ENCODED, ids=[name for _, name in ENCODED])
 def test_common_encodings_are_detected(tmp_path: Path, encoded: bytes, name: str) -> None:
     path = tmp_path / name
     path.write_bytes(encoded)
     imported = import_file(path)
     assert imported.text.startswith(PROSE)
     assert not imported.text.startswith("\ufeff")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_a_short_text_in_utf16_or_utf32_without_bom_is_decoded(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "short.txt"
+    path.write_bytes(SHORT.encode(encoding))
+    assert import_file(path).text == SHORT
 
 
 def test_latin1_text_is_decoded(tmp_path: Path) -> None:
