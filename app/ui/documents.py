@@ -272,10 +272,13 @@ class DocumentActions:
         if summary is None:
             return None
         count = summary.highlight_count
+        what = f"“{summary.title}”"
+        if count:
+            what += f" and its {count} highlight{'s' if count != 1 else ''}"
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Delete document",
-            f"Delete “{summary.title}” and its {count} highlight{'s' if count != 1 else ''}?\nCtrl+Z brings it back.",
+            f"Delete {what}?\nCtrl+Z brings it back.",
             QMessageBox.StandardButton.Cancel,
             self.window,
         )

@@ -186,6 +186,14 @@ def test_delete_asks_first_and_undo_brings_document_and_highlights_back(
     box.button(QMessageBox.StandardButton.Cancel).click()
     assert len(service.list_documents()) == 2
 
+    window.library_view.setCurrentIndex(window.documents.index(1))
+    qtbot.keyClick(window.library_view, KEY.Key_Delete)
+    box = window.document_actions.last_dialog
+    assert isinstance(box, QMessageBox)
+    assert box.text().startswith("Delete “April Theses”?")  # nothing to say of highlights it has none of
+    box.button(QMessageBox.StandardButton.Cancel).click()
+
+    window.library_view.setCurrentIndex(window.documents.index(0))
     qtbot.keyClick(window.library_view, KEY.Key_Delete)
     box = window.document_actions.last_dialog
     assert isinstance(box, QMessageBox)
