@@ -179,14 +179,19 @@ def epub_file(path: Path, *, spine_missing: bool = False, container_doctype: str
 
 _ODT_NS = (
     'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0" '
     'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
     'xmlns:dc="http://purl.org/dc/elements/1.1/" '
     'xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0"'
 )
 
 
-def odt_file(path: Path, *, doctype: str = "", body: str = "") -> Path:
-    """An OpenDocument text with a heading, spaced text, a list, a footnote and metadata."""
+def odt_file(path: Path, *, doctype: str = "", body: str = "", automatic_styles: str = "", styles: str = "") -> Path:
+    """An OpenDocument text with a heading, spaced text, a list, a footnote and metadata.
+
+    `automatic_styles` goes into content.xml's automatic styles; `styles`, when given, into
+    a styles.xml of its own (where a word processor keeps named list styles).
+    """
     body = body or (
         '<text:h text:outline-level="1">Chapter One</text:h>'
         f'<text:p>{CHAPTER_ONE}<text:s text:c="2"/>Spaced.<text:note><text:note-citation>1</text:note-citation>'
@@ -198,6 +203,7 @@ def odt_file(path: Path, *, doctype: str = "", body: str = "") -> Path:
         "mimetype": "application/vnd.oasis.opendocument.text",
         "content.xml": (
             f'<?xml version="1.0"?>{doctype}<office:document-content {_ODT_NS}>'
+            f"<office:automatic-styles>{automatic_styles}</office:automatic-styles>"
             f"<office:body><office:text>{body}</office:text></office:body></office:document-content>"
         ),
         "meta.xml": (
@@ -206,6 +212,10 @@ def odt_file(path: Path, *, doctype: str = "", body: str = "") -> Path:
             "</office:meta></office:document-meta>"
         ),
     }
+    if styles:
+        parts["styles.xml"] = (
+            f"<office:document-styles {_ODT_NS}><office:styles>{styles}</office:styles></office:document-styles>"
+        )
     return _zip(path, parts)
 
 

@@ -17,6 +17,7 @@ from app.importers.files import first_text, local, open_zip, parse_xml, read_fil
 
 _TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_STYLE_NS = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
 _ODT_MIME = b"application/vnd.oasis.opendocument.text"
 
 
@@ -52,20 +53,67 @@ def _inline(element: Element, notes: _Notes) -> str:
     return "".join(parts)
 
 
-def _blocks(element: Element, builder: TextBuilder, notes: _Notes, bullet: str = "") -> None:
+@dataclass(frozen=True)
+class _Lists:
+    """The list styles of a document: for each style and level, its number suffix.
+
+    A level missing from a style's entry is a bullet level.
+    """
+
+    numbered: dict[str, dict[int, str]]
+
+    @classmethod
+    def of(cls, *roots: Element) -> _Lists:
+        numbered: dict[str, dict[int, str]] = {}
+        for root in roots:
+            for style in root.iter(f"{{{_TEXT_NS}}}list-style"):
+                name = style.get(f"{{{_STYLE_NS}}}name", "")
+                for level in style:
+                    if local(level.tag) == "list-level-style-number":
+                        depth = int(level.get(f"{{{_TEXT_NS}}}level", "1") or 1)
+                        # A format of "" numbers nothing (an outline without labels).
+                        if level.get(f"{{{_STYLE_NS}}}num-format", "1"):
+                            numbered.setdefault(name, {})[depth] = level.get(f"{{{_STYLE_NS}}}num-suffix", ".")
+        return cls(numbered)
+
+    def marker(self, style: str, depth: int, number: int) -> str:
+        suffix = self.numbered.get(style, {}).get(depth)
+        return "• " if suffix is None else f"{number}{suffix} "
+
+
+def _blocks(element: Element, builder: TextBuilder, notes: _Notes, lists: _Lists, bullet: str = "") -> None:
     for child in element:
-        name = local(child.tag)
-        if name == "h":
-            level = int(child.get(f"{{{_TEXT_NS}}}outline-level", "1") or 1)
-            builder.heading(level, _inline(child, notes))
-        elif name == "p":
-            text = _inline(child, notes)
-            builder.paragraph(f"{bullet}{text}" if text.strip() else text)
-        elif name == "list":
-            for item in child:
-                _blocks(item, builder, notes, "• ")
-        elif name in ("section", "table", "table-row", "table-cell", "table-header-rows", "list-header", "list-item"):
-            _blocks(child, builder, notes, bullet)
+        _block(child, builder, notes, lists, bullet)
+
+
+def _block(element: Element, builder: TextBuilder, notes: _Notes, lists: _Lists, bullet: str) -> None:
+    name = local(element.tag)
+    if name == "h":
+        level = int(element.get(f"{{{_TEXT_NS}}}outline-level", "1") or 1)
+        builder.heading(level, _inline(element, notes))
+    elif name == "p":
+        text = _inline(element, notes)
+        builder.paragraph(f"{bullet}{text}" if text.strip() else text)
+    elif name == "list":
+        _list(element, builder, notes, lists, "", 1)
+    elif name in ("section", "table", "table-row", "table-cell", "table-header-rows", "list-header", "list-item"):
+        _blocks(element, builder, notes, lists, bullet)
+
+
+def _list(element: Element, builder: TextBuilder, notes: _Notes, lists: _Lists, style: str, depth: int) -> None:
+    """Add a list's items, numbered as its style says (a nested list takes the next level)."""
+    style = element.get(f"{{{_TEXT_NS}}}style-name", style)
+    number = 0
+    for item in element:
+        if local(item.tag) not in ("list-item", "list-header"):
+            continue
+        number += 1
+        marker = lists.marker(style, depth, number)
+        for part in item:
+            if local(part.tag) == "list":
+                _list(part, builder, notes, lists, style, depth + 1)
+            else:
+                _block(part, builder, notes, lists, marker)
 
 
 def read_odt(path: Path) -> ImportedText:
@@ -82,12 +130,16 @@ def read_odt(path: Path) -> ImportedText:
             raise TextImportError(path, "it is a zip archive but not an OpenDocument text (it has no content.xml)")
         if "mimetype" in names and read_member(archive, "mimetype", path).strip() != _ODT_MIME:
             raise TextImportError(path, "it is an OpenDocument file, but not a text document")
-        content = parse_xml(read_member(archive, "content.xml", path), path, "content.xml")
-        meta = parse_xml(read_member(archive, "meta.xml", path), path, "meta.xml") if "meta.xml" in names else None
+        content, meta, styles = (
+            parse_xml(read_member(archive, part, path), path, part) if part in names else None
+            for part in ("content.xml", "meta.xml", "styles.xml")
+        )
+    assert content is not None  # checked above
+    lists = _Lists.of(*(root for root in (content, styles) if root is not None))
     builder = TextBuilder()
     notes = _Notes()
     for body in content.iter(f"{{{_OFFICE_NS}}}text"):
-        _blocks(body, builder, notes)
+        _blocks(body, builder, notes, lists)
     if notes.bodies:
         builder.heading(1, "Notes")
         for note in notes.bodies:

@@ -175,6 +175,31 @@ def test_odt_paragraphs_lists_notes_and_metadata(tmp_path: Path) -> None:
     assert headings(imported) == [(1, "Chapter One"), (2, "Section"), (1, "Notes")]
 
 
+def test_odt_numbered_lists_keep_their_numbers(tmp_path: Path) -> None:
+    numbered = (
+        '<text:list-style style:name="{name}"><text:list-level-style-number text:level="1" style:num-suffix=")" '
+        'style:num-format="1"/><text:list-level-style-bullet text:level="2" text:bullet-char="-"/></text:list-style>'
+    )
+    body = (
+        '<text:list text:style-name="L1"><text:list-item><text:p>Power to the Soviets</text:p>'
+        "<text:list><text:list-item><text:p>in the capitals</text:p></text:list-item></text:list></text:list-item>"
+        "<text:list-item><text:p>Land to the peasants</text:p></text:list-item></text:list>"
+        '<text:list text:style-name="Numbering_20_123"><text:list-item><text:p>Named style</text:p></text:list-item>'
+        "<text:list-item><text:p>kept in styles.xml</text:p></text:list-item></text:list>"
+        "<text:list><text:list-item><text:p>No style: bullets</text:p></text:list-item></text:list>"
+    )
+    path = odt_file(
+        tmp_path / "clauses.odt",
+        body=body,
+        automatic_styles=numbered.format(name="L1"),
+        styles=numbered.format(name="Numbering_20_123").replace('")"', '"."'),
+    )
+    assert import_file(path).text == (
+        "1) Power to the Soviets\n\n• in the capitals\n\n2) Land to the peasants\n\n"
+        "1. Named style\n\n2. kept in styles.xml\n\n• No style: bullets"
+    )
+
+
 def test_gutenberg_text_is_unwrapped_with_header_and_chapters(tmp_path: Path) -> None:
     wrapped = (
         "The quick brown fox of the revolution jumps over the lazy provisional\n"
