@@ -80,7 +80,12 @@ _BLOCKS = frozenset(
 )
 _WHITE = re.compile("[ \t\n\r\f]+")  # HTML's white space: not U+00A0
 _BREAK = "\u2028"  # stands for <br> while a paragraph is gathered (normalised to LF later)
-_CHROME_ROLES = frozenset(("navigation", "banner", "contentinfo", "complementary", "search"))
+# Landmarks around the main text, and the "↩" links that lead from a note back to its mark.
+_CHROME_ROLES = frozenset(("navigation", "banner", "contentinfo", "complementary", "search", "doc-backlink"))
+_BACKLINK_CLASSES = frozenset(("footnote-back", "footnote-backref"))
+# A note's mark in the text (EPUB 3, DPUB-ARIA, pandoc, markdown-it), shown as [1] the
+# way DOCX and ODT notes are, not glued to the word before it ("Soviets.1").
+_NOTE_REF_CLASSES = frozenset(("footnote-ref", "noteref"))
 
 
 @dataclass
@@ -110,8 +115,16 @@ def _hidden(tag: Tag) -> bool:
         return True
     if str(tag.get("aria-hidden", "")).lower() == "true" or str(tag.get("role", "")).lower() in _CHROME_ROLES:
         return True
+    if not _BACKLINK_CLASSES.isdisjoint(tag.get_attribute_list("class")):
+        return True
     style = str(tag.get("style", "")).replace(" ", "").lower()
     return "display:none" in style
+
+
+def _note_ref(tag: Tag) -> bool:
+    if "noteref" in str(tag.get("epub:type", "")).split() or str(tag.get("role", "")).lower() == "doc-noteref":
+        return True
+    return not _NOTE_REF_CLASSES.isdisjoint(tag.get_attribute_list("class"))
 
 
 def _walk(node: Tag, walk: _Walk) -> None:
@@ -124,7 +137,10 @@ def _walk(node: Tag, walk: _Walk) -> None:
         if not isinstance(child, Tag) or _hidden(child):
             continue
         name = child.name
-        if name in _HEADINGS:
+        if _note_ref(child):
+            mark = child.get_text().strip()
+            walk.words.append(mark if mark.startswith("[") else f"[{mark}]")
+        elif name in _HEADINGS:
             walk.flush()
             walk.builder.heading(_HEADINGS[name], child.get_text(" "))
         elif name == "br":

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from app.domain.structure import TextBuilder
@@ -20,7 +21,13 @@ from app.importers.files import read_file
 from app.importers.html import html_blocks, parse_html
 from app.importers.plaintext import decode_text
 
-_MARKDOWN = MarkdownIt("commonmark", {"html": True}).use(front_matter_plugin)
+# CommonMark plus what people write in notes apps: tables, ~~strikethrough~~, footnotes.
+_MARKDOWN = (
+    MarkdownIt("commonmark", {"html": True})
+    .enable(["table", "strikethrough"])
+    .use(front_matter_plugin)
+    .use(footnote_plugin)
+)
 
 
 def _front_matter(tokens: list[Any], path: Path) -> dict[str, object]:

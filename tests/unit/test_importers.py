@@ -78,6 +78,33 @@ def test_markdown_is_stored_as_read_with_front_matter_and_outline(tmp_path: Path
     assert headings(imported) == [(1, "Land"), (2, "Power")]
 
 
+def test_markdown_tables_strikethrough_and_footnotes_are_read_not_left_as_syntax(tmp_path: Path) -> None:
+    path = tmp_path / "notes.md"
+    path.write_text(
+        "The Soviets[^soviets] ~~wait~~ act.\n\n| Party | Seats |\n|---|---|\n| Bolsheviks | 105 |\n\n"
+        "[^soviets]: Of workers' and soldiers' deputies.\n",
+        encoding="utf-8",
+    )
+    assert import_file(path).text == (
+        "The Soviets[1] wait act.\n\nParty\n\nSeats\n\nBolsheviks\n\n105\n\n1. Of workers' and soldiers' deputies."
+    )
+
+
+@pytest.mark.parametrize("suffix", [".html", ".xhtml"])
+def test_note_marks_are_bracketed_and_back_links_dropped(tmp_path: Path, suffix: str) -> None:
+    """As pandoc writes notes in web pages and EPUB chapters (EPUB 3 and DPUB-ARIA marks)."""
+    path = tmp_path / f"notes{suffix}"
+    path.write_text(
+        '<html xmlns:epub="http://www.idpf.org/2007/ops"><body><p>The Soviets.<a href="#fn1" class="footnote-ref"'
+        ' epub:type="noteref">1</a> Power<a href="#fn2" role="doc-noteref"><sup>2</sup></a>.</p>'
+        '<section class="footnotes"><ol><li id="fn1"><p>First note.<a href="#fnref1" class="footnote-back"'
+        ' role="doc-backlink">↩︎</a></p></li><li id="fn2"><p>Second.<a href="#r2" role="doc-backlink">↩</a></p></li>'
+        "</ol></section></body></html>",
+        encoding="utf-8",
+    )
+    assert import_file(path).text == "The Soviets.[1] Power[2].\n\n1. First note.\n\n2. Second."
+
+
 def test_an_articles_own_header_is_kept(tmp_path: Path) -> None:
     path = tmp_path / "article.htm"
     path.write_text(
