@@ -44,6 +44,19 @@ def positioned_words_pdf(path: Path, words: list[str]) -> Path:
     return path
 
 
+def laid_out_pdf(path: Path, lines: list[tuple[float, float, str]], bookmarks: tuple[str, ...] = ()) -> Path:
+    """A one-page PDF with each line placed at (x, y) millimetres, as a typesetter places them."""
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Times", size=11)
+    for title in bookmarks:
+        pdf.start_section(title)
+    for x, y, text in lines:
+        pdf.text(x, y, text)
+    pdf.output(str(path))
+    return path
+
+
 def scanned_pdf(path: Path) -> Path:
     """A PDF with a picture-like page and no text layer."""
     pdf = FPDF()

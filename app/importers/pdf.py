@@ -10,20 +10,46 @@ are not here.
 
 from __future__ import annotations
 
+import ctypes
+import itertools
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from app.domain.structure import TextBuilder
 from app.importers.base import ImportedText, Progress, TextImportError
 from app.importers.files import read_file
 
-# A page whose lines end before this share of the page's usual line length ends its
-# paragraph there; text layers have no paragraph marks of their own.
+# Text layers have lines but no paragraph marks. A line ends its paragraph when it stops
+# short of the page's usual right edge by more than this share of the column's width...
 _SHORT_LINE = 0.75
+# ...and a line starts one when it stands further below the line before than this many
+# times the page's usual line pitch (paragraph spacing, a heading, another column)...
+_WIDE_GAP = 1.2
+# ...or is indented by more than this many times its font size against a line before and
+# after it that start at the margin (a first-line indent), unless it lines up with the
+# text after the label of the line before (the hanging indent of a numbered clause);
+# or is a labelled line ("2. ", "(b) ") standing left of such a hanging line.
+_INDENT = 0.8
+_AT_MARGIN = 0.3
+_LABEL = re.compile(r"\(?(?:\d{1,3}|[a-zA-Z]|[ivxlcdm]{1,6})[.)]\s+|[•·\-–—*]\s+")
+_HYPHEN_MARKS = ("\u00ad", "\u0002", "\ufffe")  # soft hyphens as text layers write them
 _SOFT_HYPHEN = re.compile(r"[\u00ad\u0002\ufffe]\n?|(?<=[a-z])-\n(?=[a-z])")
 _DATE = re.compile(r"D:(\d{4})(\d{2})?(\d{2})?")
+# Two glyphs of a line whose boxes stand further apart than this share of the font size
+# have a word space between them. PDFium leaves some such spaces out of the text layer of
+# Ghostscript's PDFs ("V. I.Lenin", "St.Petersburgwritten"); measured on PDFs from
+# fpdf2, groff and Ghostscript, glyph boxes within a word touch or overlap (gap <= 0)
+# and the missed spaces are 0.24-0.31 of the font size.
+_SPACE_GAP = 0.15
+# A heading printed as "12. Title" or "IV Title" still reads as the bookmark "Title".
+_TITLE_NUMBER = 6
+# Measuring every glyph takes more than twice as long as reading the text, so it is done for
+# a document only if its first pages with text show a missed space.
+_PROBE_PAGES = 3
 
 
 def _load(data: bytes, path: Path) -> pdfium.PdfDocument:
@@ -37,24 +63,203 @@ def _load(data: bytes, path: Path) -> pdfium.PdfDocument:
         raise TextImportError(path, f"it is a damaged or incomplete PDF ({str(exc).rstrip('.')})") from exc
 
 
-def _paragraphs(page_text: str) -> list[str]:
-    """Rebuild paragraphs from a page's lines (the text layer only has lines)."""
-    text = _SOFT_HYPHEN.sub("", page_text.replace("\r\n", "\n").replace("\r", "\n"))
-    lines = [" ".join(line.split()) for line in text.split("\n")]
-    widths = sorted(len(line) for line in lines if line)
-    if not widths:
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """A line of a page's text layer, and where it stands on the page.
+
+    Attributes:
+        text: The line's characters (word spaces the layer lacked put back).
+        left: Where its first glyph starts, in points.
+        right: Where its last glyph ends.
+        baseline: The height of its first glyph's baseline above the page's foot.
+        last_baseline: That of its last glyph (PDFium sometimes gives two printed lines as one).
+        size: Its first glyph's font size; 0 where the geometry is unknown.
+        hang: Where the text after a leading label ("1. ", "(a) ") starts; 0 without one.
+    """
+
+    text: str
+    left: float = 0.0
+    right: float = 0.0
+    baseline: float = 0.0
+    last_baseline: float = 0.0
+    size: float = 0.0
+    hang: float = 0.0
+
+
+class _Page:
+    """Reads one page's text layer as lines with their geometry, through PDFium's C API.
+
+    One call per glyph would double the time of an import, so the geometry of a line comes
+    from its first and last glyph, and each glyph is measured only when word spaces are
+    being looked for.
+    """
+
+    def __init__(self, textpage: pdfium.PdfTextPage) -> None:
+        self._handle = textpage.raw
+        self._box = pdfium_c.FS_RECTF()
+        self._x = ctypes.c_double()
+        self._y = ctypes.c_double()
+        self.text = textpage.get_text_range()
+        self.aligned = len(self.text) == textpage.count_chars()  # not so with characters beyond the BMP
+
+    def lines(self, find_spaces: bool) -> tuple[list[_Line], int]:
+        """Return the lines, and how many missing word spaces were put back."""
+        lines: list[_Line] = []
+        found = 0
+        at = 0
+        for raw_line in self.text.split("\n"):
+            start = at
+            at += len(raw_line) + 1
+            body = raw_line.rstrip()
+            if not body.strip() or not self.aligned:
+                lines.append(_Line(body))
+                continue
+            first = start + len(body) - len(body.lstrip())
+            missing = self._missing_spaces(body, start) if find_spaces else []
+            found += len(missing)
+            text = " ".join(body[a:b] for a, b in zip([0, *missing], [*missing, len(body)], strict=True))
+            last = start + len(body) - 1
+            label = _LABEL.match(body.lstrip())
+            lines.append(
+                _Line(
+                    text,
+                    left=self._edge(first).left,
+                    right=self._edge(last).right,
+                    baseline=self._baseline(first),
+                    last_baseline=self._baseline(last),
+                    size=pdfium_c.FPDFText_GetFontSize(self._handle, first),
+                    hang=self._edge(first + label.end()).left if label and label.end() < len(body.lstrip()) else 0.0,
+                )
+            )
+        return lines, found
+
+    def _edge(self, index: int) -> pdfium_c.FS_RECTF:
+        pdfium_c.FPDFText_GetLooseCharBox(self._handle, index, self._box)
+        return self._box
+
+    def _missing_spaces(self, body: str, start: int) -> list[int]:
+        """Return the offsets in `body` before which the page shows a word space the text lacks."""
+        missing: list[int] = []
+        right: float | None = None
+        bottom = 0.0
+        for offset, char in enumerate(body):
+            if char.isspace():
+                right = None
+                continue
+            box = self._edge(start + offset)
+            same_line = abs(box.bottom - bottom) < (box.top - box.bottom) / 2
+            if right is not None and same_line and box.left - right > _SPACE_GAP * self._size(start + offset):
+                missing.append(offset)
+            right, bottom = box.right, box.bottom
+        return missing
+
+    def _baseline(self, index: int) -> float:
+        pdfium_c.FPDFText_GetCharOrigin(self._handle, index, self._x, self._y)
+        return float(self._y.value)
+
+    def _size(self, index: int) -> float:
+        return float(pdfium_c.FPDFText_GetFontSize(self._handle, index))
+
+
+def _paragraphs(lines: list[_Line]) -> list[str]:
+    """Rebuild a page's paragraphs from its lines."""
+    shown = [line for line in lines if line.text.strip()]
+    if not shown:
         return []
-    usual = widths[int(len(widths) * 0.8)]
-    paragraphs: list[list[str]] = [[]]
+    known = all(line.size > 0 for line in shown)
+    starts = _starts_by_geometry(shown) if known else _starts_by_length(shown)
+    paragraphs: list[list[str]] = []
+    previous: _Line | None = None
     for line in lines:
-        if not line:
-            if paragraphs[-1]:
-                paragraphs.append([])
+        if not line.text.strip():
+            previous = None  # a blank line of the layer always ends a paragraph
             continue
-        paragraphs[-1].append(line)
-        if len(line) < usual * _SHORT_LINE:
+        if previous is None or id(line) in starts:
             paragraphs.append([])
-    return [" ".join(p) for p in paragraphs if p]
+        paragraphs[-1].append(line.text)
+        previous = line
+    return [_joined(p) for p in paragraphs]
+
+
+def _joined(lines: list[str]) -> str:
+    """Join a paragraph's lines, and the halves of a word hyphenated across two of them."""
+    text = "\n".join(lines)
+    if "-\n" in text or any(mark in text for mark in _HYPHEN_MARKS):  # most have none: skip the regex
+        text = _SOFT_HYPHEN.sub("", text)
+    return " ".join(text.split())
+
+
+def _starts_by_length(lines: list[_Line]) -> set[int]:
+    """Where paragraphs start when the geometry is unknown: after a line short in characters."""
+    lengths = [len(" ".join(line.text.split())) for line in lines]
+    usual = sorted(lengths)[int(len(lengths) * 0.8)]
+    return {id(lines[i + 1]) for i, length in enumerate(lengths[:-1]) if length < usual * _SHORT_LINE}
+
+
+def _starts_by_geometry(lines: list[_Line]) -> set[int]:
+    """Where paragraphs start: after a short line, below a wide gap, at an indent or a new clause."""
+    lefts = sorted(line.left for line in lines)
+    rights = sorted(line.right for line in lines)
+    margin, edge = lefts[int(len(lefts) * 0.2)], rights[int(len(rights) * 0.8)]
+    drops = [up.last_baseline - down.baseline for up, down in itertools.pairwise(lines)]
+    pitches = sorted(drop for drop in drops if drop > 0)
+    pitch = pitches[len(pitches) // 2] if pitches else 0.0
+
+    def at_margin(line: _Line | None) -> bool:
+        return line is None or line.left - margin <= _AT_MARGIN * line.size
+
+    starts: set[int] = set()
+    for i, line in enumerate(lines[1:], start=1):
+        before = lines[i - 1]
+        after = lines[i + 1] if i + 1 < len(lines) else None
+        short = before.right < margin + (edge - margin) * _SHORT_LINE
+        drop = drops[i - 1]
+        # Up the page is another column; level with the line before is the same line.
+        gap = drop < -line.size / 2 or (pitch > 0 and drop > _WIDE_GAP * pitch)
+        indented = (
+            line.left - margin > _INDENT * line.size
+            and at_margin(before)
+            and at_margin(after)
+            and not (before.hang and abs(before.hang - line.left) <= _AT_MARGIN * line.size)
+        )
+        # A labelled line standing left of a line that hung under the words before: the next clause.
+        next_clause = bool(line.hang) and line.left < before.left - _AT_MARGIN * line.size
+        if short or gap or indented or next_clause:
+            starts.add(id(line))
+    return starts
+
+
+def _place_bookmarks(
+    bookmarks: list[tuple[int, str]], paragraphs: list[str]
+) -> tuple[list[tuple[int, str]], dict[int, int]]:
+    """Find each bookmark of a page in its text: the paragraph that reads as its title.
+
+    A bookmark points at a page, not a line, so one that cannot be found this way becomes
+    a heading of its own at the top of the page.
+
+    Returns:
+        The bookmarks not found, and for each paragraph found, the heading level it takes.
+    """
+    unplaced: list[tuple[int, str]] = []
+    levels: dict[int, int] = {}
+    at = 0
+    for level, title in bookmarks:
+        wanted = " ".join(title.split()).casefold()
+        found = next(
+            (i for i in range(at, len(paragraphs)) if _reads_as(paragraphs[i].casefold(), wanted)),
+            None,
+        )
+        if found is None:
+            unplaced.append((level, title))
+        else:
+            levels[found] = level
+            at = found + 1
+    return unplaced, levels
+
+
+def _reads_as(paragraph: str, title: str) -> bool:
+    """Whether a paragraph is the title, perhaps after a short number ("2.", "IV")."""
+    return bool(title) and paragraph.endswith(title) and len(paragraph) - len(title) <= _TITLE_NUMBER
 
 
 def _date(raw: str) -> str:
@@ -82,20 +287,35 @@ def read_pdf(path: Path, progress: Progress | None = None) -> ImportedText:
                 bookmarks.setdefault(index, []).append((item.level + 1, item.get_title()))
         count = len(document)
         found_text = False
+        probed = 0
+        find_spaces: bool | None = None  # None while the first pages with text are probed
         for index in range(count):
             page = document[index]
             try:
                 textpage = page.get_textpage()
-                page_text = textpage.get_text_range()
+                reader = _Page(textpage)
+                page_text = reader.text
+                lines, found = reader.lines(find_spaces is not False and bool(page_text.strip()))
                 textpage.close()
             finally:
                 page.close()
+            if find_spaces is None and page_text.strip():
+                probed += 1
+                if found:
+                    find_spaces = True
+                elif probed >= _PROBE_PAGES:
+                    find_spaces = False
             found_text = found_text or bool(page_text.strip())
             builder.page(document.get_page_label(index) or str(index + 1))
-            for level, title in bookmarks.get(index, ()):
+            paragraphs = _paragraphs(lines)
+            unplaced, levels = _place_bookmarks(bookmarks.get(index, []), paragraphs)
+            for level, title in unplaced:
                 builder.heading(level, title)
-            for paragraph in _paragraphs(page_text):
-                builder.paragraph(paragraph)
+            for number, paragraph in enumerate(paragraphs):
+                if number in levels:
+                    builder.heading(levels[number], paragraph)
+                else:
+                    builder.paragraph(paragraph)
             if progress is not None:
                 progress(index + 1, count)
         metadata = document.get_metadata_dict(skip_empty=True)

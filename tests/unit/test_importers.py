@@ -18,6 +18,7 @@ from tests.formats import (
     docx_file,
     epub_file,
     footnoted_docx,
+    laid_out_pdf,
     locked_pdf,
     odt_file,
     pdf_file,
@@ -58,6 +59,64 @@ def test_pdf_words_placed_without_spaces_come_out_spaced(tmp_path: Path) -> None
     imported = import_file(positioned_words_pdf(tmp_path / "tex.pdf", words))
     assert imported.text == " ".join(words)
     assert imported.title == "tex"  # no metadata: the file name
+
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def test_ghostscript_pdf_keeps_its_word_spaces_and_paragraphs() -> None:
+    """PDFium leaves some of Ghostscript's word spaces out, and paragraph 2 ends on a full line."""
+    imported = import_file(FIXTURES / "ghostscript.pdf")  # made from ghostscript.ms, beside it
+    assert imported.text.split("\n\n") == [
+        "Numbers like 1,000 and 3.5 per cent, e.g. the U.S.A. and the R.S.D.L.P.(B.) stay whole, as does "
+        "St.Petersburg written closed up; V. I. Lenin signs it.",
+        "A second paragraph, which is long enough to run over more than one line of the page, so that the lines "
+        "have to be joined back into one paragraph; it ends on a full line of text.",
+        "The third paragraph starts with an indent after a full line and must stand on its own.",
+    ]
+
+
+def test_pdf_paragraphs_come_from_indents_gaps_and_short_lines_not_from_hanging_clauses(tmp_path: Path) -> None:
+    line = 6.0  # millimetres from baseline to baseline
+    layout = [
+        (20, 30, "The Conference has discussed the reports of comrades working"),
+        (20, 30 + line, "in the Soviets of Workers' and Soldiers' Deputies of Russia and"),
+        (20, 30 + 2 * line, "states that the revolution is advancing in the provinces, where"),
+        (28, 30 + 3 * line, "An indented first line starts the next paragraph, whose lines"),  # after a full line
+        (20, 30 + 4 * line, "run on at the margin until this one, which ends the paragraph on"),
+        (20, 30 + 5 * line, "a line as full as the others, before the space below it opens."),
+        (20, 30 + 7 * line, "After a wider gap comes a paragraph that is not indented at all"),
+        (20, 30 + 8 * line, "and ends short."),
+        (20, 30 + 9 * line, "1. A numbered clause whose second line hangs under its words,"),
+        (24.5, 30 + 10 * line, "not under its number, and so continues the same clause here"),
+        (20, 30 + 11 * line, "2. The second clause of the resolution, all on one line there."),
+    ]
+    imported = import_file(laid_out_pdf(tmp_path / "laid-out.pdf", layout))
+    texts = [text for _x, _y, text in layout]
+    assert imported.text.split("\n\n") == [
+        " ".join(texts[0:3]),
+        " ".join(texts[3:6]),
+        " ".join(texts[6:8]),
+        " ".join(texts[8:10]),
+        texts[10],
+    ]
+
+
+def test_pdf_bookmarks_become_the_heading_lines_they_name(tmp_path: Path) -> None:
+    layout = [
+        (20, 30, "I. The Soviets"),
+        (20, 40, "The Conference has discussed the reports."),
+        (20, 55, "Agrarian question"),  # set off by space above, as headings are
+        (20, 65, "All lands are being transferred to the peasants."),
+    ]
+    path = laid_out_pdf(tmp_path / "outlined.pdf", layout, bookmarks=("The Soviets", "Agrarian question", "Annex"))
+    imported = import_file(path)
+    assert imported.text == (
+        "Annex\n\nI. The Soviets\n\nThe Conference has discussed the reports.\n\n"
+        "Agrarian question\n\nAll lands are being transferred to the peasants."
+    )
+    # Found in the text, a bookmark marks its own line; one that is not is put at the page's top.
+    assert headings(imported) == [(1, "Annex"), (1, "I. The Soviets"), (1, "Agrarian question")]
 
 
 def test_markdown_is_stored_as_read_with_front_matter_and_outline(tmp_path: Path) -> None:
