@@ -127,7 +127,7 @@ class _Page:
                     right=self._edge(last).right,
                     baseline=self._baseline(first),
                     last_baseline=self._baseline(last),
-                    size=pdfium_c.FPDFText_GetFontSize(self._handle, first),
+                    size=self._size(first),
                     hang=self._edge(first + label.end()).left if label and label.end() < len(body.lstrip()) else 0.0,
                 )
             )
