@@ -5,6 +5,7 @@ those write the feature, and as the formats' own zip-of-XML layout where they do
 from __future__ import annotations
 
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import docx
@@ -44,7 +45,7 @@ def positioned_words_pdf(path: Path, words: list[str]) -> Path:
     return path
 
 
-def laid_out_pdf(path: Path, lines: list[tuple[float, float, str]], bookmarks: tuple[str, ...] = ()) -> Path:
+def laid_out_pdf(path: Path, lines: Sequence[tuple[float, float, str]], bookmarks: tuple[str, ...] = ()) -> Path:
     """A one-page PDF with each line placed at (x, y) millimetres, as a typesetter places them."""
     pdf = FPDF()
     pdf.add_page()
