@@ -24,7 +24,7 @@ from app.importers.base import ImportedText, Progress, TextImportError
 from app.importers.files import read_file
 
 # Text layers have lines but no paragraph marks. A line ends its paragraph when it stops
-# short of the page's usual right edge by more than this share of the column's width...
+# short of the lines around it by more than this share of their width...
 _SHORT_LINE = 0.75
 # ...and a line starts one when it stands further below the line before than this many
 # times the page's usual line pitch (paragraph spacing, a heading, another column)...
@@ -199,8 +199,7 @@ def _starts_by_length(lines: list[_Line]) -> set[int]:
 def _starts_by_geometry(lines: list[_Line]) -> set[int]:
     """Where paragraphs start: after a short line, below a wide gap, at an indent or a new clause."""
     lefts = sorted(line.left for line in lines)
-    rights = sorted(line.right for line in lines)
-    margin, edge = lefts[int(len(lefts) * 0.2)], rights[int(len(rights) * 0.8)]
+    margin = lefts[int(len(lefts) * 0.2)]
     drops = [up.last_baseline - down.baseline for up, down in itertools.pairwise(lines)]
     pitches = sorted(drop for drop in drops if drop > 0)
     pitch = pitches[len(pitches) // 2] if pitches else 0.0
@@ -212,7 +211,11 @@ def _starts_by_geometry(lines: list[_Line]) -> set[int]:
     for i, line in enumerate(lines[1:], start=1):
         before = lines[i - 1]
         after = lines[i + 1] if i + 1 < len(lines) else None
-        short = before.right < margin + (edge - margin) * _SHORT_LINE
+        # Short against the lines around it, not the page: on a page of two columns every
+        # line of the left one stops short of the right one's edge.
+        around = [before, line, *lines[max(0, i - 2) : i - 1]]
+        left, right = min(n.left for n in around), max(n.right for n in around)
+        short = before.right < left + (right - left) * _SHORT_LINE
         drop = drops[i - 1]
         # Up the page is another column; level with the line before is the same line.
         gap = drop < -line.size / 2 or (pitch > 0 and drop > _WIDE_GAP * pitch)

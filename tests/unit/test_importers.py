@@ -102,6 +102,23 @@ def test_pdf_paragraphs_come_from_indents_gaps_and_short_lines_not_from_hanging_
     ]
 
 
+def test_pdf_lines_of_a_narrow_column_are_not_taken_for_short_ones(tmp_path: Path) -> None:
+    left = [
+        "The Conference has discussed the reports",
+        "of comrades working in the Soviets and",
+        "states that the revolution is advancing.",
+    ]
+    right = [
+        "In the capitals the task of transferring",
+        "power is particularly difficult, and it",
+        "needs a long preparation.",
+    ]
+    layout = [(20, 30 + 6 * n, text) for n, text in enumerate(left)]
+    layout += [(110, 30 + 6 * n, text) for n, text in enumerate(right)]
+    imported = import_file(laid_out_pdf(tmp_path / "columns.pdf", layout))
+    assert imported.text.split("\n\n") == [" ".join(left), " ".join(right)]
+
+
 def test_pdf_bookmarks_become_the_heading_lines_they_name(tmp_path: Path) -> None:
     layout = [
         (20, 30, "I. The Soviets"),
