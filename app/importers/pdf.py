@@ -114,21 +114,23 @@ class _Page:
             if not body.strip() or not self.aligned:
                 lines.append(_Line(body))
                 continue
-            first = start + len(body) - len(body.lstrip())
+            lead = body.lstrip()
+            first = start + len(body) - len(lead)
+            last = start + len(body) - 1
             missing = self._missing_spaces(body, start) if find_spaces else []
             found += len(missing)
-            text = " ".join(body[a:b] for a, b in zip([0, *missing], [*missing, len(body)], strict=True))
-            last = start + len(body) - 1
-            label = _LABEL.match(body.lstrip())
+            if missing:
+                body = " ".join(body[a:b] for a, b in zip([0, *missing], [*missing, len(body)], strict=True))
+            label = _LABEL.match(lead)
             lines.append(
                 _Line(
-                    text,
+                    body,
                     left=self._edge(first).left,
                     right=self._edge(last).right,
                     baseline=self._baseline(first),
                     last_baseline=self._baseline(last),
                     size=self._size(first),
-                    hang=self._edge(first + label.end()).left if label and label.end() < len(body.lstrip()) else 0.0,
+                    hang=self._edge(first + label.end()).left if label and label.end() < len(lead) else 0.0,
                 )
             )
         return lines, found
@@ -213,8 +215,9 @@ def _starts_by_geometry(lines: list[_Line]) -> set[int]:
         after = lines[i + 1] if i + 1 < len(lines) else None
         # Short against the lines around it, not the page: on a page of two columns every
         # line of the left one stops short of the right one's edge.
-        around = [before, line, *lines[max(0, i - 2) : i - 1]]
-        left, right = min(n.left for n in around), max(n.right for n in around)
+        earlier = lines[i - 2] if i >= 2 else before
+        left = min(earlier.left, before.left, line.left)
+        right = max(earlier.right, before.right, line.right)
         short = before.right < left + (right - left) * _SHORT_LINE
         drop = drops[i - 1]
         # Up the page is another column; level with the line before is the same line.
