@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from app.importers.base import ImportCancelled, ImportedText, Progress, TextImportError
@@ -101,9 +102,27 @@ def import_file(path: Path, progress: Progress | None = None) -> ImportedText:
     if suffix and suffix not in FORMATS:
         supported = ", ".join(SUPPORTED_SUFFIXES)
         raise TextImportError(path, f"the {suffix} format is not supported (supported: {supported})")
-    if not suffix:
-        return read_plain_text(path)
-    return FORMATS[suffix][1](path, progress)
+    read = FORMATS[suffix][1] if suffix else FORMATS[".txt"][1]
+    with _reading(path):
+        return read(path, progress)
+
+
+@contextmanager
+def _reading(source: Path | str) -> Iterator[None]:
+    """Turn whatever a reader meets that it did not foresee into a `TextImportError`.
+
+    Files and the clipboard are untrusted and the parsers are many: a surprise in one of
+    them still ends as a message naming the source, never a crash.
+    """
+    try:
+        yield
+    except (TextImportError, ImportCancelled):
+        raise
+    except RecursionError:
+        raise TextImportError(source, "its markup is nested too deeply to read") from None
+    except Exception as exc:
+        detail = " ".join(str(exc).split())[:200]
+        raise TextImportError(source, f"it could not be read ({type(exc).__name__}: {detail})") from exc
 
 
 def import_pasted(text: str, html: str = "") -> ImportedText:
@@ -114,7 +133,8 @@ def import_pasted(text: str, html: str = "") -> ImportedText:
     """
     from app.importers.html import pasted_html
 
-    imported = pasted_html(html) if html.strip() else None
+    with _reading("clipboard"):
+        imported = pasted_html(html) if html.strip() else None
     if imported is None:
         imported = ImportedText.of(text, title="", source="clipboard", format="pasted")
     if not imported.text.strip():

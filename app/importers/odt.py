@@ -19,6 +19,17 @@ _TEXT_NS = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _OFFICE_NS = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 _STYLE_NS = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
 _ODT_MIME = b"application/vnd.oasis.opendocument.text"
+# Counts the file gives are kept sane: a run of spaces written as <text:s text:c="10^12"/>
+# would otherwise ask for a terabyte.
+_MAX_SPACES = 1000
+_MAX_LEVEL = 10
+
+
+def _number(raw: str | None, most: int) -> int:
+    """Read a count or level attribute: 1 when missing or not a number, at most `most`."""
+    if not raw or not raw.isdecimal():
+        return 1
+    return max(1, min(int(raw) if len(raw) <= len(str(most)) else most, most))
 
 
 @dataclass
@@ -34,7 +45,7 @@ def _inline(element: Element, notes: _Notes) -> str:
     for child in element:
         name = local(child.tag)
         if name == "s":
-            parts.append(" " * int(child.get(f"{{{_TEXT_NS}}}c", "1") or 1))
+            parts.append(" " * _number(child.get(f"{{{_TEXT_NS}}}c"), _MAX_SPACES))
         elif name == "tab":
             parts.append("\t")
         elif name == "line-break":
@@ -70,7 +81,7 @@ class _Lists:
                 name = style.get(f"{{{_STYLE_NS}}}name", "")
                 for level in style:
                     if local(level.tag) == "list-level-style-number":
-                        depth = int(level.get(f"{{{_TEXT_NS}}}level", "1") or 1)
+                        depth = _number(level.get(f"{{{_TEXT_NS}}}level"), _MAX_LEVEL)
                         # A format of "" numbers nothing (an outline without labels).
                         if level.get(f"{{{_STYLE_NS}}}num-format", "1"):
                             numbered.setdefault(name, {})[depth] = level.get(f"{{{_STYLE_NS}}}num-suffix", ".")
@@ -89,7 +100,7 @@ def _blocks(element: Element, builder: TextBuilder, notes: _Notes, lists: _Lists
 def _block(element: Element, builder: TextBuilder, notes: _Notes, lists: _Lists, bullet: str) -> None:
     name = local(element.tag)
     if name == "h":
-        level = int(element.get(f"{{{_TEXT_NS}}}outline-level", "1") or 1)
+        level = _number(element.get(f"{{{_TEXT_NS}}}outline-level"), _MAX_LEVEL)
         builder.heading(level, _inline(element, notes))
     elif name == "p":
         text = _inline(element, notes)

@@ -376,7 +376,20 @@ HOSTILE = {
     "bomb.epub": (lambda d: zip_bomb(d / "bomb.epub"), "zip bomb"),
     "huge.txt": (lambda d: _sparse(d / "huge.txt", 300 * 1024 * 1024), "larger than the 200 MB limit"),
     "empty.odt": (lambda d: odt_file(d / "empty.odt", body="<text:p> </text:p>"), "holds no text"),
+    "deep.html": (lambda d: _write(d / "deep.html", b"<div>" * 5000 + b"deep" + b"</div>" * 5000), "nested too deeply"),
 }
+
+
+def test_odt_counts_that_are_no_numbers_or_absurd_are_read_sanely(tmp_path: Path) -> None:
+    body = '<text:h text:outline-level="x">Heading</text:h><text:p>a<text:s text:c="999999999999"/>b</text:p>'
+    imported = import_file(odt_file(tmp_path / "odd.odt", body=body))
+    assert imported.text == "Heading\n\na" + " " * 1000 + "b"  # not a terabyte of spaces
+    assert headings(imported) == [(1, "Heading")]
+
+
+def test_a_pasted_page_nested_too_deeply_gets_a_message() -> None:
+    with pytest.raises(TextImportError, match="clipboard: its markup is nested too deeply"):
+        import_pasted("deep", "<div>" * 5000 + "deep" + "</div>" * 5000)
 
 
 def _zip_named(path: Path) -> Path:
