@@ -95,6 +95,14 @@ class _Walk:
     builder: TextBuilder
     words: list[str] = field(default_factory=list)
     prefix: str = ""
+    numbers: dict[int, int] = field(default_factory=dict)  # id of an <ol> -> its last item's number
+
+    def number(self, ordered: Tag) -> int:
+        """Return the number of the next item of an ordered list (counted, not searched for)."""
+        start = str(ordered.get("start", "1")).strip()
+        last = self.numbers.get(id(ordered), (int(start) if start.isdecimal() and len(start) < 7 else 1) - 1)
+        self.numbers[id(ordered)] = last + 1
+        return last + 1
 
     def flush(self) -> None:
         text = "".join(self.words)
@@ -152,8 +160,7 @@ def _walk(node: Tag, walk: _Walk) -> None:
             walk.flush()
             parent = child.parent
             if parent is not None and parent.name == "ol":
-                number = 1 + sum(1 for s in child.find_previous_siblings("li"))
-                walk.prefix = f"{number}. "
+                walk.prefix = f"{walk.number(parent)}. "
             else:
                 walk.prefix = "• "
             _walk(child, walk)

@@ -181,6 +181,18 @@ def test_note_marks_are_bracketed_and_back_links_dropped(tmp_path: Path, suffix:
     assert import_file(path).text == "The Soviets.[1] Power[2].\n\n1. First note.\n\n2. Second."
 
 
+def test_ordered_lists_count_from_their_start_and_nested_ones_afresh(tmp_path: Path) -> None:
+    path = tmp_path / "clauses.html"
+    path.write_text(
+        '<ol start="3"><li>Third<ol><li>inner one</li><li>inner two</li></ol></li><li>Fourth</li></ol>'
+        '<ol start="x"><li>Bad start counts from one</li></ol>',
+        encoding="utf-8",
+    )
+    assert import_file(path).text == (
+        "3. Third\n\n1. inner one\n\n2. inner two\n\n4. Fourth\n\n1. Bad start counts from one"
+    )
+
+
 def test_an_articles_own_header_is_kept(tmp_path: Path) -> None:
     path = tmp_path / "article.htm"
     path.write_text(
