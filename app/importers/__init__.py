@@ -29,8 +29,8 @@ def _whole(read: Callable[[Path], ImportedText]) -> _Reader:
 
 
 # The readers of the other formats are imported when first used: their parsers (Beautiful
-# Soup, mammoth, PDFium, markdown-it) took a third of a second off every start of the
-# window and of each command-line call, which mostly import nothing.
+# Soup, mammoth, PDFium) added about a quarter of a second to every start of the window
+# and to each command-line call, which mostly import nothing.
 
 
 def _markdown(path: Path, _progress: Progress | None) -> ImportedText:

@@ -147,7 +147,8 @@ def _walk(node: Tag, walk: _Walk) -> None:
         name = child.name
         if _note_ref(child):
             mark = child.get_text().strip()
-            walk.words.append(mark if mark.startswith("[") else f"[{mark}]")
+            if mark:  # a mark drawn as a picture has no text to show
+                walk.words.append(mark if mark.startswith("[") else f"[{mark}]")
         elif name in _HEADINGS:
             walk.flush()
             walk.builder.heading(_HEADINGS[name], child.get_text(" "))

@@ -45,8 +45,9 @@ _DATE = re.compile(r"D:(\d{4})(\d{2})?(\d{2})?")
 # fpdf2, groff and Ghostscript, glyph boxes within a word touch or overlap (gap <= 0)
 # and the missed spaces are 0.24-0.31 of the font size.
 _SPACE_GAP = 0.15
-# A heading printed as "12. Title" or "IV Title" still reads as the bookmark "Title".
-_TITLE_NUMBER = 6
+# A heading printed as "12. Title" or "IV Title" still reads as the bookmark "Title";
+# "All power" does not read as "Power".
+_TITLE_NUMBER = re.compile(r"(?:(?:\d{1,3}|[ivxlcdm]{1,6}|[a-z])[.):]?\s+)?")
 # Measuring every glyph takes more than twice as long as reading the text, so it is done for
 # a document only if its first pages with text show a missed space.
 _PROBE_PAGES = 3
@@ -264,8 +265,10 @@ def _place_bookmarks(
 
 
 def _reads_as(paragraph: str, title: str) -> bool:
-    """Whether a paragraph is the title, perhaps after a short number ("2.", "IV")."""
-    return bool(title) and paragraph.endswith(title) and len(paragraph) - len(title) <= _TITLE_NUMBER
+    """Whether a paragraph (casefolded) is the title, perhaps after a number ("2.", "iv")."""
+    if not title or not paragraph.endswith(title):
+        return False
+    return _TITLE_NUMBER.fullmatch(paragraph[: len(paragraph) - len(title)]) is not None
 
 
 def _date(raw: str) -> str:

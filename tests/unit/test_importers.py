@@ -122,18 +122,20 @@ def test_pdf_lines_of_a_narrow_column_are_not_taken_for_short_ones(tmp_path: Pat
 def test_pdf_bookmarks_become_the_heading_lines_they_name(tmp_path: Path) -> None:
     layout = [
         (20, 30, "I. The Soviets"),
-        (20, 40, "The Conference has discussed the reports."),
-        (20, 55, "Agrarian question"),  # set off by space above, as headings are
-        (20, 65, "All lands are being transferred to the peasants."),
+        (20, 40, "The Conference has discussed the reports"),
+        (20, 50, "of the comrades."),
+        (20, 65, "Agrarian question"),  # set off by space above, as headings are
+        (20, 75, "All lands are being transferred to the peasants."),
+        (20, 90, "All power"),  # not the bookmark "Power": more than a number stands before it
     ]
-    path = laid_out_pdf(tmp_path / "outlined.pdf", layout, bookmarks=("The Soviets", "Agrarian question", "Annex"))
-    imported = import_file(path)
+    bookmarks = ("The Soviets", "Agrarian question", "Annex", "Power")
+    imported = import_file(laid_out_pdf(tmp_path / "outlined.pdf", layout, bookmarks=bookmarks))
     assert imported.text == (
-        "Annex\n\nI. The Soviets\n\nThe Conference has discussed the reports.\n\n"
-        "Agrarian question\n\nAll lands are being transferred to the peasants."
+        "Annex\n\nPower\n\nI. The Soviets\n\nThe Conference has discussed the reports of the comrades.\n\n"
+        "Agrarian question\n\nAll lands are being transferred to the peasants.\n\nAll power"
     )
     # Found in the text, a bookmark marks its own line; one that is not is put at the page's top.
-    assert headings(imported) == [(1, "Annex"), (1, "I. The Soviets"), (1, "Agrarian question")]
+    assert headings(imported) == [(1, "Annex"), (1, "Power"), (1, "I. The Soviets"), (1, "Agrarian question")]
 
 
 def test_markdown_is_stored_as_read_with_front_matter_and_outline(tmp_path: Path) -> None:
@@ -154,14 +156,18 @@ def test_markdown_is_stored_as_read_with_front_matter_and_outline(tmp_path: Path
     assert headings(imported) == [(1, "Land"), (2, "Power")]
 
 
+def _text_of(path: Path, content: str) -> str:
+    """Write `content` to `path` and return the text imported from it."""
+    path.write_text(content, encoding="utf-8")
+    return import_file(path).text
+
+
 def test_markdown_tables_strikethrough_and_footnotes_are_read_not_left_as_syntax(tmp_path: Path) -> None:
-    path = tmp_path / "notes.md"
-    path.write_text(
+    source = (
         "The Soviets[^soviets] ~~wait~~ act.\n\n| Party | Seats |\n|---|---|\n| Bolsheviks | 105 |\n\n"
-        "[^soviets]: Of workers' and soldiers' deputies.\n",
-        encoding="utf-8",
+        "[^soviets]: Of workers' and soldiers' deputies.\n"
     )
-    assert import_file(path).text == (
+    assert _text_of(tmp_path / "notes.md", source) == (
         "The Soviets[1] wait act.\n\nParty\n\nSeats\n\nBolsheviks\n\n105\n\n1. Of workers' and soldiers' deputies."
     )
 
@@ -169,26 +175,25 @@ def test_markdown_tables_strikethrough_and_footnotes_are_read_not_left_as_syntax
 @pytest.mark.parametrize("suffix", [".html", ".xhtml"])
 def test_note_marks_are_bracketed_and_back_links_dropped(tmp_path: Path, suffix: str) -> None:
     """As pandoc writes notes in web pages and EPUB chapters (EPUB 3 and DPUB-ARIA marks)."""
-    path = tmp_path / f"notes{suffix}"
-    path.write_text(
+    page = (
         '<html xmlns:epub="http://www.idpf.org/2007/ops"><body><p>The Soviets.<a href="#fn1" class="footnote-ref"'
-        ' epub:type="noteref">1</a> Power<a href="#fn2" role="doc-noteref"><sup>2</sup></a>.</p>'
+        ' epub:type="noteref">1</a> Power<a href="#fn2" role="doc-noteref"><sup>2</sup></a>.'
+        ' Land<a href="#fn3" class="footnote-ref"><img src="mark.png"/></a>.</p>'
         '<section class="footnotes"><ol><li id="fn1"><p>First note.<a href="#fnref1" class="footnote-back"'
         ' role="doc-backlink">↩︎</a></p></li><li id="fn2"><p>Second.<a href="#r2" role="doc-backlink">↩</a></p></li>'
-        "</ol></section></body></html>",
-        encoding="utf-8",
+        "</ol></section></body></html>"
     )
-    assert import_file(path).text == "The Soviets.[1] Power[2].\n\n1. First note.\n\n2. Second."
+    assert (
+        _text_of(tmp_path / f"notes{suffix}", page) == "The Soviets.[1] Power[2]. Land.\n\n1. First note.\n\n2. Second."
+    )
 
 
 def test_ordered_lists_count_from_their_start_and_nested_ones_afresh(tmp_path: Path) -> None:
-    path = tmp_path / "clauses.html"
-    path.write_text(
+    page = (
         '<ol start="3"><li>Third<ol><li>inner one</li><li>inner two</li></ol></li><li>Fourth</li></ol>'
-        '<ol start="x"><li>Bad start counts from one</li></ol>',
-        encoding="utf-8",
+        '<ol start="x"><li>Bad start counts from one</li></ol>'
     )
-    assert import_file(path).text == (
+    assert _text_of(tmp_path / "clauses.html", page) == (
         "3. Third\n\n1. inner one\n\n2. inner two\n\n4. Fourth\n\n1. Bad start counts from one"
     )
 
