@@ -9,7 +9,6 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -28,6 +27,7 @@ from app.services import (
 )
 from app.services.backup import RestoreError
 from app.services.editions import Placement
+from app.services.files import write_whole
 from app.services.paths import resolve_library_path
 
 EXIT_ERROR = 1
@@ -102,8 +102,14 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     p.set_defaults(run=cmd_restore_backup, without_library=True)
 
 
-def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
-    """Run a parsed subcommand against the library; return the exit code."""
+def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    """Run a parsed subcommand against the library; return the exit code.
+
+    Args:
+        args: The parsed command line.
+        out: Where results go (standard output as it is when called, by default).
+    """
+    out = sys.stdout if out is None else out
     library = resolve_library_path(args.library)
     if getattr(args, "without_library", False):
         # Backup commands work on the file itself: they must work on a damaged library.
@@ -132,6 +138,9 @@ def run(args: argparse.Namespace, out: TextIO = sys.stdout) -> int:
         return EXIT_ERROR
     finally:
         service.close()
+    # Said after a command that worked: one that failed has said why in its one line.
+    for notice in service.notices:
+        print(f"marginalia: {notice}", file=sys.stderr)
     return 0
 
 
@@ -223,7 +232,7 @@ def cmd_export(service: LibraryService, args: argparse.Namespace, out: TextIO) -
     if args.output is None:
         out.write(text)
     else:
-        _write(args.output, text)
+        write_whole(args.output, text)
         count = sum(len(d.highlights) for d in export.documents)
         print(f"Wrote {count} highlight{'s' if count != 1 else ''} to {args.output}", file=sys.stderr)
 
@@ -231,7 +240,7 @@ def cmd_export(service: LibraryService, args: argparse.Namespace, out: TextIO) -
 def cmd_backup(service: LibraryService, args: argparse.Namespace, out: TextIO) -> None:
     """Write the library as JSON."""
     data = service.backup_json()
-    _write(args.file, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+    write_whole(args.file, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
     print(
         f"Backed up {len(data['documents'])} documents, {len(data['highlights'])} highlights and "
         f"{len(data['themes'])} themes to {args.file}",
@@ -291,14 +300,3 @@ def _themes(h: Highlight) -> str:
 
 def _print_json(out: TextIO, value: Any) -> None:  # noqa: ANN401 - any JSON value
     out.write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
-
-
-def _write(path: Path, text: str) -> None:
-    """Write a file whole: to a temporary name first, so a failure leaves no half file."""
-    path = path.expanduser()
-    partial = path.with_name(f".{path.name}.{datetime.now(UTC).strftime('%H%M%S%f')}.partial")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        partial.replace(path)
-    finally:
-        partial.unlink(missing_ok=True)

@@ -9,6 +9,8 @@ from typing import Concatenate, ParamSpec, Protocol, TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from db import explain
+
 
 class StorageError(Exception):
     """A change could not be saved (or data not read); nothing was half-written."""
@@ -40,9 +42,6 @@ def storage(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P
         try:
             return method(self, *args, **kwargs)
         except SQLAlchemyError as exc:
-            reason = str(getattr(exc, "orig", None) or exc)
-            if "locked" in reason or "busy" in reason:
-                reason = "it stayed locked by another program (another Marginalia?) for 5 seconds; try again"
-            raise StorageError(f"The library {self.path} could not be updated: {reason}.") from exc
+            raise StorageError(f"The library {self.path} could not be updated: {explain(exc, self.path)}.") from exc
 
     return wrapper  # type: ignore[return-value]  # functools.wraps hides the ParamSpec from mypy

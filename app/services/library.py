@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -62,25 +61,32 @@ __all__ = [
 def open_service(path: Path) -> LibraryService:
     """Open the library at `path`, make today's backup if due, and return the service.
 
+    A library that can only be read (a full disk, a read-only folder) is opened all the
+    same, and so is one whose daily backup cannot be written: `notices` says so, once.
+
     Raises:
         LibraryError: When the library cannot be opened; the message says why
             (DamagedLibraryError when the file is damaged: it is then left as it is).
     """
     library = open_library(path)
-    try:
-        rolling_backup(library.path)
-    except (OSError, sqlite3.Error) as exc:
-        library.close()
-        raise LibraryError(f"Could not back up the library {library.path} before use: {exc}.") from exc
-    return LibraryService(library)
+    if library.read_only is not None:
+        notices = [f"The library {library.path} is open for reading only: {library.read_only}."]
+    else:
+        notices = []
+        try:
+            rolling_backup(library.path)
+        except LibraryError as exc:
+            notices.append(f"Today's backup was not made. {exc} The library itself is in use as before.")
+    return LibraryService(library, tuple(notices))
 
 
 class LibraryService:
     """Use cases over one open library. Every public method is one transaction."""
 
-    def __init__(self, library: Library) -> None:
-        """Wrap an open library."""
+    def __init__(self, library: Library, notices: tuple[str, ...] = ()) -> None:
+        """Wrap an open library; `notices` are what its owner should be told once, on opening."""
         self._library = library
+        self.notices = notices
         self._sessions = library.sessions
         self.codebook = Codebook(library.sessions, library.path)
         self.shelf = Shelf(library.sessions, library.path)
@@ -92,6 +98,11 @@ class LibraryService:
     def path(self) -> Path:
         """The library file."""
         return self._library.path
+
+    @property
+    def read_only(self) -> str | None:
+        """Why the library can only be read (a full disk, a read-only folder), or None."""
+        return self._library.read_only
 
     @property
     def created(self) -> bool:
@@ -177,10 +188,14 @@ class LibraryService:
 
     @storage
     def open_document(self, document_id: int, *, mark_opened: bool = True) -> Document:
-        """Return a document's current text and reading state, and mark it last opened."""
+        """Return a document's current text and reading state, and mark it last opened.
+
+        A library open for reading only is read without marking: that is bookkeeping, not
+        a change its owner asked for, and it must not stop them reading.
+        """
         with self._sessions.begin() as s:
             doc = self._document_row(s, document_id)
-            if mark_opened:
+            if mark_opened and self.read_only is None:
                 doc.last_opened_at = utcnow()
             version = self._current_version(s, document_id)
             self._text_cache = (version.id, version.text)
@@ -209,7 +224,9 @@ class LibraryService:
 
     @storage
     def set_reading_position(self, document_id: int, position: int) -> None:
-        """Remember where the reader is in a document (a code-point offset)."""
+        """Remember where the reader is in a document (a code-point offset); not in a read-only library."""
+        if self.read_only is not None:
+            return
         with self._sessions.begin() as s:
             s.execute(update(DocumentRow).where(DocumentRow.id == document_id).values(reading_position=position))
 

@@ -40,6 +40,8 @@ def build_window(service: LibraryService, preferences: Preferences) -> MainWindo
     document_id = service.last_opened_document_id()
     if document_id is not None:
         window.open_document(document_id)
+    if service.notices:
+        window.show_error("Your library", "\n\n".join(service.notices))
     return window
 
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.export import ExportFormat, ExportOrder, ExportTemplateError
 from app.services import StorageError
+from app.services.files import write_whole
 from app.ui.controller import DeskController
 from app.ui.preferences import Preferences
 
@@ -223,13 +224,10 @@ class ExportDialog(QDialog):
         if not name:
             return
         path = Path(name)
-        partial = path.with_name(f".{path.name}.partial")
         try:
-            partial.write_text(self.text, encoding="utf-8")
-            partial.replace(path)
-        except OSError as exc:
-            partial.unlink(missing_ok=True)
-            self.status.setText(f"Could not save {path.name}: {exc.strerror or exc}")
+            write_whole(path, self.text)
+        except StorageError as exc:
+            self.status.setText(str(exc))
             return
         self.status.setText(f"Saved {self.count} highlights to {path}")
 

@@ -147,6 +147,10 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([250, 730, 340])
         self.setCentralWidget(self.splitter)
         self.statusBar().setObjectName("statusBar")
+        # Said for as long as it holds, not once: every change is refused until a restart.
+        self.read_only_label = QLabel()
+        self.read_only_label.setObjectName("readOnlyLabel")
+        self.statusBar().addPermanentWidget(self.read_only_label)
 
         self._position_timer = QTimer(self)
         self._position_timer.setSingleShot(True)
@@ -164,6 +168,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._connect()
         self._restore_preferences()
+        self.show_library_state()
         self.refresh_library()
         self.refresh_themes()
 
@@ -710,6 +715,7 @@ class MainWindow(QMainWindow):
             return
         self.undo_stack.clear()
         self.controller.replace_service(service)
+        self.show_library_state()
         document_id = service.last_opened_document_id()
         if document_id is not None:
             self.open_document(document_id)
@@ -879,6 +885,13 @@ class MainWindow(QMainWindow):
             f"Your library: {self.controller.service.path}\n"
             "Every change is saved as you make it.",
         )
+
+    def show_library_state(self) -> None:
+        """Show in the status bar, for as long as it holds, that the library can only be read."""
+        reason = self.controller.service.read_only
+        self.read_only_label.setVisible(reason is not None)
+        self.read_only_label.setText("Read only" if reason else "")
+        self.read_only_label.setToolTip(f"Changes cannot be saved: {reason}." if reason else "")
 
     def show_error(self, title: str, text: str) -> None:
         """Tell the user what went wrong, without blocking the window."""

@@ -29,6 +29,7 @@ from app.domain.tags import TagPathError
 from app.domain.values import Tag, ThemeCount
 from app.services import StorageError
 from app.services.codebook import Codebook, CodebookChange
+from app.services.files import write_whole
 from app.ui.commands import CodebookCommand, CreateHighlightCommand, TagCommand
 from app.ui.statistics import StatisticsDialog
 from app.ui.theme_dialogs import PassagesDialog, SplitDialog
@@ -311,8 +312,8 @@ class ThemeActions:
         try:
             themes = self.controller.themes()
             text = codebook_csv(themes) if _format_of(path) is CodebookFormat.CSV else codebook_markdown(themes)
-            path.write_text(text, encoding="utf-8")
-        except (OSError, StorageError) as exc:
+            write_whole(path, text)
+        except StorageError as exc:
             self.window.show_error("The codebook was not exported", str(exc))
             return False
         self._status(f"Exported {len(themes)} themes to {path}.")

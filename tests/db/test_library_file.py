@@ -10,12 +10,15 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
-from db.engine import LibraryError, _alembic_config, backup_library, backups_dir, make_engine, open_library
+from db.backups import backup_library, backups_dir
+from db.engine import make_engine, open_library
+from db.failures import LibraryError
+from db.schema import alembic_config
 
 
 def _upgrade(path: Path, revision: str) -> None:
     engine = make_engine(path, foreign_keys=False)
-    config = _alembic_config()
+    config = alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
@@ -24,7 +27,7 @@ def _upgrade(path: Path, revision: str) -> None:
 
 def test_models_and_migrations_do_not_drift(tmp_path: Path) -> None:
     library = open_library(tmp_path / "lib.sqlite")
-    config = _alembic_config()
+    config = alembic_config()
     with library.engine.begin() as conn:
         config.attributes["connection"] = conn
         command.check(config)  # raises if autogenerate would write a new migration
@@ -77,7 +80,7 @@ def test_a_library_from_the_first_revision_opens_with_all_its_data(tmp_path: Pat
     from app.services import LibraryService
 
     path = tmp_path / "old.sqlite"
-    first = ScriptDirectory.from_config(_alembic_config()).get_base()
+    first = ScriptDirectory.from_config(alembic_config()).get_base()
     assert isinstance(first, str)
     _upgrade(path, first)
     _seed_initial_revision(path)

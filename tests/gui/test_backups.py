@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -13,7 +14,8 @@ from app.services import DamagedLibraryError, LibraryService, open_service
 from app.ui.application import recover
 from app.ui.backups_dialog import BackupsDialog
 from app.ui.main_window import MainWindow
-from tests.gui.test_desk import highlight_quote
+from tests.gui.conftest import WindowFactory
+from tests.gui.test_desk import highlight_quote, select_with_keys
 
 
 def _backup_now(service: LibraryService, name: str) -> Path:
@@ -86,3 +88,33 @@ def test_a_damaged_library_at_start_offers_a_backup_or_a_new_library(tmp_path: P
     notes = [h.note for d in service.list_documents() for h in service.highlights(d.id)]
     assert notes == (["precious"] if choice == "restore" else [])
     service.close()
+
+
+def test_a_library_that_can_only_be_read_opens_says_so_and_refuses_changes(
+    tmp_path: Path, make_window: WindowFactory, qtbot: QtBot
+) -> None:
+    library = tmp_path / "library.sqlite"
+    first = open_service(library)
+    first.add_sample()
+    first.close()
+    library.chmod(0o444)
+    try:
+        service = open_service(library)
+        window = make_window(service)
+        assert window.last_message is not None and window.last_message.windowTitle() == "Your library"
+        assert "is open for reading only" in window.last_message.text()
+        window.last_message.close()
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        assert window.read_only_label.isVisible() and window.read_only_label.text() == "Read only"
+        assert "read-only (its permissions say so)" in window.read_only_label.toolTip()
+        assert window.controller.document is not None  # reading is not refused
+        start = window.controller.document.text.index("the eight-hour day")
+        select_with_keys(qtbot, window, start, start + len("the eight-hour day"))
+        qtbot.keyClick(window.reader, Qt.Key.Key_H)
+        assert window.last_message is not None and "read-only" in window.last_message.text()
+        assert service.highlights(window.controller.document.id) == []
+        window.last_message.close()
+        service.close()
+    finally:
+        library.chmod(0o644)
