@@ -10,3 +10,4 @@ SAMPLE_TITLE = "Resolution on the Soviets of Workers’ and Soldiers’ Deputies
 SAMPLE_AUTHOR = "V. I. Lenin"
 SAMPLE_SOURCE = "Pravda No. 46, May 15 (2), 1917 (bundled sample)"
 MARKDOWN_TEMPLATE = RESOURCES_DIR / "templates" / "markdown.md.j2"
+BACKUP_SCHEMA = RESOURCES_DIR / "schemas" / "library-backup-1.schema.json"

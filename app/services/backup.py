@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
 from datetime import datetime
 from typing import Any
 
+from jsonschema import Draft202012Validator, FormatChecker, validators
+from jsonschema.exceptions import best_match
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.domain.structure import Structure
 from app.domain.text import sha256_hex, word_count
+from app.resources import BACKUP_SCHEMA
 from db.models import DocumentRow, HighlightRow, HighlightTagRow, TagRow, VersionRow
 
 FORMAT = "marginalia-library"
@@ -100,174 +103,221 @@ def dump_library(s: Session, exported_at: datetime) -> dict[str, Any]:
     }
 
 
-def _when(value: object, what: str) -> datetime:
-    if not isinstance(value, str):
-        raise RestoreError(f"{what} is not a date")
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise RestoreError(f"{what} is not a date: {value!r}") from exc
+class _Ids:
+    """Ids seen so far of one kind of record, to refuse a second record with the same id."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.seen: set[int] = set()
+
+    def add(self, value: int, where: str) -> None:
+        if value in self.seen:
+            raise RestoreError(f"at {where}: a second {self.kind} with the id {value}")
+        self.seen.add(value)
 
 
-def _field(record: Mapping[str, Any], key: str, kind: type, what: str) -> Any:  # noqa: ANN401 - checked below
-    value = record.get(key)
-    if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
-        raise RestoreError(f"{what} has no valid {key!r}")
-    return value
+# JSON Schema counts 9.0 as an integer and Python counts True as one; offsets and ids
+# are neither.
+_Validator = validators.extend(  # type: ignore[no-untyped-call]  # the stubs leave extend untyped
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, value: isinstance(value, int) and not isinstance(value, bool)
+    ),
+)
 
 
-def _made_on(h: Mapping[str, Any], texts: Mapping[int, str], what: str) -> int:
-    """The edition a highlight was made on; backups from before editions lack it."""
-    value = h.get("made_on_version", h.get("version"))
-    if not _is_id(value) or value not in texts:
-        raise RestoreError(f"{what} refers to an edition that is not in the backup")
-    return int(value)
-
-
-def _pinned(t: Mapping[str, Any], what: str) -> int | None:
-    """The number key a theme is pinned to; backups from before pinning lack it."""
-    value = t.get("pinned")
-    if value is None:
+def _schema_problem(data: object) -> str | None:
+    """Return the backup's most telling departure from its JSON Schema, or None if it fits."""
+    checker = FormatChecker(formats=())
+    checker.checks("iso-datetime", raises=ValueError)(_is_moment)
+    schema = json.loads(BACKUP_SCHEMA.read_text(encoding="utf-8"))
+    error = best_match(_Validator(schema, format_checker=checker).iter_errors(data))
+    if error is None:
         return None
-    if not _is_id(value) or not 1 <= value <= 9:
-        raise RestoreError(f"{what} has no valid 'pinned'")
-    return int(value)
+    what = error.schema.get("description") if isinstance(error.schema, dict) else None
+    seen = repr(error.instance)
+    seen = seen if len(seen) <= 60 else seen[:57] + "..."
+    if what is None or error.validator == "required" or error.validator == "additionalProperties":
+        return f"at {error.json_path}: {error.message if len(error.message) <= 160 else error.message[:157] + '...'}"
+    return f"at {error.json_path}: {seen} is not {what}"
 
 
-def _optional_text(h: Mapping[str, Any], key: str, what: str) -> str:
-    value = h.get(key, "")
-    if not isinstance(value, str):
-        raise RestoreError(f"{what} has no valid {key!r}")
-    return value
+def _moment(value: str) -> datetime:
+    return datetime.fromisoformat(value)
 
 
-def _is_id(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+def _is_moment(value: object) -> bool:
+    """Tell the schema's "iso-datetime" format apart; a wrong type is the schema's to report."""
+    if isinstance(value, str):
+        _moment(value)
+    return True
 
 
-def load_library(s: Session, data: object) -> tuple[int, int, int]:
-    """Insert a JSON backup into an empty library, keeping every id; return the counts.
+def check_backup(data: object) -> dict[str, Any]:
+    """Check a whole JSON backup before anything of it is written.
+
+    First its shape against the backup's JSON Schema (types, ranges, names, colours,
+    dates, text without lone surrogates), then what the schema cannot say: ids are unique,
+    every reference points at a record of the right document, each edition's text matches
+    its SHA-256 and structure, and each quote is the text at its offsets.
 
     Raises:
-        RestoreError: If the data is not a Marginalia backup, is damaged, or the library
-            is not empty. The caller's transaction is then rolled back.
+        RestoreError: Naming the first problem and where it is in the file.
     """
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise RestoreError("it is not a Marginalia library backup")
     if data.get("version") != VERSION:
         raise RestoreError(f"it is a backup of version {data.get('version')!r}, and this Marginalia reads {VERSION}")
+    problem = _schema_problem(data)
+    if problem is not None:
+        raise RestoreError(problem)
+    document_ids, version_ids = _Ids("document"), _Ids("edition")
+    texts: dict[int, tuple[int, str]] = {}  # edition id -> (document id, text)
+    for i, d in enumerate(data["documents"]):
+        where = f"$.documents[{i}]"
+        document_ids.add(d["id"], f"{where}.id")
+        numbers: set[int] = set()
+        for j, v in enumerate(d["versions"]):
+            vwhere = f"{where}.versions[{j}]"
+            version_ids.add(v["id"], f"{vwhere}.id")
+            if v["number"] in numbers:
+                raise RestoreError(f"at {vwhere}.number: a second edition numbered {v['number']} of one document")
+            numbers.add(v["number"])
+            if sha256_hex(v["text"]) != v["sha256"]:
+                raise RestoreError(f"at {vwhere}.text: the text does not match its SHA-256 (the file is damaged)")
+            try:
+                fits = Structure.from_json(v.get("structure", "")).fits(v["text"])
+            except ValueError:
+                fits = False
+            if not fits:
+                raise RestoreError(f"at {vwhere}.structure: the headings and pages do not fit the text")
+            texts[v["id"]] = (d["id"], v["text"])
+        current = max(d["versions"], key=lambda v: v["number"])
+        if d["reading_position"] > len(current["text"]):
+            raise RestoreError(f"at {where}.reading_position: {d['reading_position']} is past the end of the text")
+    theme_ids, names, keys = _Ids("theme"), set(), set()
+    for i, t in enumerate(data["themes"]):
+        theme_ids.add(t["id"], f"$.themes[{i}].id")
+        if (t["parent"], t["name"]) in names:
+            raise RestoreError(f"at $.themes[{i}].name: a second theme {t['name']!r} under one parent")
+        names.add((t["parent"], t["name"]))
+        if t.get("pinned") is not None and t["pinned"] in keys:
+            raise RestoreError(f"at $.themes[{i}].pinned: a second theme pinned to the key {t['pinned']}")
+        keys.add(t.get("pinned"))
+    parents = {t["id"]: t["parent"] for t in data["themes"]}
+    for i, t in enumerate(data["themes"]):
+        seen, node = {t["id"]}, t["parent"]
+        while node is not None:
+            if node not in parents or node in seen:
+                problem = "is not in the backup" if node not in parents else "makes a circle of themes"
+                raise RestoreError(f"at $.themes[{i}].parent: the parent theme {node} {problem}")
+            seen.add(node)
+            node = parents[node]
+    highlight_ids = _Ids("highlight")
+    for i, h in enumerate(data["highlights"]):
+        where = f"$.highlights[{i}]"
+        highlight_ids.add(h["id"], f"{where}.id")
+        if h["document"] not in document_ids.seen:
+            raise RestoreError(f"at {where}.document: the document {h['document']} is not in the backup")
+        for key in ("version", "made_on_version"):
+            edition = h.get(key, h["version"])
+            if edition not in texts or texts[edition][0] != h["document"]:
+                raise RestoreError(f"at {where}.{key}: the edition {edition} is not one of the highlight's document")
+        text = texts[h["version"]][1]
+        if not h["start"] < h["end"] <= len(text) or text[h["start"] : h["end"]] != h["exact"]:
+            raise RestoreError(f"at {where}: the quote is not the text at its offsets (the file is damaged)")
+        for j, tid in enumerate(h["themes"]):
+            if tid not in theme_ids.seen:
+                raise RestoreError(f"at {where}.themes[{j}]: the theme {tid} is not in the backup")
+    return data
+
+
+def _depth(theme_id: int, parents: dict[int, int | None]) -> int:
+    """How many ancestors a theme has (the backup was checked: no circles, no missing parent)."""
+    depth, node = 0, parents[theme_id]
+    while node is not None:
+        depth, node = depth + 1, parents[node]
+    return depth
+
+
+def load_library(s: Session, data: object) -> tuple[int, int, int]:
+    """Insert a JSON backup into an empty library, keeping every id; return the counts.
+
+    The whole backup is checked first (`check_backup`): a library restored from it holds
+    every invariant a library made by hand does.
+
+    Raises:
+        RestoreError: If the data is not a sound Marginalia backup, or the library is not
+            empty. Nothing was written.
+    """
+    data = check_backup(data)
+    parents = {t["id"]: t["parent"] for t in data["themes"]}
     if (
         s.execute(select(func.count()).select_from(DocumentRow)).scalar_one()
         or s.execute(select(func.count()).select_from(TagRow)).scalar_one()
     ):
         raise RestoreError("the library is not empty; restore into a new library (use --library NEW_FILE)")
-    documents, themes, highlights = (data.get(k) for k in ("documents", "themes", "highlights"))
-    if not all(isinstance(v, list) for v in (documents, themes, highlights)):
-        raise RestoreError("it lacks its documents, themes or highlights")
-    texts: dict[int, str] = {}
-    for d in documents:  # type: ignore[union-attr]
-        what = f"document {d.get('id')!r}" if isinstance(d, dict) else "a document"
-        if not isinstance(d, dict):
-            raise RestoreError(f"{what} is not an object")
+    for d in data["documents"]:
         s.add(
             DocumentRow(
-                id=_field(d, "id", int, what),
-                title=_field(d, "title", str, what),
-                author=_field(d, "author", str, what),
-                source=_field(d, "source", str, what),
+                id=d["id"],
+                title=d["title"],
+                author=d["author"],
+                source=d["source"],
                 # Backups from before document properties lack these three.
-                format=_optional_text(d, "format", what) or "text",
-                date=_optional_text(d, "date", what),
-                language=_optional_text(d, "language", what),
-                added_at=_when(d.get("added_at"), f"{what} added_at"),
-                last_opened_at=None if d.get("last_opened_at") is None else _when(d["last_opened_at"], what),
-                reading_position=_field(d, "reading_position", int, what),
+                format=d.get("format") or "text",
+                date=d.get("date", ""),
+                language=d.get("language", ""),
+                added_at=_moment(d["added_at"]),
+                last_opened_at=None if d.get("last_opened_at") is None else _moment(d["last_opened_at"]),
+                reading_position=d["reading_position"],
             )
         )
-        for v in _field(d, "versions", list, what):
-            vwhat = f"a version of {what}"
-            text = _field(v, "text", str, vwhat)
-            if sha256_hex(text) != _field(v, "sha256", str, vwhat):
-                raise RestoreError(f"the text of {vwhat} does not match its SHA-256 (the file is damaged)")
-            version_id = _field(v, "id", int, vwhat)
-            texts[version_id] = text
-            structure = _optional_text(v, "structure", vwhat)
-            try:
-                fits = Structure.from_json(structure).fits(text)
-            except ValueError:
-                fits = False
-            if not fits:
-                raise RestoreError(f"the headings and pages of {vwhat} do not fit its text (the file is damaged)")
+        for v in d["versions"]:
             s.add(
                 VersionRow(
-                    id=version_id,
+                    id=v["id"],
                     document_id=d["id"],
-                    number=_field(v, "number", int, vwhat),
-                    text=text,
+                    number=v["number"],
+                    text=v["text"],
                     sha256=v["sha256"],
-                    structure=structure,
-                    word_count=word_count(text),
-                    created_at=_when(v.get("created_at"), vwhat),
+                    structure=v.get("structure", ""),
+                    word_count=word_count(v["text"]),
+                    created_at=_moment(v["created_at"]),
                 )
             )
     s.flush()
-    # Parents before children: a theme's parent id is always smaller only if created
-    # first, so insert in passes until every theme has found its parent.
-    pending = list(themes)  # type: ignore[arg-type]
-    for t in pending:
-        what = f"theme {t.get('name')!r}" if isinstance(t, dict) else "a theme"
-        if not isinstance(t, dict) or not _is_id(t.get("id")) or not (t.get("parent") is None or _is_id(t["parent"])):
-            raise RestoreError(f"{what} has no valid id or parent")
-    placed: set[int] = set()
-    while pending:
-        ready = [t for t in pending if t.get("parent") is None or t.get("parent") in placed]
-        if not ready:
-            raise RestoreError("its themes refer to parents that are not in it")
-        for t in ready:
-            what = f"theme {t.get('name')!r}"
-            s.add(
-                TagRow(
-                    id=_field(t, "id", int, what),
-                    parent_id=t.get("parent"),
-                    name=_field(t, "name", str, what),
-                    colour=_field(t, "colour", str, what),
-                    description=_field(t, "description", str, what),
-                    created_at=_when(t.get("created_at"), what),
-                    pinned=_pinned(t, what),
-                )
+    # Parents before children, so that each theme's parent exists when it is written.
+    for t in sorted(data["themes"], key=lambda t: _depth(t["id"], parents)):
+        s.add(
+            TagRow(
+                id=t["id"],
+                parent_id=t["parent"],
+                name=t["name"],
+                colour=t["colour"],
+                description=t["description"],
+                created_at=_moment(t["created_at"]),
+                pinned=t.get("pinned"),
             )
-            placed.add(t["id"])
-        s.flush()
-        pending = [t for t in pending if t not in ready]
-    for h in highlights:  # type: ignore[union-attr]
-        what = f"highlight {h.get('id')!r}" if isinstance(h, dict) else "a highlight"
-        if not isinstance(h, dict):
-            raise RestoreError(f"{what} is not an object")
-        start, end = _field(h, "start", int, what), _field(h, "end", int, what)
-        text = texts.get(_field(h, "version", int, what))
-        if text is None or not 0 <= start < end <= len(text) or text[start:end] != _field(h, "exact", str, what):
-            raise RestoreError(f"{what} does not match its text (the file is damaged)")
-        row = HighlightRow(
-            id=_field(h, "id", int, what),
-            document_id=_field(h, "document", int, what),
-            version_id=h["version"],
-            start_offset=start,
-            end_offset=end,
-            exact=h["exact"],
-            prefix=_field(h, "prefix", str, what),
-            suffix=_field(h, "suffix", str, what),
-            note=_field(h, "note", str, what),
-            made_on_version_id=_made_on(h, texts, what),
-            review_from=_optional_text(h, "review_from", what),
-            created_at=_when(h.get("created_at"), what),
-            updated_at=_when(h.get("updated_at"), what),
         )
-        theme_ids = _field(h, "themes", list, what)
-        if not all(_is_id(tid) for tid in theme_ids) or len(set(theme_ids)) != len(theme_ids):
-            raise RestoreError(f"{what} has a list of themes that is not a list of distinct ids")
-        if any(tid not in placed for tid in theme_ids):
-            raise RestoreError(f"{what} carries a theme that is not in the backup")
-        row.tag_links = [HighlightTagRow(tag_id=tid, position=i) for i, tid in enumerate(theme_ids)]
+    for h in data["highlights"]:
+        row = HighlightRow(
+            id=h["id"],
+            document_id=h["document"],
+            version_id=h["version"],
+            start_offset=h["start"],
+            end_offset=h["end"],
+            exact=h["exact"],
+            prefix=h["prefix"],
+            suffix=h["suffix"],
+            note=h["note"],
+            # Backups from before editions lack it: the highlight was made where it is.
+            made_on_version_id=h.get("made_on_version", h["version"]),
+            review_from=h.get("review_from", ""),
+            created_at=_moment(h["created_at"]),
+            updated_at=_moment(h["updated_at"]),
+        )
+        row.tag_links = [HighlightTagRow(tag_id=tid, position=i) for i, tid in enumerate(h["themes"])]
         s.add(row)
     s.flush()
-    return len(documents), len(themes), len(highlights)  # type: ignore[arg-type]
+    return len(data["documents"]), len(data["themes"]), len(data["highlights"])

@@ -160,7 +160,7 @@ def test_backup_restore_backup_gives_the_same_library(filled: LibraryService, tm
     [
         (lambda d: {"format": "something else"}, "not a Marginalia library backup"),
         (lambda d: {**d, "version": 99}, "version 99"),
-        (lambda d: {**d, "highlights": "nope"}, "lacks"),
+        (lambda d: {**d, "highlights": "nope"}, r"at \$\.highlights: 'nope' is not a list of highlights"),
         (
             lambda d: {
                 **d,
@@ -170,8 +170,14 @@ def test_backup_restore_backup_gives_the_same_library(filled: LibraryService, tm
             },
             "SHA-256",
         ),
-        (lambda d: {**d, "highlights": [{**d["highlights"][0], "end": 10**9}]}, "does not match its text"),
-        (lambda d: {**d, "highlights": [{**d["highlights"][0], "themes": [999]}]}, "theme that is not in"),
+        (
+            lambda d: {**d, "highlights": [{**d["highlights"][0], "end": 10**9}]},
+            "the quote is not the text at its offsets",
+        ),
+        (
+            lambda d: {**d, "highlights": [{**d["highlights"][0], "themes": [999]}]},
+            r"at \$\.highlights\[0\]\.themes\[0\]: the theme 999 is not in the backup",
+        ),
     ],
 )
 def test_a_bad_backup_is_refused_and_changes_nothing(

@@ -92,7 +92,7 @@ def test_a_backup_with_duplicate_ids_is_refused(service: LibraryService, tmp_pat
     backup["highlights"][1]["id"] = backup["highlights"][0]["id"]
     target = open_service(tmp_path / "target.sqlite")
     outcome = _attempt(lambda: target.restore_json(backup), RestoreError)
-    assert isinstance(outcome, RestoreError) and "contradict" in str(outcome)
+    assert isinstance(outcome, RestoreError) and "at $.highlights[1].id: a second highlight" in str(outcome)
     assert target.list_documents() == []
     target.close()
 
