@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
+import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from app.importers.base import ImportCancelled, ImportedText, Progress, TextImportError
 from app.importers.plaintext import read_plain_text
@@ -20,6 +23,7 @@ __all__ = [
     "import_pasted",
 ]
 
+T = TypeVar("T")
 _Reader = Callable[[Path, Progress | None], ImportedText]
 
 
@@ -96,15 +100,26 @@ def import_file(path: Path, progress: Progress | None = None) -> ImportedText:
 
     Raises:
         TextImportError: With a message naming the file and the reason, for a file that
-            cannot be read, is empty, damaged, hostile, or of an unsupported format.
+            cannot be read, is empty, damaged, hostile, of an unsupported format, or
+            too large for the memory that is free.
     """
     suffix = path.suffix.lower()
     if suffix and suffix not in FORMATS:
         supported = ", ".join(SUPPORTED_SUFFIXES)
         raise TextImportError(path, f"the {suffix} format is not supported (supported: {supported})")
     read = FORMATS[suffix][1] if suffix else FORMATS[".txt"][1]
-    with _reading(path):
-        return read(path, progress)
+    return _guarded(path, lambda: read(path, progress))
+
+
+def _guarded(source: Path | str, read: Callable[[], T]) -> T:
+    """Run a reader; turn any failure, running out of memory included, into a `TextImportError`."""
+    try:
+        with _reading(source):
+            return read()
+    except MemoryError:
+        pass  # the half-built document is let go of only once this block is left
+    gc.collect()  # a parsed tree is full of cycles: only the collector gives its memory back
+    raise TextImportError(source, "reading it needs more memory than is free; nothing was imported")
 
 
 @contextmanager
@@ -120,6 +135,10 @@ def _reading(source: Path | str) -> Iterator[None]:
         raise
     except RecursionError:
         raise TextImportError(source, "its markup is nested too deeply to read") from None
+    except MemoryError:
+        raise  # made into a message by the caller, once what the reader built is freed
+    except zlib.error as exc:
+        raise TextImportError(source, f"a compressed part inside it is damaged ({exc})") from exc
     except Exception as exc:
         detail = " ".join(str(exc).split())[:200]
         raise TextImportError(source, f"it could not be read ({type(exc).__name__}: {detail})") from exc
@@ -133,8 +152,7 @@ def import_pasted(text: str, html: str = "") -> ImportedText:
     """
     from app.importers.html import pasted_html
 
-    with _reading("clipboard"):
-        imported = pasted_html(html) if html.strip() else None
+    imported = _guarded("clipboard", lambda: pasted_html(html) if html.strip() else None)
     if imported is None:
         imported = ImportedText.of(text, title="", source="clipboard", format="pasted")
     if not imported.text.strip():

@@ -58,7 +58,7 @@ def read_docx(path: Path) -> ImportedText:
     # AttributeError ...); each becomes the one clear message below.
     except Exception as exc:
         raise TextImportError(path, f"it is a damaged Word document ({type(exc).__name__}: {exc})") from None
-    soup = parse_html(result.value)
+    soup = parse_html(result.value, path)
     _notes_heading(soup)
     builder = TextBuilder()
     html_blocks(soup, builder)

@@ -71,7 +71,7 @@ def _toc_labels(archive: zipfile.ZipFile, package: Element, base: str, path: Pat
         if href not in names:
             continue
         if "nav" in item.get("properties", "").split():
-            soup = parse_html(read_member(archive, href, path))
+            soup = parse_html(read_member(archive, href, path), path)
             for link in soup.select("nav a[href]"):
                 target = posixpath.normpath(posixpath.join(posixpath.dirname(href), unquote(str(link["href"]))))
                 labels.setdefault(target.split("#")[0], " ".join(link.get_text(" ").split()))
@@ -109,7 +109,7 @@ def read_epub(path: Path, progress: Progress | None = None) -> ImportedText:
                 progress(done, len(spine))
             if name not in names:
                 continue
-            soup = parse_html(read_member(archive, name, path))
+            soup = parse_html(read_member(archive, name, path), path)
             body = soup.find("body")
             # A chapter file without a heading of its own gets its contents label, so
             # that every chapter is in the outline and in citations.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -94,7 +95,7 @@ def read_member(archive: zipfile.ZipFile, name: str, path: Path) -> bytes:
             return member.read(MAX_UNZIPPED_BYTES + 1)
     except KeyError:
         raise TextImportError(path, f"it lacks {name}") from None
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error) as exc:
         raise TextImportError(path, f"{name} inside it is damaged ({exc})") from exc
 
 

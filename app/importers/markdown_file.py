@@ -58,7 +58,7 @@ def markdown_text(source: str, path: Path) -> ImportedText:
     """
     tokens = _MARKDOWN.parse(source)
     front = _front_matter(tokens, path)
-    soup = parse_html(_MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {}))
+    soup = parse_html(_MARKDOWN.renderer.render(tokens, _MARKDOWN.options, {}), path)
     builder = TextBuilder()
     html_blocks(soup, builder)
     if builder.empty:

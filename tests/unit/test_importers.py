@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import struct
 import zipfile
 from pathlib import Path
 
@@ -394,7 +395,30 @@ HOSTILE = {
     "huge.txt": (lambda d: _sparse(d / "huge.txt", 300 * 1024 * 1024), "larger than the 200 MB limit"),
     "empty.odt": (lambda d: odt_file(d / "empty.odt", body="<text:p> </text:p>"), "holds no text"),
     "deep.html": (lambda d: _write(d / "deep.html", b"<div>" * 5000 + b"deep" + b"</div>" * 5000), "nested too deeply"),
+    "inflate.epub": (
+        lambda d: _undeflatable(epub_file(d / "inflate.epub"), "META-INF/container.xml"),
+        r"META-INF/container\.xml inside it is damaged \(Error -3 while decompressing data: invalid block type\)",
+    ),
+    "inflate.docx": (
+        lambda d: _undeflatable(docx_file(d / "inflate.docx"), "word/document.xml"),
+        r"word/document\.xml inside it is damaged \(Error -3",
+    ),
+    "inflate.odt": (
+        lambda d: _undeflatable(odt_file(d / "inflate.odt"), "content.xml"),
+        r"content\.xml inside it is damaged \(Error -3",
+    ),
 }
+
+
+def _undeflatable(path: Path, member: str) -> Path:
+    """Break one member's compressed data (a block type that does not exist), keeping the zip whole."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(member)
+    data = bytearray(path.read_bytes())
+    name_length, extra_length = struct.unpack("<HH", data[info.header_offset + 26 : info.header_offset + 30])
+    data[info.header_offset + 30 + name_length + extra_length] = 0b111  # final block, reserved type 11
+    path.write_bytes(bytes(data))
+    return path
 
 
 def test_odt_counts_that_are_no_numbers_or_absurd_are_read_sanely(tmp_path: Path) -> None:
