@@ -22,8 +22,8 @@ HIGHLIGHTS = 100_000
 REPEATS = 3
 
 
-def fill(path: Path, text: str, doc_id: int, version_id: int) -> list[str]:
-    """Insert highlights (a third of them tagged, some with notes) and return their quotes."""
+def fill(path: Path, text: str, doc_id: int, version_id: int, count: int = HIGHLIGHTS) -> list[str]:
+    """Insert `count` highlights (a third of them tagged, some with notes) and return their quotes."""
     rng = random.Random(1917)
     con = sqlite3.connect(path)
     con.execute(
@@ -31,7 +31,7 @@ def fill(path: Path, text: str, doc_id: int, version_id: int) -> list[str]:
         "(1, NULL, 'power', '#f7d038', '', '2026-01-01'), (2, 1, 'soviets', '#f7d038', '', '2026-01-01')"
     )
     rows, links, quotes = [], [], []
-    for i in range(1, HIGHLIGHTS + 1):
+    for i in range(1, count + 1):
         start = rng.randrange(0, len(text) - 300)
         end = start + rng.randint(20, 250)
         quotes.append(text[start:end])
@@ -46,6 +46,7 @@ def fill(path: Path, text: str, doc_id: int, version_id: int) -> list[str]:
                 text[max(0, start - 32) : start],
                 text[end : end + 32],
                 "a note\non two lines" if i % 5 == 0 else "",
+                version_id,
                 "2026-01-01",
                 "2026-01-01",
             )
@@ -54,7 +55,7 @@ def fill(path: Path, text: str, doc_id: int, version_id: int) -> list[str]:
             links.append((i, 2, 0))
     con.executemany(
         "INSERT INTO highlights (id, document_id, version_id, start_offset, end_offset, exact, prefix, "
-        "suffix, note, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        "suffix, note, made_on_version_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         rows,
     )
     con.executemany("INSERT INTO highlight_tags (highlight_id, tag_id, position) VALUES (?,?,?)", links)
@@ -71,7 +72,7 @@ def main() -> None:
         doc = service.add_document(ImportedText.of(text, title="A long book"))[0]
         version = service.open_document(doc.id).version_id
         assert service.open_document(doc.id).sha256 == sha256_hex(text)
-        quotes = fill(path, text, doc.id, version)
+        quotes = fill(path, text, doc.id, version, HIGHLIGHTS)
         out = Path(tmp) / "out.md"
 
         def bare() -> None:
