@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from PySide6.QtCore import Qt, Signal
@@ -43,6 +44,10 @@ class FindBar(QWidget):
         self._text = ""
         self._matches: list[tuple[int, int]] = []
         self._index = -1
+        # Where the search started (the caret when the bar opened): the first match shown
+        # is the first one after it, as in a browser, not the first in the document.
+        self._origin = 0
+        self._wrapped = ""
         self.field = FindField()
         self.field.setObjectName("findField")
         self.field.setAccessibleName("Find in document")
@@ -85,8 +90,9 @@ class FindBar(QWidget):
         self._text = text
         self._search(self.field.text())
 
-    def open_bar(self, initial: str = "") -> None:
-        """Show the bar and focus the field (prefilled with a short selection)."""
+    def open_bar(self, initial: str = "", origin: int = 0) -> None:
+        """Show the bar and focus the field (prefilled with a short selection); search on from `origin`."""
+        self._origin = origin
         self.show()
         if initial and "\n" not in initial and len(initial) <= 200:
             self.field.setText(initial)
@@ -117,6 +123,8 @@ class FindBar(QWidget):
             pattern = re.compile(re.escape(query), re.IGNORECASE)
             self._matches = [(m.start(), m.end()) for m in pattern.finditer(self._text)]
         if self._matches:
+            first_after = bisect.bisect_left(self._matches, (self._origin, 0))
+            self._index = first_after - 1  # the step below moves onto it
             self._step(1)
         else:
             self._show_count()
@@ -125,7 +133,9 @@ class FindBar(QWidget):
         if not self._matches:
             self._show_count()
             return
-        self._index = (self._index + direction) % len(self._matches)
+        following = self._index + direction
+        self._wrapped = "from the top" if following >= len(self._matches) else "from the end" if following < 0 else ""
+        self._index = following % len(self._matches)
         self._show_count()
         self.match_selected.emit(*self._matches[self._index])
 
@@ -135,4 +145,5 @@ class FindBar(QWidget):
         elif not self._matches:
             self.count.setText("No matches")
         else:
-            self.count.setText(f"{self._index + 1} of {len(self._matches)}")
+            note = f", {self._wrapped}" if self._wrapped else ""
+            self.count.setText(f"{self._index + 1} of {len(self._matches)}{note}")

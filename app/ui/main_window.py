@@ -854,11 +854,11 @@ class MainWindow(QMainWindow):
     # Find, view, help ------------------------------------------------------------
 
     def open_find(self) -> None:
-        """Show the find bar (Ctrl+F), prefilled with a short selection."""
+        """Show the find bar (Ctrl+F), prefilled with a short selection; it searches on from the caret."""
         span = self.reader.selection_span()
         document = self.controller.document
         initial = document.text[span[0] : span[1]] if span and document else ""
-        self.find_bar.open_bar(initial)
+        self.find_bar.open_bar(initial, span[0] if span else self.reader.caret_position())
 
     def focus_reader(self) -> None:
         """Give the keyboard to the text."""

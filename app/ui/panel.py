@@ -192,6 +192,10 @@ class HighlightPanel(QWidget):
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.tag_input.setCompleter(completer)
+        # The completer lets Enter through with the typed fragment unless a row is current:
+        # "van" made a theme #van while the list showed "vanity". The first match is made
+        # current whenever the list shows, so Enter takes it; Escape first to type anew.
+        self.tag_input.textEdited.connect(lambda _text: QTimer.singleShot(0, self._preselect_completion))
         self.tag_input.returnPressed.connect(self._on_tag_entered)
         themes_label.setBuddy(self.tag_input)
 
@@ -479,6 +483,12 @@ class HighlightPanel(QWidget):
     def _on_note_typed(self) -> None:
         if not self._loading_note and self._current is not None:
             self._note_timer.start()
+
+    def _preselect_completion(self) -> None:
+        completer = self.tag_input.completer()
+        popup = completer.popup()
+        if popup is not None and popup.isVisible() and completer.completionCount():
+            popup.setCurrentIndex(completer.completionModel().index(0, 0))
 
     def _on_tag_entered(self) -> None:
         path = self.tag_input.text().strip()

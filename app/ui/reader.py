@@ -88,6 +88,9 @@ class ReaderView(QPlainTextEdit):
         self._spans, self._keys, self._max_end = [], [], []
         self._current_id = None
         self.setExtraSelections([])
+        # setPlainText gives the new text the caret's format: after the caret stood in a
+        # heading, the whole next document came out in large bold type.
+        self.setCurrentCharFormat(QTextCharFormat())
         self.setPlainText(text)
         self._apply_margins()
 

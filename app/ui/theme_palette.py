@@ -53,7 +53,7 @@ class ThemePalette(QDialog):
         return super().eventFilter(watched, event)
 
     def matches(self) -> list[str]:
-        """Return the paths offered, in order (a new path to create comes first)."""
+        """Return the paths offered, in order: matching themes, then a new path to create."""
         return [str(self.list.item(i).data(PATH_ROLE)) for i in range(self.list.count())]
 
     def _refresh(self, typed: str) -> None:
@@ -63,14 +63,16 @@ class ThemePalette(QDialog):
             new = "/".join(parse_tag_path(typed))
         except TagPathError:
             new = ""
-        if new and all(t.path.casefold() != new.casefold() for t in self._tags):
-            item = QListWidgetItem(f"Create #{new}")
-            item.setData(PATH_ROLE, new)
-            self.list.addItem(item)
         for tag in found:
             item = QListWidgetItem(f"#{tag.path}" + (f"   [{tag.pinned}]" if tag.pinned else ""))
             item.setData(PATH_ROLE, tag.path)
             item.setToolTip(tag.description or tag.path)
+            self.list.addItem(item)
+        # Last, so that Enter takes a match: a new theme is made only when nothing matches
+        # or when the user moves down to it.
+        if new and all(t.path.casefold() != new.casefold() for t in self._tags):
+            item = QListWidgetItem(f"Create #{new}")
+            item.setData(PATH_ROLE, new)
             self.list.addItem(item)
         if self.list.count():
             self.list.setCurrentRow(0)

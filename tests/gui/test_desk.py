@@ -318,7 +318,7 @@ def test_find_counts_and_walks_the_matches(window: MainWindow, qtbot: QtBot) -> 
     qtbot.keyClick(window.find_bar.field, KEY.Key_Return, SHIFT)
     qtbot.keyClick(window.find_bar.field, KEY.Key_Return, SHIFT)
     assert window.reader.selection_span() == spans[-1]
-    assert window.find_bar.count.text() == f"{len(spans)} of {len(spans)}"
+    assert window.find_bar.count.text() == f"{len(spans)} of {len(spans)}, from the end"
     qtbot.keyClick(window.find_bar.field, KEY.Key_Escape)
     assert not window.find_bar.isVisible() and window.reader.hasFocus()
     qtbot.keyClick(window.reader, KEY.Key_H)  # the found passage can be highlighted at once

@@ -1,0 +1,117 @@
+"""Rough edges of the reading desk a new user hit (issue: a reading desk that feels finished)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QTextFormat
+from pytestqt.qtbot import QtBot
+
+from app.importers import ImportedText, import_file
+from app.services import LibraryService
+from app.ui.main_window import MainWindow
+from app.ui.theme_palette import ThemePalette
+from tests.gui.test_desk import highlight_quote, select_with_keys, tag_current
+
+
+def _styled_characters(window: MainWindow) -> list[str]:
+    """Return every stretch of the reader's text that is drawn bold or larger."""
+    styled = []
+    block = window.reader.document().begin()
+    while block.isValid():
+        it = block.begin()
+        while not it.atEnd():
+            fragment = it.fragment()
+            fmt = fragment.charFormat()
+            if fmt.fontWeight() == QFont.Weight.Bold or fmt.property(QTextFormat.Property.FontSizeAdjustment):
+                styled.append(fragment.text())
+            it += 1
+        block = block.next()
+    return styled
+
+
+def test_heading_type_does_not_leak_into_the_next_document(
+    window: MainWindow, qtbot: QtBot, service: LibraryService, tmp_path: Path
+) -> None:
+    book = tmp_path / "book.md"
+    book.write_text("# Chapter One\n\nFirst words.\n\n# Chapter Two\n\nMore words.\n", encoding="utf-8")
+    chapters = service.add_document(import_file(book))[0]
+    plain = service.add_document(ImportedText.of("Plain words only.\n\nNothing else.", title="Plain"))[0]
+    window.open_document(chapters.id)
+    heading = window.controller.document.structure.headings[1] if window.controller.document else None
+    assert heading is not None
+    window.reader.move_caret(heading.start + 3)  # the caret inside a heading, as after Enter in the outline
+    window.open_document(plain.id)
+    assert window.reader.toPlainText() == "Plain words only.\n\nNothing else."
+    assert _styled_characters(window) == []
+
+
+def _palette(qtbot: QtBot, window: MainWindow, quote: str) -> ThemePalette:
+    start = _text(window).index(quote)
+    select_with_keys(qtbot, window, start, start + len(quote))
+    qtbot.keyClick(window.reader, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    return next(w for w in window.findChildren(ThemePalette) if w.isVisible())
+
+
+def _text(window: MainWindow) -> str:
+    assert window.controller.document is not None
+    return window.controller.document.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "tagged"),
+    [("sov", "power/soviets"), ("power/sov", "power/soviets"), ("cl pea", "class/peasantry"), ("zzz", "zzz")],
+)
+def test_enter_in_the_theme_palette_takes_a_match_and_creates_only_when_none(
+    window: MainWindow, qtbot: QtBot, service: LibraryService, typed: str, tagged: str
+) -> None:
+    highlight_quote(qtbot, window, "the eight-hour day")
+    tag_current(qtbot, window, "power/soviets", "class/peasantry")
+    before = {t.path for t in service.tags()}
+    palette = _palette(qtbot, window, "Pravda No. 46")
+    qtbot.keyClicks(palette.field, typed)
+    if typed != "zzz":
+        assert palette.matches()[0] == tagged and palette.matches()[-1] == typed  # "Create" comes last
+    qtbot.keyClick(palette.field, Qt.Key.Key_Return)
+    current = window.panel.current()
+    assert current is not None and current.exact == "Pravda No. 46"
+    assert [t.path for t in current.tags] == [tagged]
+    assert {t.path for t in service.tags()} - before == ({"zzz"} if typed == "zzz" else set())
+
+
+def test_enter_in_the_themes_field_takes_the_completion_shown(
+    window: MainWindow, qtbot: QtBot, service: LibraryService
+) -> None:
+    highlight_quote(qtbot, window, "the eight-hour day")
+    tag_current(qtbot, window, "vanity")
+    second = highlight_quote(qtbot, window, "Pravda No. 46")
+    qtbot.keyClick(window.reader, Qt.Key.Key_T)
+    qtbot.keyClicks(window.panel.tag_input, "van")
+    popup = window.panel.tag_input.completer().popup()
+    assert popup is not None
+    qtbot.waitUntil(lambda: popup.isVisible() and popup.currentIndex().isValid())
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert [t.path for t in service.highlight(second).tags] == ["vanity"]
+    assert "van" not in {t.path for t in service.tags()}
+
+
+def test_find_starts_at_the_caret_counts_from_there_and_says_when_it_wraps(window: MainWindow, qtbot: QtBot) -> None:
+    text = _text(window)
+    caret = text.index("In the capitals")
+    window.reader.setFocus()
+    window.reader.move_caret(caret)
+    qtbot.keyClick(window.reader, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(window.find_bar.field, "soviets")
+    spans = window.find_bar.matches()
+    after = [i for i, (start, _end) in enumerate(spans) if start >= caret]
+    assert after and after[0] > 0  # matches before the caret exist, and are skipped
+    assert window.reader.selection_span() == spans[after[0]]
+    assert window.find_bar.count.text() == f"{after[0] + 1} of {len(spans)}"
+    for _ in range(len(spans) - after[0] - 1):
+        qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Return)
+    assert window.find_bar.count.text() == f"{len(spans)} of {len(spans)}"
+    qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Return)
+    assert window.reader.selection_span() == spans[0]
+    assert window.find_bar.count.text() == f"1 of {len(spans)}, from the top"
