@@ -59,6 +59,10 @@ class DoneCommand(QUndoCommand):
         """Undo the change."""
         raise NotImplementedError
 
+    def current_after(self, *, undone: bool) -> int | None:
+        """Return the highlight to make current once undone (or redone): the one brought back."""
+        return None
+
 
 class CreateHighlightCommand(DoneCommand):
     """Creating a highlight; undo deletes it, redo restores the same highlight."""
@@ -82,6 +86,10 @@ class CreateHighlightCommand(DoneCommand):
         """Restore the highlight with its id, and the themes made with it."""
         self.controller.restore_highlight(self.highlight, recreate=self.created)
 
+    def current_after(self, *, undone: bool) -> int | None:
+        """Redone, the highlight is back."""
+        return None if undone else self.highlight.id
+
 
 class DeleteHighlightCommand(DoneCommand):
     """Deleting a highlight; undo restores it with the same id, tags and note."""
@@ -98,6 +106,10 @@ class DeleteHighlightCommand(DoneCommand):
     def apply(self) -> None:
         """Delete it again."""
         self.highlight = self.controller.delete_highlight(self.highlight.id)
+
+    def current_after(self, *, undone: bool) -> int | None:
+        """Undone, the highlight is back."""
+        return self.highlight.id if undone else None
 
 
 class TagCommand(DoneCommand):

@@ -15,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -299,3 +299,12 @@ class DocumentActions:
             return
         self.window.undo_stack.push(DeleteDocumentCommand(self.controller, snapshot))
         self.window.statusBar().showMessage(f"Deleted “{snapshot.title}”. Ctrl+Z brings it back.", STATUS_MS)
+        # The keyboard stays in the list it was in, on the document now open; queued, so
+        # that it comes after the question box hands the focus back as it closes.
+        QTimer.singleShot(0, self._focus_library)
+
+    def _focus_library(self) -> None:
+        view = self.window.library_view
+        if not view.currentIndex().isValid() and self.window.documents.rowCount():
+            view.setCurrentIndex(self.window.documents.index(0))
+        view.setFocus(Qt.FocusReason.OtherFocusReason)

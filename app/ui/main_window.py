@@ -802,6 +802,7 @@ class MainWindow(QMainWindow):
             command.mark_done()
             self.undo_stack.undo()
             self.statusBar().showMessage(f"Undone: {command.text()}", STATUS_MS)
+            self._make_current(command.current_after(undone=True))
 
     def redo(self) -> None:
         """Redo the last undone change; the history moves only if it was saved."""
@@ -812,6 +813,13 @@ class MainWindow(QMainWindow):
             command.mark_done()
             self.undo_stack.redo()
             self.statusBar().showMessage(f"Redone: {command.text()}", STATUS_MS)
+            self._make_current(command.current_after(undone=False))
+
+    def _make_current(self, highlight_id: int | None) -> None:
+        """Select a highlight an undo or redo brought back, if it is in the open document."""
+        highlight = None if highlight_id is None else self.controller.highlight(highlight_id)
+        if highlight is not None:
+            self.select_highlight(highlight)
 
     def _carried_out(self, work: Callable[[], None], title: str) -> bool:
         try:

@@ -266,13 +266,16 @@ class HighlightPanel(QWidget):
 
     def set_highlights(self, highlights: list[Highlight], *, keep_current: bool = False) -> None:
         """Show a document's highlights (through the filter); none current unless kept."""
-        if not keep_current:
-            self.flush_note()
-            self._show_current(None)
+        # Taken before the model is reset: the reset clears the list's current row.
+        kept = self._current.id if keep_current and self._current is not None else None
+        self.flush_note()
+        self._show_current(None)
         self._all = {h.id: h for h in highlights}
         self._ordered = None
         self._every.set_highlights(list(self._all.values()))
         self._refilter()
+        if kept is not None and kept in self._all:
+            self.select(kept)  # shown afresh: its themes may have been renamed or merged
 
     def set_tags(self, tags: list[Tag]) -> None:
         """Offer these theme paths for completion and for the filter."""

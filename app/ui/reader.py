@@ -161,13 +161,23 @@ class ReaderView(QPlainTextEdit):
         return self.font().pointSize()
 
     def set_font_size(self, points: int) -> None:
-        """Set the reading font size, within sensible bounds, keeping the place."""
+        """Set the reading font size, within sensible bounds, keeping the place, caret and selection."""
         top = self.first_visible_position()
+        kept = self.textCursor()
         font = self.font()
         font.setPointSize(max(MIN_FONT_SIZE, min(MAX_FONT_SIZE, points)))
         self.setFont(font)
         self._apply_margins()
-        self.scroll_to_position(top)
+        # Scrolling moves the caret to the top line; nobody should hear of that move
+        # (the current highlight followed it), and the caret goes back where it was.
+        blocked = self.blockSignals(True)
+        try:
+            self.scroll_to_position(top)
+            line = self.verticalScrollBar().value()
+            self.setTextCursor(kept)
+            self.verticalScrollBar().setValue(line)
+        finally:
+            self.blockSignals(blocked)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         """Keep the text column at a readable width, centred.

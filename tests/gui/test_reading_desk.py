@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QTextFormat
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.importers import ImportedText, import_file
@@ -115,3 +116,65 @@ def test_find_starts_at_the_caret_counts_from_there_and_says_when_it_wraps(windo
     qtbot.keyClick(window.find_bar.field, Qt.Key.Key_Return)
     assert window.reader.selection_span() == spans[0]
     assert window.find_bar.count.text() == f"1 of {len(spans)}, from the top"
+
+
+def _current_id(window: MainWindow) -> int | None:
+    current = window.panel.current()
+    return None if current is None else current.id
+
+
+def test_changing_the_text_size_keeps_the_caret_and_the_current_highlight(window: MainWindow, qtbot: QtBot) -> None:
+    chosen = highlight_quote(qtbot, window, "the eight-hour day")
+    caret = _text(window).index("the eight-hour day") + 4
+    window.reader.move_caret(caret)
+    for key in (Qt.Key.Key_Plus, Qt.Key.Key_Plus, Qt.Key.Key_Minus):
+        qtbot.keyClick(window.reader, key, Qt.KeyboardModifier.ControlModifier)
+    assert window.reader.caret_position() == caret
+    assert _current_id(window) == chosen
+
+
+@pytest.mark.parametrize("change", ["rename", "merge"])
+def test_renaming_or_merging_a_theme_keeps_the_current_highlight(
+    window: MainWindow, qtbot: QtBot, service: LibraryService, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    highlight_quote(qtbot, window, "Pravda No. 46")
+    tag_current(qtbot, window, "war")
+    chosen = highlight_quote(qtbot, window, "the eight-hour day")
+    tag_current(qtbot, window, "power")
+    tags = {t.path: t.id for t in service.tags()}
+    if change == "rename":
+        window.themes.rename_to(tags["power"], "authority")
+    else:
+        window.themes_panel.select(tags["power"])
+        monkeypatch.setattr(QInputDialog, "getItem", lambda *_a, **_k: ("war", True))
+        window.themes.merge()
+    assert _current_id(window) == chosen
+    assert window.panel.current_row_id() == chosen
+
+
+def test_undoing_a_deletion_selects_the_highlight_it_brings_back(window: MainWindow, qtbot: QtBot) -> None:
+    chosen = highlight_quote(qtbot, window, "the eight-hour day")
+    qtbot.keyClick(window.reader, Qt.Key.Key_Delete)
+    assert _current_id(window) is None
+    qtbot.keyClick(window.reader, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert _current_id(window) == chosen and window.panel.current_row_id() == chosen
+
+
+def test_after_deleting_a_document_the_keyboard_is_in_the_library_list(
+    window: MainWindow, qtbot: QtBot, service: LibraryService
+) -> None:
+    service.add_document(ImportedText.of("Another text.\n\nWith two paragraphs.", title="Another"))
+    window.refresh_library()
+    window.library_view.setFocus()
+    window.library_view.setCurrentIndex(window.documents.index(0))
+    qtbot.keyClick(window.library_view, Qt.Key.Key_Delete)
+    box = window.document_actions.last_dialog
+    assert isinstance(box, QMessageBox)
+    [delete] = [b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.DestructiveRole]
+    delete.click()
+    window.activateWindow()  # offscreen, no window manager gives the window back its activation
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.waitUntil(lambda: window.library_view.hasFocus())
+    assert window.library_view.currentIndex().isValid()
+    qtbot.keyClick(window.library_view, Qt.Key.Key_Return)
+    assert window.controller.document is not None and window.controller.document.title == "Another"
