@@ -107,7 +107,11 @@ CASES: list[tuple[str, Callable[[Backup], object], str]] = [
         r"at \$\.highlights\[0\]\.end: 9\.0 is not a whole number",
     ),
     ("a date that is no date", lambda d: _set(d, ("themes", 0, "created_at"), "2026-13-01"), r"\.created_at"),
-    ("an unknown field", lambda d: _set(d, ("highlights", 0, "colour"), "#ffffff"), r"'colour' was unexpected"),
+    (
+        "an unknown field",
+        lambda d: _set(d, ("highlights", 0, "colour"), "#ffffff"),
+        r"at \$\.highlights\[0\]: must not contain \{'colour'\} properties",
+    ),
     (
         "a theme that is its own grandparent",
         lambda d: _set(d, ("themes", 0, "parent"), next(t["id"] for t in d["themes"] if t["parent"])),
@@ -121,7 +125,7 @@ CASES: list[tuple[str, Callable[[Backup], object], str]] = [
     (
         "pinned to key 10",
         lambda d: _set(d, ("themes", 0, "pinned"), 10),
-        r"at \$\.themes\[0\]\.pinned: 10 is greater than the maximum of 9",
+        r"at \$\.themes\[0\]\.pinned: 10 is not a number key from 1 to 9, or null",
     ),
     ("the same theme twice", lambda d: _set(d, ("highlights", 0, "themes"), [1, 1]), r"distinct theme ids"),
 ]
