@@ -14,7 +14,8 @@ PALETTE: tuple[str, ...] = (
     "#6ee0d2",  # teal
     "#d9bf8c",  # sand
 )
-UNTAGGED_COLOUR = "#f7d038"
+# Untagged highlights are a neutral grey, told apart from every theme's colour.
+UNTAGGED_COLOUR = "#c5cad3"
 
 
 class TagPathError(ValueError):

@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self._edition_worker: EditionWorker | None = None
         self._moving: Highlight | None = None
         self._action_specs: list[ActionSpec] = []
+        self.key_actions: list[QAction] = []
 
         self.documents = DocumentListModel()
         self.library_view = QListView()
@@ -260,7 +261,9 @@ class MainWindow(QMainWindow):
         a, t, tree = self._action, self.themes, (self.themes_panel.view,)
         a("T&hemes", "&Apply a theme…", t.open_palette, ["Ctrl+T"])
         for key in range(1, 10):
-            a("T&hemes", f"Apply theme on key &{key}", t.key_action(key), [str(key)], local_to=here)
+            self.key_actions.append(
+                a("T&hemes", f"Apply theme on key &{key}", t.key_action(key), [str(key)], local_to=here)
+            )
         self._menus["T&hemes"].addSeparator()
         a("T&hemes", "&New theme…", t.new_theme)
         a("T&hemes", "&Rename theme", t.rename, ["F2"], local_to=tree)
@@ -330,6 +333,19 @@ class MainWindow(QMainWindow):
             return
         self.themes_panel.set_themes(themes)
         self.panel.set_tags([t.tag for t in themes])
+        self._show_number_keys()
+
+    def _show_number_keys(self) -> None:
+        """Name, in the Themes menu and under the themes tree, the theme each key 1-9 applies."""
+        try:
+            keys = self.controller.service.codebook.number_keys()
+        except StorageError as exc:
+            self.statusBar().showMessage(str(exc), STATUS_MS)
+            return
+        for key, action in enumerate(self.key_actions, start=1):
+            tag = keys.get(key)
+            action.setText(f"&{key}  #{tag.path}" if tag else f"&{key}  (no theme on this key yet)")
+        self.themes_panel.set_number_keys(keys)
 
     def _on_highlights_reloaded(self) -> None:
         highlights = self.controller.highlights()

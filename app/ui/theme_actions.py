@@ -59,7 +59,11 @@ class ThemeActions:
         target = self._target_text()
         if target is None:
             return None
-        palette = ThemePalette(self.controller.tags(), target, self.window)
+        try:
+            keys = self.controller.service.codebook.number_keys()
+        except StorageError:
+            keys = {}  # the palette works without them; the keys themselves will say why
+        palette = ThemePalette(self.controller.tags(), target, self.window, keys)
         palette.finished.connect(lambda _r: self._palette_done(palette))
         palette.open()
         return palette

@@ -16,9 +16,12 @@ PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 class ThemePalette(QDialog):
     """Finds themes by fragments (``sov`` finds ``power/soviets``); a new path creates one."""
 
-    def __init__(self, tags: list[Tag], target: str, parent: QWidget | None = None) -> None:
-        """Offer `tags`; `target` says what Enter will tag (shown above the field)."""
+    def __init__(
+        self, tags: list[Tag], target: str, parent: QWidget | None = None, keys: dict[int, Tag] | None = None
+    ) -> None:
+        """Offer `tags`; `target` says what Enter will tag (shown above the field); `keys`, what 1-9 apply."""
         super().__init__(parent)
+        self._keys = {tag.id: key for key, tag in (keys or {}).items()}
         self.setWindowTitle("Apply a theme")
         self.setAccessibleName("Theme palette")
         self._tags = tags
@@ -64,7 +67,8 @@ class ThemePalette(QDialog):
         except TagPathError:
             new = ""
         for tag in found:
-            item = QListWidgetItem(f"#{tag.path}" + (f"   [{tag.pinned}]" if tag.pinned else ""))
+            key = self._keys.get(tag.id)
+            item = QListWidgetItem(f"#{tag.path}" + (f"   [key {key}]" if key else ""))
             item.setData(PATH_ROLE, tag.path)
             item.setToolTip(tag.description or tag.path)
             self.list.addItem(item)

@@ -8,7 +8,7 @@ from PySide6.QtCore import QAbstractItemModel, QByteArray, QMimeData, QModelInde
 from PySide6.QtGui import QColor, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTreeView, QVBoxLayout, QWidget
 
-from app.domain.values import ThemeCount
+from app.domain.values import Tag, ThemeCount
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PATH_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -225,12 +225,22 @@ class ThemesPanel(QWidget):
         self.description.setTextFormat(Qt.TextFormat.PlainText)
         self.description.setAccessibleName("Description of the current theme")
         self.view.selectionModel().currentChanged.connect(lambda current, _previous: self._describe(current))
+        self.keys_legend = QLabel()
+        self.keys_legend.setObjectName("themeKeys")
+        self.keys_legend.setWordWrap(True)
+        self.keys_legend.setTextFormat(Qt.TextFormat.PlainText)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 0, 6, 6)
         layout.addWidget(self.header)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.keys_legend)
         layout.addWidget(self.description)
         self._describe(QModelIndex())
+
+    def set_number_keys(self, keys: dict[int, Tag]) -> None:
+        """Show which theme each number key applies (pinned ones, then the most recent)."""
+        shown = "   ".join(f"{key} #{keys[key].path}" for key in sorted(keys))
+        self.keys_legend.setText(f"Keys: {shown}" if shown else "Keys 1-9 apply your recent themes once you use some.")
 
     def set_themes(self, themes: list[ThemeCount]) -> None:
         """Show the codebook, keeping the current theme and the expanded branches."""

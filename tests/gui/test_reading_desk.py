@@ -6,15 +6,16 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QTextFormat
+from PySide6.QtGui import QColor, QFont, QTextFormat
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from app.domain.tags import PALETTE
 from app.importers import ImportedText, import_file
 from app.services import LibraryService
 from app.ui.main_window import MainWindow
 from app.ui.theme_palette import ThemePalette
-from tests.gui.test_desk import highlight_quote, select_with_keys, tag_current
+from tests.gui.test_desk import highlight_quote, painted_colour, select_with_keys, tag_current
 
 
 def _styled_characters(window: MainWindow) -> list[str]:
@@ -178,3 +179,32 @@ def test_after_deleting_a_document_the_keyboard_is_in_the_library_list(
     assert window.library_view.currentIndex().isValid()
     qtbot.keyClick(window.library_view, Qt.Key.Key_Return)
     assert window.controller.document is not None and window.controller.document.title == "Another"
+
+
+def test_the_number_keys_say_which_theme_they_apply(window: MainWindow, qtbot: QtBot) -> None:
+    assert window.key_actions[0].text() == "&1  (no theme on this key yet)"
+    highlight_quote(qtbot, window, "the eight-hour day")
+    tag_current(qtbot, window, "power/soviets")
+    highlight_quote(qtbot, window, "Pravda No. 46")
+    tag_current(qtbot, window, "war")
+    window.refresh_themes()
+    labels = [action.text() for action in window.key_actions[:3]]
+    assert labels == ["&1  #war", "&2  #power/soviets", "&3  (no theme on this key yet)"]  # the most recent first
+    assert window.themes_panel.keys_legend.text() == "Keys: 1 #war   2 #power/soviets"
+    palette = _palette(qtbot, window, "eight-hour")
+    qtbot.keyClicks(palette.field, "sov")
+    assert palette.list.item(0).text() == "#power/soviets   [key 2]"
+    palette.reject()
+
+
+def test_an_untagged_highlight_has_a_neutral_colour_of_its_own(window: MainWindow, qtbot: QtBot) -> None:
+    untagged = highlight_quote(qtbot, window, "the eight-hour day")
+    tagged = highlight_quote(qtbot, window, "Pravda No. 46")
+    tag_current(qtbot, window, "power")
+    colours = {}
+    for highlight_id in (untagged, tagged):
+        window.reader.move_caret(window.controller.highlight(highlight_id).start)  # type: ignore[union-attr]
+        window.reader.centerCursor()
+        colours[highlight_id] = painted_colour(window, highlight_id).name()
+    assert colours[tagged] == PALETTE[0]
+    assert QColor(colours[untagged]).hsvSaturation() < 40  # a grey, unlike the first theme's yellow
