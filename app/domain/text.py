@@ -84,3 +84,8 @@ class Utf16Map:
         """
         whole_pairs_before = bisect_right(self._astral_u16, u16 - 2)
         return u16 - whole_pairs_before
+
+
+def plural(count: int, noun: str) -> str:
+    """Return "1 highlight", "2 highlights": the count and the noun, plural when it is not one."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"

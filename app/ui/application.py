@@ -12,6 +12,7 @@ from types import TracebackType
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.domain.text import plural
 from app.domain.values import BackupSummary
 from app.services import (
     DamagedLibraryError,
@@ -87,7 +88,7 @@ def ask_about_damage(library_path: Path, error: DamagedLibraryError, newest: Bac
     restore = None
     if newest is not None:
         restore = box.addButton(
-            f"Restore the backup of {newest.created:%Y-%m-%d %H:%M} UTC ({newest.highlights} highlights)",
+            f"Restore the backup of {newest.created:%Y-%m-%d %H:%M} UTC ({plural(newest.highlights, 'highlight')})",
             QMessageBox.ButtonRole.AcceptRole,
         )
     new = box.addButton("Start a new library", QMessageBox.ButtonRole.DestructiveRole)

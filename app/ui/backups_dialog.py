@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.text import plural
 from app.domain.values import BackupSummary
 
 
@@ -81,7 +82,7 @@ class BackupsDialog(QDialog):
             self,
             "Restore from backup",
             f"Replace your library with the backup made {chosen.created:%Y-%m-%d %H:%M} UTC "
-            f"({chosen.documents} documents, {chosen.highlights} highlights)?\n\n"
+            f"({plural(chosen.documents, 'document')}, {plural(chosen.highlights, 'highlight')})?\n\n"
             "Your current library is kept as a backup first.",
         )
         if answer == QMessageBox.StandardButton.Yes:

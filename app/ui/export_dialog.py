@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -24,9 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.export import ExportFormat, ExportOrder, ExportTemplateError
+from app.domain.text import plural
 from app.services import StorageError
 from app.services.files import write_whole
 from app.ui.controller import DeskController
+from app.ui.file_dialogs import open_paths, save_path
 from app.ui.preferences import Preferences
 
 PREVIEW_CHARS = 100_000
@@ -160,11 +161,14 @@ class ExportDialog(QDialog):
 
     def choose_template(self) -> None:
         """Ask for a Jinja2 template file."""
-        name, _filter = QFileDialog.getOpenFileName(
-            self, "Choose a Markdown template", str(Path.home()), "Templates (*.j2 *.jinja *.md *.txt);;All files (*)"
-        )
-        if name:
-            self.set_template(Path(name))
+        for path in open_paths(
+            self,
+            "Choose a Markdown template",
+            self.preferences,
+            "Templates (*.j2 *.jinja *.md *.txt);;All files (*)",
+            many=False,
+        ):
+            self.set_template(path)
 
     def _changed(self) -> None:
         markdown = self.format.currentData() == ExportFormat.MARKDOWN.value
@@ -206,7 +210,7 @@ class ExportDialog(QDialog):
             return
         shown = self.text if len(self.text) <= PREVIEW_CHARS else self.text[:PREVIEW_CHARS] + "\n…"
         self.preview.setPlainText(shown)
-        self.status.setText(f"{self.count} highlight{'s' if self.count != 1 else ''}, {len(self.text):,} characters")
+        self.status.setText(f"{plural(self.count, 'highlight')}, {len(self.text):,} characters")
         self.save_button.setEnabled(True)
         self.copy_button.setEnabled(True)
 
@@ -215,26 +219,27 @@ class ExportDialog(QDialog):
         extension = FORMATS[ExportFormat(self.format.currentData())][1]
         document = self.controller.document
         base = document.title if document and self.scope.currentData() == "document" else "marginalia-export"
-        safe = "".join(ch if ch.isalnum() or ch in " -_" else "-" for ch in base).strip() or "export"
+        # Only what a file system refuses is replaced: a title's ’ or é stays as it is.
+        safe = "".join("-" if ch in '/\\:*?"<>|' or not ch.isprintable() else ch for ch in base).strip(" .") or "export"
         return safe[:80] + extension
 
     def save(self) -> None:
         """Ask where, then write the export there whole."""
-        name, _filter = QFileDialog.getSaveFileName(self, "Save export", str(Path.home() / self.suggested_name()))
-        if not name:
+        chosen = FORMATS[ExportFormat(self.format.currentData())]
+        path = save_path(self, "Save export", self.preferences, self.suggested_name(), [chosen])
+        if path is None:
             return
-        path = Path(name)
         try:
             write_whole(path, self.text)
         except StorageError as exc:
             self.status.setText(str(exc))
             return
-        self.status.setText(f"Saved {self.count} highlights to {path}")
+        self.status.setText(f"Saved {plural(self.count, 'highlight')} to {path}")
 
     def copy(self) -> None:
         """Put the export on the clipboard."""
         QGuiApplication.clipboard().setText(self.text)
-        self.status.setText(f"Copied {self.count} highlights to the clipboard")
+        self.status.setText(f"Copied {plural(self.count, 'highlight')} to the clipboard")
 
 
 def _combo(name: str, choices: dict[str, str]) -> QComboBox:

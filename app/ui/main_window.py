@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -58,6 +57,7 @@ from app.ui.controller import DeskController
 from app.ui.documents import DocumentActions
 from app.ui.editions import EditionWorker, ReviewDialog, VersionsDialog
 from app.ui.export_dialog import ExportDialog
+from app.ui.file_dialogs import open_paths
 from app.ui.find_bar import FindBar
 from app.ui.models import ID_ROLE, DocumentListModel
 from app.ui.outline import OutlineView
@@ -443,10 +443,8 @@ class MainWindow(QMainWindow):
     def open_file_dialog(self) -> None:
         """Ask for text files and open them (Ctrl+O)."""
         patterns = " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES)
-        paths, _filter = QFileDialog.getOpenFileNames(
-            self, "Open text", str(Path.home()), f"Texts ({patterns});;All files (*)"
-        )
-        self.document_actions.import_files([Path(p) for p in paths])
+        paths = open_paths(self, "Open text", self.preferences, f"Texts ({patterns});;All files (*)", many=True)
+        self.document_actions.import_files(paths)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
         """Accept files dragged over the window."""
@@ -572,11 +570,9 @@ class MainWindow(QMainWindow):
         if self.controller.document is None:
             return
         patterns = " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES)
-        path, _filter = QFileDialog.getOpenFileName(
-            self, "New edition of this document", str(Path.home()), f"Texts ({patterns});;All files (*)"
-        )
-        if path:
-            self.replace_with_edition(Path(path))
+        filters = f"Texts ({patterns});;All files (*)"
+        for path in open_paths(self, "New edition of this document", self.preferences, filters, many=False):
+            self.replace_with_edition(path)
 
     def edition_from_clipboard(self) -> EditionWorker | None:
         """Make the text on the clipboard the open document's new edition."""

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QColorDialog, QFileDialog, QInputDialog
+from PySide6.QtWidgets import QColorDialog, QInputDialog
 
 from app.domain.anchors import trim_span
 from app.domain.codebook import (
@@ -31,6 +31,7 @@ from app.services import StorageError
 from app.services.codebook import Codebook, CodebookChange
 from app.services.files import write_whole
 from app.ui.commands import CodebookCommand, CreateHighlightCommand, TagCommand
+from app.ui.file_dialogs import open_paths, save_path
 from app.ui.statistics import StatisticsDialog
 from app.ui.theme_dialogs import PassagesDialog, SplitDialog
 from app.ui.theme_palette import ThemePalette
@@ -305,11 +306,10 @@ class ThemeActions:
 
     def export_codebook(self) -> None:
         """Save the codebook as Markdown or CSV (chosen by the file's suffix)."""
-        name, _filter = QFileDialog.getSaveFileName(
-            self.window, "Export codebook", str(Path.home() / "codebook.md"), "Markdown (*.md);;CSV (*.csv)"
-        )
-        if name:
-            self.export_codebook_to(Path(name))
+        formats = [("Markdown", ".md"), ("CSV", ".csv")]
+        path = save_path(self.window, "Export codebook", self.window.preferences, "codebook.md", formats)
+        if path is not None:
+            self.export_codebook_to(path)
 
     def export_codebook_to(self, path: Path) -> bool:
         """Write the codebook to `path` (CSV for ``.csv``, Markdown otherwise)."""
@@ -325,11 +325,9 @@ class ThemeActions:
 
     def import_codebook(self) -> None:
         """Add the themes of a Markdown or CSV codebook file."""
-        name, _filter = QFileDialog.getOpenFileName(
-            self.window, "Import codebook", str(Path.home()), "Codebooks (*.md *.csv);;All files (*)"
-        )
-        if name:
-            self.import_codebook_from(Path(name))
+        filters = "Codebooks (*.md *.csv);;All files (*)"
+        for path in open_paths(self.window, "Import codebook", self.window.preferences, filters, many=False):
+            self.import_codebook_from(path)
 
     def import_codebook_from(self, path: Path) -> bool:
         """Import `path` as one undoable step; a bad file changes nothing."""

@@ -113,3 +113,29 @@ def test_ctrl_shift_c_copies_the_current_highlight(
     assert blockquotes(copied) == ["transferring all power to the Soviets"]
     assert "· #power/soviets" in copied and "the slogan" in copied and "^hl-1" in copied
     assert "Copied the highlight" in marked.statusBar().currentMessage()
+
+
+def test_the_save_dialog_offers_the_format_keeps_the_title_and_remembers_the_folder(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    highlight_quote(qtbot, window, "the eight-hour day")
+    dialog = _open_dialog(window, qtbot)
+    dialog.scope.setCurrentIndex(dialog.scope.findData("document"))
+    dialog.format.setCurrentIndex(dialog.format.findData("csv"))
+    assert dialog.suggested_name() == "Resolution on the Soviets of Workers’ and Soldiers’ Deputies.csv"
+    asked: list[tuple[str, str]] = []
+
+    def ask(_parent: object, _title: str, start: str, filters: str, _selected: str = "") -> tuple[str, str]:
+        asked.append((start, filters))
+        return str(tmp_path / "notes" / "my export"), filters  # typed without a suffix
+
+    (tmp_path / "notes").mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", ask)
+    dialog.save_button.click()
+    assert (tmp_path / "notes" / "my export.csv").read_text(encoding="utf-8") == dialog.text
+    assert dialog.status.text().startswith("Saved 1 highlight to ")
+    assert asked[0][1] == "CSV (one row per highlight) (*.csv)"
+    dialog.save_button.click()
+    assert Path(asked[1][0]).parent == tmp_path / "notes"  # the folder used last
+    dialog.copy_button.click()
+    assert dialog.status.text() == "Copied 1 highlight to the clipboard"
