@@ -46,6 +46,8 @@ _CHAPTER = re.compile(
 _PART_WORDS = frozenset(("book", "part"))
 _HEADER_CHARS = 4000
 _HEADER_FIELDS = frozenset(("title", "author", "release date"))
+_BYLINE = re.compile(r"by\s+(\S.{0,78}?)\.?", re.IGNORECASE)
+_BYLINE_LINES = 20
 
 
 def decode_text(data: bytes, path: Path) -> str:
@@ -128,7 +130,7 @@ def read_plain_text(path: Path) -> ImportedText:
     return ImportedText(
         text=text,
         title=header.get("title") or _title_from(text, path),
-        author=header.get("author", ""),
+        author=header.get("author") or _byline(text),
         date=header.get("release date", ""),
         source=str(path),
         structure=Structure(headings=chapter_headings(text)),
@@ -196,6 +198,16 @@ def _gutenberg_header(text: str) -> dict[str, str]:
         if sep and key in _HEADER_FIELDS and value.strip() and key not in fields:
             fields[key] = " ".join(value.split()).split("[")[0].strip()
     return fields
+
+
+def _byline(text: str) -> str:
+    """Return the author a title page names on a line of its own ("By Jane Austen"), or ""."""
+    lines = [line.strip() for line in text.split("\n", _BYLINE_LINES)[:_BYLINE_LINES] if line.strip()]
+    for line in lines[1:6]:  # below the title, among the first lines of the page
+        found = _BYLINE.fullmatch(line)
+        if found:
+            return " ".join(found.group(1).split())
+    return ""
 
 
 def _title_from(text: str, path: Path) -> str:

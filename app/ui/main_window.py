@@ -69,6 +69,7 @@ from app.ui.theme_map import ThemeMap
 from app.ui.themes import ThemesPanel
 
 POSITION_SAVE_DELAY_MS = 800
+HEADING_CONTEXT_LINES = 2
 STATUS_MS = 6000
 THEMES_REFRESH_MS = 150  # theme counts follow tagging after a pause, not per keystroke
 
@@ -172,6 +173,8 @@ class MainWindow(QMainWindow):
         self.show_library_state()
         self.refresh_library()
         self.refresh_themes()
+        saved = self.preferences.get("themes/expanded", "")
+        self.themes_panel.expand([int(i) for i in saved.split(",") if i.isdigit()])
 
     # Actions ---------------------------------------------------------------------
 
@@ -365,6 +368,10 @@ class MainWindow(QMainWindow):
     def _go_to_heading(self, position: int) -> None:
         self.reader.scroll_to_position(position)
         self.reader.move_caret(position)
+        # A line of what comes before (and the blank line after it), not the heading
+        # flush against the top edge.
+        bar = self.reader.verticalScrollBar()
+        bar.setValue(max(0, bar.value() - HEADING_CONTEXT_LINES))
         self.focus_reader()
 
     def _go_to_position(self, position: int) -> None:
@@ -949,6 +956,7 @@ class MainWindow(QMainWindow):
         self.save_reading_position()
         self.preferences.set_layout("geometry", self.saveGeometry())
         self.preferences.set_layout("splitter", self.splitter.saveState())
+        self.preferences.set("themes/expanded", ",".join(map(str, self.themes_panel.expanded_ids())))
         self.preferences.sync()
         super().closeEvent(event)
 

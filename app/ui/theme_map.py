@@ -12,6 +12,9 @@ from app.domain.values import Highlight
 WIDTH = 16
 MAX_COLOURS = 3  # a pixel row shows up to three themes side by side
 UNTAGGED = "#9a9a9a"
+# A highlight in a long book maps to less than a pixel row; each mark is drawn at least
+# this tall (a later row draws over the rest of it), so that it can be seen.
+MARK_HEIGHT = 3
 
 
 class ThemeMap(QWidget):
@@ -73,7 +76,8 @@ class ThemeMap(QWidget):
         for y, colours in self._pixel_rows().items():
             part = width // len(colours)
             for i, colour in enumerate(colours):
-                painter.fillRect(1 + i * part, y, part if i < len(colours) - 1 else width - i * part, 1, QColor(colour))
+                wide = part if i < len(colours) - 1 else width - i * part
+                painter.fillRect(1 + i * part, y, wide, MARK_HEIGHT, QColor(colour))
         start, end = self._visible
         if end > start:
             frame = QColor(self.palette().color(QPalette.ColorRole.WindowText))

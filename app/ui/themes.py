@@ -237,6 +237,17 @@ class ThemesPanel(QWidget):
         layout.addWidget(self.description)
         self._describe(QModelIndex())
 
+    def expanded_ids(self) -> list[int]:
+        """Return the themes whose branches are open."""
+        return [t.tag.id for t in self.model.themes() if self.view.isExpanded(self.model.index_of(t.tag.id))]
+
+    def expand(self, tag_ids: list[int]) -> None:
+        """Open the branches of these themes (those still in the codebook)."""
+        known = {t.tag.id for t in self.model.themes()}
+        for tag_id in tag_ids:
+            if tag_id in known:
+                self.view.setExpanded(self.model.index_of(tag_id), True)
+
     def set_number_keys(self, keys: dict[int, Tag]) -> None:
         """Show which theme each number key applies (pinned ones, then the most recent)."""
         shown = "   ".join(f"{key} #{keys[key].path}" for key in sorted(keys))
@@ -245,10 +256,9 @@ class ThemesPanel(QWidget):
     def set_themes(self, themes: list[ThemeCount]) -> None:
         """Show the codebook, keeping the current theme and the expanded branches."""
         current = self.current_id()
-        expanded = {t.tag.id for t in self.model.themes() if self.view.isExpanded(self.model.index_of(t.tag.id))}
+        expanded = self.expanded_ids()
         self.model.set_themes(themes)
-        for tag_id in expanded:
-            self.view.setExpanded(self.model.index_of(tag_id), True)
+        self.expand(expanded)
         self.header.setText(f"Themes ({len(themes)})")
         if current is not None:
             self.select(current)

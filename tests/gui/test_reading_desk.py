@@ -15,6 +15,7 @@ from app.importers import ImportedText, import_file
 from app.services import LibraryService
 from app.ui.main_window import MainWindow
 from app.ui.theme_palette import ThemePalette
+from tests.gui.conftest import WindowFactory
 from tests.gui.test_desk import highlight_quote, painted_colour, select_with_keys, tag_current
 
 
@@ -208,3 +209,48 @@ def test_an_untagged_highlight_has_a_neutral_colour_of_its_own(window: MainWindo
         colours[highlight_id] = painted_colour(window, highlight_id).name()
     assert colours[tagged] == PALETTE[0]
     assert QColor(colours[untagged]).hsvSaturation() < 40  # a grey, unlike the first theme's yellow
+
+
+def test_a_heading_jumped_to_has_a_line_of_context_above_it(
+    window: MainWindow, qtbot: QtBot, service: LibraryService, tmp_path: Path
+) -> None:
+    book = tmp_path / "book.md"
+    paragraphs = "\n\n".join(f"Paragraph {i} of the first chapter." for i in range(80))
+    book.write_text(f"# One\n\n{paragraphs}\n\n# Two\n\n{paragraphs}\n", encoding="utf-8")
+    window.open_document(service.add_document(import_file(book))[0].id)
+    heading = window.controller.document.structure.headings[1]  # type: ignore[union-attr]
+    qtbot.keyClick(window.reader, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
+    window.outline.setCurrentIndex(window.outline.model().index(1, 0))
+    qtbot.keyClick(window.outline, Qt.Key.Key_Return)
+    top = window.reader.first_visible_position()
+    assert top < heading.start  # the end of chapter one shows above the heading
+    assert _text(window)[top : heading.start].strip().startswith("Paragraph 79")
+    assert window.reader.caret_position() == heading.start
+
+
+def test_a_lone_highlight_in_a_long_text_is_a_visible_mark_on_the_theme_map(
+    window: MainWindow, qtbot: QtBot, service: LibraryService
+) -> None:
+    long_text = "\n\n".join(f"Paragraph {i}, with some words in it." for i in range(20_000))
+    document = service.add_document(ImportedText.of(long_text, title="Long"))[0]
+    window.open_document(document.id)
+    start = long_text.index("Paragraph 10000,")
+    window.controller.create_highlight(start, start + 9, tags=["power"])
+    window.refresh_themes()
+    window._update_theme_map()
+    image = window.theme_map.grab().toImage()
+    marked = [y for y in range(image.height()) if image.pixelColor(window.theme_map.width() // 2, y).saturation() > 0]
+    assert len(marked) >= 3
+
+
+def test_open_theme_branches_are_remembered_between_starts(
+    window: MainWindow, qtbot: QtBot, make_window: WindowFactory, service: LibraryService
+) -> None:
+    highlight_quote(qtbot, window, "the eight-hour day")
+    tag_current(qtbot, window, "power/soviets")
+    window.refresh_themes()
+    power = next(t.id for t in service.tags() if t.path == "power")
+    window.themes_panel.expand([power])
+    window.close()
+    again = make_window(service)
+    assert again.themes_panel.expanded_ids() == [power]

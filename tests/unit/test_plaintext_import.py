@@ -113,3 +113,21 @@ def test_other_legacy_code_pages_are_detected(tmp_path: Path, text: str, encodin
     path = tmp_path / f"{encoding}.txt"
     path.write_bytes(text.encode(encoding))
     assert import_file(path).text == text
+
+
+@pytest.mark.parametrize(
+    ("page", "author"),
+    [
+        (
+            "PRIDE AND PREJUDICE\n\nBy Jane Austen\n\nChapter 1\n\nIt is a truth universally acknowledged.",
+            "Jane Austen",
+        ),
+        ("War and Peace\nby Leo Tolstoy.\n\nBOOK ONE", "Leo Tolstoy"),
+        ("A Title\n\nIt was written by someone who knew the river.\n\nMore.", ""),
+        ("Notes\n\nText.\n\n" + "Line.\n\n" * 10 + "By the way, nothing here.", ""),
+    ],
+)
+def test_a_byline_under_the_title_names_the_author(tmp_path: Path, page: str, author: str) -> None:
+    path = tmp_path / "book.txt"
+    path.write_text(page, encoding="utf-8")
+    assert import_file(path).author == author
