@@ -89,7 +89,10 @@ _CHROME_ROLES = frozenset(("navigation", "banner", "contentinfo", "complementary
 _BACKLINK_CLASSES = frozenset(("footnote-back", "footnote-backref"))
 # A note's mark in the text (EPUB 3, DPUB-ARIA, pandoc, markdown-it), shown as [1] the
 # way DOCX and ODT notes are, not glued to the word before it ("Soviets.1").
-_NOTE_REF_CLASSES = frozenset(("footnote-ref", "noteref"))
+# Sphinx and docutils write "footnote-reference".
+_NOTE_REF_CLASSES = frozenset(("footnote-ref", "noteref", "footnote-reference"))
+# What a note's mark looks like: a number, a letter, or the printer's symbols.
+_NOTE_MARK = re.compile(r"\[?(?:\d{1,3}[a-z]?|[a-z]|[*†‡§¶]{1,3})\]?")
 
 
 @dataclass
@@ -136,7 +139,14 @@ def _hidden(tag: Tag) -> bool:
 def _note_ref(tag: Tag) -> bool:
     if "noteref" in str(tag.get("epub:type", "")).split() or str(tag.get("role", "")).lower() == "doc-noteref":
         return True
-    return not _NOTE_REF_CLASSES.isdisjoint(tag.get_attribute_list("class"))
+    if not _NOTE_REF_CLASSES.isdisjoint(tag.get_attribute_list("class")):
+        return True
+    # Many books mark nothing: a superscript that is nothing but one link to a place in
+    # the book, with a short mark, is a note's mark ("m<sup>2</sup>" has no link).
+    if tag.name != "sup":
+        return False
+    links = tag.find_all("a", href=True)
+    return len(links) == 1 and "#" in str(links[0]["href"]) and bool(_NOTE_MARK.fullmatch(tag.get_text().strip()))
 
 
 def _walk(node: Tag, walk: _Walk) -> None:

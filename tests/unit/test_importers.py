@@ -189,6 +189,18 @@ def test_note_marks_are_bracketed_and_back_links_dropped(tmp_path: Path, suffix:
     )
 
 
+def test_note_marks_of_sphinx_and_of_unmarked_books_are_bracketed_but_exponents_are_not(tmp_path: Path) -> None:
+    """Sphinx writes class="footnote-reference"; many EPUBs, a bare linked superscript."""
+    page = (
+        '<html><body><p>as far as possible.<a class="footnote-reference brackets" href="#id8" id="id1">8</a>'
+        ' Soviets<sup><a href="notes.xhtml#n3">3</a></sup> and<sup><a href="#n4">*</a></sup> an area of'
+        ' 5 m<sup>2</sup>, see <sup><a href="#s2">section two</a></sup>.</p></body></html>'
+    )
+    assert _text_of(tmp_path / "sphinx.xhtml", page) == (
+        "as far as possible.[8] Soviets[3] and[*] an area of 5 m2, see section two."
+    )
+
+
 def test_ordered_lists_count_from_their_start_and_nested_ones_afresh(tmp_path: Path) -> None:
     page = (
         '<ol start="3"><li>Third<ol><li>inner one</li><li>inner two</li></ol></li><li>Fourth</li></ol>'
