@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -255,11 +256,20 @@ def _as_another_user(folder: Path) -> Iterator[None]:
         os.setegid(0)
 
 
-def test_a_library_in_a_folder_one_cannot_write_is_read_and_writes_say_why(
-    capfd: pytest.CaptureFixture[str],
-) -> None:
-    # A folder any user can reach (pytest's own are private to root).
+@pytest.fixture
+def open_folder() -> Iterator[Path]:
+    """A folder any user can reach (pytest's own are private to root), removed afterwards."""
     folder = Path(tempfile.mkdtemp(prefix="marginalia-readonly-"))
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_a_library_in_a_folder_one_cannot_write_is_read_and_writes_say_why(
+    open_folder: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    folder = open_folder
     library = _library(folder / "library.sqlite")
     for path in [folder, *folder.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
