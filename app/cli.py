@@ -207,7 +207,8 @@ def cmd_highlights(service: LibraryService, args: argparse.Namespace, out: TextI
         _print_json(
             out,
             [
-                {**highlight_json(h), "paragraph": loc.paragraph, "line": loc.line}
+                {**highlight_json(h), "chapter": loc.chapter, "section": loc.section, "page": loc.page}
+                | {"paragraph": loc.paragraph}
                 for h, loc in zip(exported.highlights, exported.locations, strict=True)
             ],
         )
@@ -215,7 +216,7 @@ def cmd_highlights(service: LibraryService, args: argparse.Namespace, out: TextI
     orphans = {h.id for h in service.orphans(doc.id)}
     for h, loc in zip(exported.highlights, exported.locations, strict=True):
         quote = " ".join(h.exact.split())
-        where = f"orphan, ¶ {loc.paragraph} of edition {h.version_id}" if h.id in orphans else f"¶ {loc.paragraph}"
+        where = f"orphan, {loc.cite()} of edition {h.version_id}" if h.id in orphans else loc.cite()
         print(f"{h.id}\t{where}\t{_themes(h)}\t{quote}", file=out)
 
 

@@ -49,51 +49,64 @@ class ExportTemplateError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """Where a highlight starts: paragraph and line numbers (from 1), chapter and page.
+    """Where a highlight starts, as a reader can find it: chapter, section, page, paragraph.
 
-    `chapter` is the top-level heading above it and `page` the printed page's label,
-    each "" for a text that has none (a plain text, say).
+    `paragraph` counts from 1 within the section (from the nearest heading above, or the
+    start of a text without headings); 0 is the heading itself. `chapter` is the
+    top-level heading above it, `section` the nearest deeper one, `page` the printed
+    page's label; each is "" where the text has none.
     """
 
     paragraph: int
-    line: int
     chapter: str = ""
+    section: str = ""
     page: str = ""
 
     def cite(self) -> str:
-        """Return the location as a reader cites it: "Chapter I, p. 12, ¶ 40" or "¶ 3, line 4".
-
-        A page number makes the line redundant (PDF lines are reflowed into paragraphs).
-        """
-        parts = [self.chapter] if self.chapter else []
+        """Return the location as a reader cites it: "Chapter I, 1.2 Scope, p. 12, ¶ 4"."""
+        parts = [part for part in (self.chapter, self.section) if part]
         if self.page:
-            parts += [f"p. {self.page}", f"¶ {self.paragraph}"]
-        else:
-            parts += [f"¶ {self.paragraph}", f"line {self.line}"]
-        return ", ".join(parts)
+            parts.append(f"p. {self.page}")
+        if self.paragraph:
+            parts.append(f"¶ {self.paragraph}")
+        return ", ".join(parts) or "¶ 1"
 
 
 class Locator:
-    """Finds paragraph and line numbers of offsets in one text (precomputed once).
+    """Finds the chapter, section, page and paragraph of offsets in one text (indexed once).
 
-    A paragraph is a run of non-blank lines; blank lines separate paragraphs.
+    A paragraph is a run of non-blank lines; blank lines separate paragraphs. Paragraphs
+    are counted from the nearest heading, as the reader's paragraph margin shows them:
+    counted from the start of a book they run into the thousands, which nobody can find.
     """
 
     _PARAGRAPH_START = re.compile(r"(?:\A|\n[ \t\f\v\u00a0]*\n)\s*(?=\S)")
 
     def __init__(self, text: str, structure: Structure | None = None) -> None:
-        """Index the paragraph and line starts of `text`; `structure` gives chapters and pages."""
+        """Index the paragraph starts of `text`; `structure` gives headings and pages."""
         self._paragraphs = [m.end() for m in self._PARAGRAPH_START.finditer(text)]
-        self._lines = [0, *(m.end() for m in re.finditer("\n", text))]
         self._structure = structure or Structure()
+
+    def paragraph_starts(self) -> list[int]:
+        """Return where every paragraph (headings included) starts, in text order."""
+        return list(self._paragraphs)
+
+    def paragraph_number(self, offset: int) -> int:
+        """Return the number of the paragraph holding `offset` within its section (0: the heading)."""
+        heading = self._structure.heading_at(offset)
+        before = bisect_right(self._paragraphs, heading.start) if heading else 0
+        number = bisect_right(self._paragraphs, offset) - before
+        return number if heading else max(1, number)
 
     def locate(self, offset: int) -> Location:
         """Return the location of a code-point offset."""
         chapter = self._structure.chapter_at(offset)
+        heading = self._structure.heading_at(offset)
+        section = heading.title if heading and chapter and heading.level > chapter.level else ""
         return Location(
-            paragraph=max(1, bisect_right(self._paragraphs, offset)),
-            line=bisect_right(self._lines, offset),
+            paragraph=self.paragraph_number(offset),
             chapter=chapter.title if chapter else "",
+            section=section,
             page=self._structure.page_at(offset),
         )
 
@@ -130,8 +143,10 @@ class Entry(NamedTuple):
     themes: tuple[str, ...]
     citation: str  # Markdown: the title in it is escaped
     document: str
+    chapter: str
+    section: str
+    page: str
     paragraph: int
-    line: int
     start: int
     end: int
     block_id: str
@@ -196,8 +211,10 @@ def sections(export: ExportSet) -> list[Section]:
                     themes=tuple(t.path for t in h.tags),
                     citation=_citation(doc, location, many),
                     document=doc.title,
+                    chapter=location.chapter,
+                    section=location.section,
+                    page=location.page,
                     paragraph=location.paragraph,
-                    line=location.line,
                     start=h.start,
                     end=h.end,
                     block_id=f"hl-{h.id}" if first else "",
@@ -264,9 +281,9 @@ CSV_COLUMNS = (
     "document",
     "author",
     "chapter",
+    "section",
     "page",
     "paragraph",
-    "line",
     "start",
     "end",
     "quote",
@@ -290,9 +307,9 @@ def render_csv(export: ExportSet) -> str:
                     doc.title,
                     doc.author,
                     loc.chapter,
+                    loc.section,
                     loc.page,
                     loc.paragraph,
-                    loc.line,
                     h.start,
                     h.end,
                     h.exact,
@@ -345,9 +362,9 @@ def render_json(export: ExportSet, themes: Iterable[dict[str, Any]]) -> str:
                         {
                             **highlight_json(h, export.include_notes),
                             "chapter": loc.chapter,
+                            "section": loc.section,
                             "page": loc.page,
                             "paragraph": loc.paragraph,
-                            "line": loc.line,
                         }
                         for h, loc in zip(doc.highlights, doc.locations, strict=True)
                     ],

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.anchors import trim_span
+from app.domain.export import Locator
 from app.domain.structure import Structure
 from app.domain.tags import TagPathError
 from app.domain.values import Document, Highlight, Tag
@@ -241,6 +242,8 @@ class MainWindow(QMainWindow):
         a("&Highlight", "Ne&xt highlight", lambda: self.step_highlight(1), ["]"], local_to=here)
         a("&Highlight", "&Previous highlight", lambda: self.step_highlight(-1), ["["], local_to=here)
         self._build_theme_actions(here)
+        self.numbers_action = a("&View", "&Paragraph numbers", self.toggle_paragraph_numbers, ["Ctrl+Shift+P"])
+        self.numbers_action.setCheckable(True)
         a("&View", "Zoom &in", lambda: self.zoom(1), ["Ctrl+=", "Ctrl++"])
         a("&View", "Zoom &out", lambda: self.zoom(-1), ["Ctrl+-"])
         a("&View", "&Reset zoom", lambda: self.zoom(0), ["Ctrl+0"])
@@ -418,6 +421,10 @@ class MainWindow(QMainWindow):
     def _on_document_opened(self, document: Document) -> None:
         self.reader.set_text(document.text)
         self.reader.set_headings(document.structure.headings)
+        locator = Locator(document.text, document.structure)
+        self.reader.set_paragraph_numbers(
+            [(start, n) for start in locator.paragraph_starts() if (n := locator.paragraph_number(start))]
+        )
         self.outline.set_structure(document.structure)
         highlights = self.controller.highlights()
         self.reader.set_highlights(highlights)
@@ -887,6 +894,12 @@ class MainWindow(QMainWindow):
         initial = document.text[span[0] : span[1]] if span and document else ""
         self.find_bar.open_bar(initial, span[0] if span else self.reader.caret_position())
 
+    def toggle_paragraph_numbers(self) -> None:
+        """Show or hide, in the margin, the paragraph numbers that citations use (Ctrl+Shift+P)."""
+        shown = self.numbers_action.isChecked()
+        self.reader.show_paragraph_numbers(shown)
+        self.preferences.set("reader/paragraph_numbers", "yes" if shown else "no")
+
     def focus_reader(self) -> None:
         """Give the keyboard to the text."""
         self.reader.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -936,6 +949,8 @@ class MainWindow(QMainWindow):
 
     def _restore_preferences(self) -> None:
         self.reader.set_font_size(self.preferences.font_size)
+        self.numbers_action.setChecked(self.preferences.get("reader/paragraph_numbers", "no") == "yes")
+        self.reader.show_paragraph_numbers(self.numbers_action.isChecked())
         geometry = self.preferences.layout("geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)

@@ -16,6 +16,7 @@ from app.domain.structure import Heading
 from app.domain.tags import UNTAGGED_COLOUR
 from app.domain.text import Utf16Map
 from app.domain.values import Highlight
+from app.ui.paragraph_margin import MARGIN_WIDTH, ParagraphMargin
 
 DEFAULT_FONT_SIZE = 13
 MIN_FONT_SIZE, MAX_FONT_SIZE = 8, 40
@@ -79,6 +80,8 @@ class ReaderView(QPlainTextEdit):
         # inside the scrollbar signal (which crashed here; GUIDE.md section 4).
         self.verticalScrollBar().valueChanged.connect(self.schedule_overlay)
         self.cursorPositionChanged.connect(self._on_cursor_moved)
+        self.paragraph_margin = ParagraphMargin(self)
+        self.paragraph_margin.hide()
 
     # Text ------------------------------------------------------------------------
 
@@ -194,10 +197,25 @@ class ReaderView(QPlainTextEdit):
         measure = self.fontMetrics().averageCharWidth() * MEASURE_EM * 2
         spare = self.width() - measure - self.verticalScrollBar().sizeHint().width()
         side = max(12, spare // 2)
+        # The paragraph numbers need room of their own in a narrow window.
+        left = max(side, MARGIN_WIDTH) if self.paragraph_margin.isVisibleTo(self) else side
         margins = self.viewportMargins()
-        if (margins.left(), margins.right()) != (side, side):
-            self.setViewportMargins(side, 8, side, 8)
+        if (margins.left(), margins.right()) != (left, side):
+            self.setViewportMargins(left, 8, side, 8)
+        self.paragraph_margin.setGeometry(left - MARGIN_WIDTH, 8, MARGIN_WIDTH, max(0, self.height() - 16))
         self.schedule_overlay()
+
+    def set_paragraph_numbers(self, numbers: Sequence[tuple[int, int]]) -> None:
+        """Number paragraphs in the margin: (code-point offset where one starts, its number)."""
+        document = self.document()
+        self.paragraph_margin.set_numbers(
+            {document.findBlock(self._map.to_utf16(start)).position(): number for start, number in numbers}
+        )
+
+    def show_paragraph_numbers(self, shown: bool) -> None:
+        """Show or hide the paragraph numbers in the left margin."""
+        self.paragraph_margin.setVisible(shown)
+        self._apply_margins()
 
     # Highlights ------------------------------------------------------------------
 

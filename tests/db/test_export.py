@@ -64,8 +64,8 @@ def test_markdown_keeps_every_quote_exactly_with_tags_citations_and_ids(filled: 
     assert str(meta["exported"]).endswith("Z") or meta["exported"]
     for h in filled.highlights(1):
         assert f"\n^hl-{h.id}\n" in markdown
-    assert "— ¶ 1, line 1 · #form/markdown #power/soviets" in markdown
-    assert "— ¶ 2, line 6 · #power" in markdown
+    assert "— ¶ 1 · #form/markdown #power/soviets" in markdown
+    assert "— ¶ 2 · #power" in markdown
     assert "\nn1\nn2\n" in markdown
 
 
@@ -78,7 +78,7 @@ def test_markdown_without_notes_and_by_theme(filled: LibraryService) -> None:
     assert markdown.count("^hl-1\n") == 1
     # "power" lists what carries that theme itself; its sub-theme has its own section.
     assert len(blockquotes(markdown)) == 5
-    assert "Tricky: a \\*test\\*, ¶ 1, line 1" in markdown  # several documents: citations name them
+    assert "Tricky: a \\*test\\*, ¶ 1" in markdown  # several documents: citations name them
 
 
 def test_theme_filter_takes_sub_themes(filled: LibraryService) -> None:

@@ -26,8 +26,8 @@ def test_pdf_highlights_cite_chapter_and_page(service: LibraryService, tmp_path:
     h = service.create_highlight(doc.id, start, start + len("Page 2 says"), tags=["power"])
     markdown = service.render_export(service.export_set(document_ids=[doc.id]), ExportFormat.MARKDOWN)
     assert blockquotes(markdown) == ["Page 2 says"]
-    assert "Part 2, p. 2, ¶ 4" in markdown
-    assert service.snippet(h.id).splitlines()[-1].startswith("— Resolution, Part 2, p. 2, ¶ 4")
+    assert "Part 2, p. 2, ¶ 1" in markdown  # the first paragraph under "Part 2"
+    assert service.snippet(h.id).splitlines()[-1].startswith("— Resolution, Part 2, p. 2, ¶ 1")
     assert PDF_TEXT in opened.text
 
 
@@ -38,8 +38,8 @@ def test_citations_of_a_plain_text_keep_paragraph_and_line(service: LibraryServi
     service.create_highlight(doc.id, 9, 14)
     csv_text = service.render_export(service.export_set(document_ids=[doc.id]), ExportFormat.CSV)
     header, row = csv_text.splitlines()[:2]
-    assert header.startswith("id,document,author,chapter,page,paragraph,line")
-    assert row.startswith("1,One,,,,2,4")
+    assert header.startswith("id,document,author,chapter,section,page,paragraph,start")
+    assert row.startswith("1,One,,,,,2,9")
 
 
 def test_structure_of_each_format_is_stored_and_reopened(service: LibraryService, tmp_path: Path) -> None:
@@ -122,4 +122,4 @@ def test_epub_highlights_cite_their_chapter(service: LibraryService, tmp_path: P
     start = text.index(CHAPTER_TWO)
     service.create_highlight(doc.id, start, start + 9)
     markdown = service.render_export(service.export_set(document_ids=[doc.id]), ExportFormat.MARKDOWN)
-    assert "— The Second Chapter, ¶ 4, line 7\n" in markdown
+    assert "— The Second Chapter, ¶ 1\n" in markdown  # the first paragraph of that chapter

@@ -254,3 +254,28 @@ def test_open_theme_branches_are_remembered_between_starts(
     window.close()
     again = make_window(service)
     assert again.themes_panel.expanded_ids() == [power]
+
+
+def test_the_paragraph_margin_shows_the_numbers_citations_use(
+    window: MainWindow, qtbot: QtBot, service: LibraryService, tmp_path: Path, make_window: WindowFactory
+) -> None:
+    book = tmp_path / "book.md"
+    book.write_text("# One\n\nFirst of one.\n\nSecond of one.\n\n# Two\n\nFirst of two.\n\nSecond of two.\n")
+    document = service.add_document(import_file(book))[0]
+    window.open_document(document.id)
+    assert not window.reader.paragraph_margin.isVisible()
+    qtbot.keyClick(window.reader, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.reader.paragraph_margin.isVisible() and window.numbers_action.isChecked()
+    text = _text(window)
+    blocks = window.reader.document()
+
+    def shown(words: str) -> int | None:
+        return window.reader.paragraph_margin.number_at(blocks.findBlock(text.index(words)).position())
+
+    assert [shown(w) for w in ("One", "First of one", "Second of one", "Two", "Second of two")] == [None, 1, 2, None, 2]
+    start = text.index("Second of two")
+    window.controller.create_highlight(start, start + 6)
+    [exported] = service.export_set(document_ids=[document.id]).documents
+    assert exported.locations[0].cite() == "Two, ¶ 2"  # the number beside it
+    window.close()
+    assert make_window(service).reader.paragraph_margin.isVisible()  # remembered

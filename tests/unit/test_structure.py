@@ -55,3 +55,24 @@ def test_lookups_find_the_section_chapter_and_page_of_an_offset() -> None:
 def test_damaged_structure_json_is_refused(damaged: str) -> None:
     with pytest.raises(ValueError, match="not a document structure"):
         Structure.from_json(damaged)
+
+
+def test_citations_count_paragraphs_within_their_section_and_name_chapter_section_and_page() -> None:
+    from app.domain.export import Locator
+
+    text = "Book\n\nChapter I\n\nOne.\n\n1.1 Scope\n\nA.\n\nB.\n\nChapter II\n\nFirst.\n\nSecond.\nstill second."
+    structure = Structure(
+        headings=(
+            Heading(text.index("Chapter I"), 1, "Chapter I"),
+            Heading(text.index("1.1 Scope"), 2, "1.1 Scope"),
+            Heading(text.index("Chapter II"), 1, "Chapter II"),
+        ),
+    )
+    locate = Locator(text, structure).locate
+    assert locate(0).cite() == "¶ 1"  # before any heading: counted from the start
+    assert locate(text.index("One.")).cite() == "Chapter I, ¶ 1"
+    assert locate(text.index("B.")).cite() == "Chapter I, 1.1 Scope, ¶ 2"
+    assert locate(text.index("still second")).cite() == "Chapter II, ¶ 2"  # no line number in it
+    assert locate(text.index("Chapter II")).cite() == "Chapter II"  # the heading itself
+    paged = Locator(text, Structure(headings=structure.headings, pages=(Page(0, "iv"), Page(text.index("B."), "12"))))
+    assert paged.locate(text.index("B.")).cite() == "Chapter I, 1.1 Scope, p. 12, ¶ 2"
