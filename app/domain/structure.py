@@ -72,6 +72,24 @@ class Structure:
         i = bisect_right(self._page_starts, offset)
         return self.pages[i - 1].label if i else ""
 
+    def go_to(self, typed: str, length: int) -> int | None:
+        """Return where "Go to" leads: "40%" a share of the text, "12" a page label, or None.
+
+        In a text without pages a bare number is a percentage. A page label is matched as
+        printed ("xiv", "12"), ignoring case and a leading "p.".
+        """
+        asked = typed.strip().lower()
+        wanted = asked.removeprefix("p.").removeprefix("page").strip()
+        page_asked = wanted != asked  # "p. 7" is a page, never a share of the text
+        percent = wanted.removesuffix("%").strip()
+        if wanted.endswith("%") or (not self.pages and not page_asked and percent.replace(".", "", 1).isdigit()):
+            try:
+                share = float(percent)
+            except ValueError:
+                return None
+            return None if not 0 <= share <= 100 else min(max(0, length - 1), int(length * share / 100))
+        return next((page.start for page in self.pages if page.label.lower() == wanted), None)
+
     def to_json(self) -> str:
         """Return the structure as compact JSON ("" when there is none)."""
         if not self:

@@ -33,11 +33,11 @@ from app.importers import ImportCancelled, ImportedText, TextImportError, import
 from app.services import StorageError
 from app.ui.commands import DeleteDocumentCommand, PropertiesCommand
 from app.ui.models import ID_ROLE
+from app.ui.status import STATUS_MS
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
-STATUS_MS = 6000
 PROGRESS_DELAY_MS = 400  # quick imports finish before a dialog would flash up
 
 

@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.anchors import trim_span
-from app.domain.export import Locator
 from app.domain.structure import Structure
 from app.domain.tags import TagPathError
 from app.domain.values import Document, Highlight, Tag
@@ -65,13 +64,14 @@ from app.ui.outline import OutlineView
 from app.ui.panel import HighlightPanel
 from app.ui.preferences import Preferences
 from app.ui.reader import DEFAULT_FONT_SIZE, ReaderView
+from app.ui.status import STATUS_MS
 from app.ui.theme_actions import ThemeActions
 from app.ui.theme_map import ThemeMap
 from app.ui.themes import ThemesPanel
+from app.ui.view_actions import ViewActions
 
 POSITION_SAVE_DELAY_MS = 800
 HEADING_CONTEXT_LINES = 2
-STATUS_MS = 6000
 THEMES_REFRESH_MS = 150  # theme counts follow tagging after a pause, not per keystroke
 
 
@@ -167,6 +167,7 @@ class MainWindow(QMainWindow):
 
         self.themes = ThemeActions(self)
         self.document_actions = DocumentActions(self)
+        self.view_actions = ViewActions(self)
         self.setAcceptDrops(True)
         self._build_actions()
         self._connect()
@@ -242,7 +243,13 @@ class MainWindow(QMainWindow):
         a("&Highlight", "Ne&xt highlight", lambda: self.step_highlight(1), ["]"], local_to=here)
         a("&Highlight", "&Previous highlight", lambda: self.step_highlight(-1), ["["], local_to=here)
         self._build_theme_actions(here)
-        self.numbers_action = a("&View", "&Paragraph numbers", self.toggle_paragraph_numbers, ["Ctrl+Shift+P"])
+        v = self.view_actions
+        a("&View", "&Go to page or percentage…", v.go_to, ["Ctrl+G"])
+        self.full_screen_action = a("&View", "&Full screen", v.toggle_full_screen, ["F11"])
+        self.full_screen_action.setCheckable(True)
+        self.focus_action = a("&View", "F&ocus on the text", v.toggle_focus_mode, ["F9"])
+        self.focus_action.setCheckable(True)
+        self.numbers_action = a("&View", "&Paragraph numbers", v.toggle_paragraph_numbers, ["Ctrl+Shift+P"])
         self.numbers_action.setCheckable(True)
         a("&View", "Zoom &in", lambda: self.zoom(1), ["Ctrl+=", "Ctrl++"])
         a("&View", "Zoom &out", lambda: self.zoom(-1), ["Ctrl+-"])
@@ -317,6 +324,7 @@ class MainWindow(QMainWindow):
         self.reader.caret_moved.connect(self.outline.follow)
         self.reader.verticalScrollBar().valueChanged.connect(lambda _v: self._position_timer.start())
         self.reader.verticalScrollBar().valueChanged.connect(lambda _v: self._update_map_frame())
+        self.reader.verticalScrollBar().valueChanged.connect(lambda _v: self.view_actions.show_position())
         self.reader.verticalScrollBar().rangeChanged.connect(lambda _a, _b: self._update_map_frame())
         self.panel.current_changed.connect(self.reader.set_current_highlight)
         self.panel.jump_requested.connect(self._jump_to_highlight)
@@ -421,10 +429,7 @@ class MainWindow(QMainWindow):
     def _on_document_opened(self, document: Document) -> None:
         self.reader.set_text(document.text)
         self.reader.set_headings(document.structure.headings)
-        locator = Locator(document.text, document.structure)
-        self.reader.set_paragraph_numbers(
-            [(start, n) for start in locator.paragraph_starts() if (n := locator.paragraph_number(start))]
-        )
+        self.view_actions.number_paragraphs()
         self.outline.set_structure(document.structure)
         highlights = self.controller.highlights()
         self.reader.set_highlights(highlights)
@@ -435,6 +440,7 @@ class MainWindow(QMainWindow):
         self.refresh_library()
         self.reader.scroll_to_position(document.reading_position)
         self._position_timer.stop()
+        self.view_actions.show_position()
         self.focus_reader()
 
     def _on_document_closed(self) -> None:
@@ -893,12 +899,6 @@ class MainWindow(QMainWindow):
         document = self.controller.document
         initial = document.text[span[0] : span[1]] if span and document else ""
         self.find_bar.open_bar(initial, span[0] if span else self.reader.caret_position())
-
-    def toggle_paragraph_numbers(self) -> None:
-        """Show or hide, in the margin, the paragraph numbers that citations use (Ctrl+Shift+P)."""
-        shown = self.numbers_action.isChecked()
-        self.reader.show_paragraph_numbers(shown)
-        self.preferences.set("reader/paragraph_numbers", "yes" if shown else "no")
 
     def focus_reader(self) -> None:
         """Give the keyboard to the text."""

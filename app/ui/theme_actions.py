@@ -33,13 +33,13 @@ from app.services.files import write_whole
 from app.ui.commands import CodebookCommand, CreateHighlightCommand, TagCommand
 from app.ui.file_dialogs import open_paths, save_path
 from app.ui.statistics import StatisticsDialog
+from app.ui.status import STATUS_MS
 from app.ui.theme_dialogs import PassagesDialog, SplitDialog
 from app.ui.theme_palette import ThemePalette
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
 
-STATUS_MS = 6000
 TOP_LEVEL = "(top level)"
 
 

@@ -279,3 +279,34 @@ def test_the_paragraph_margin_shows_the_numbers_citations_use(
     assert exported.locations[0].cite() == "Two, ¶ 2"  # the number beside it
     window.close()
     assert make_window(service).reader.paragraph_margin.isVisible()  # remembered
+
+
+def test_the_status_bar_says_where_the_reader_is_and_ctrl_g_goes_there(
+    window: MainWindow, qtbot: QtBot, service: LibraryService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    long_text = "\n\n".join(f"Paragraph {i}, with some words in it." for i in range(3000))
+    window.open_document(service.add_document(ImportedText.of(long_text, title="Long"))[0].id)
+    label = window.view_actions.position_label
+    assert label.text() == "0%"
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("50%", True))
+    qtbot.keyClick(window.reader, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    top = window.reader.first_visible_position()
+    assert abs(top - len(long_text) // 2) < 200
+    assert label.text() == f"{round(100 * top / (len(long_text) - 1))}%"
+    monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("p. 7", True))
+    window.view_actions.go_to()
+    assert "There is no “p. 7” to go to" in window.statusBar().currentMessage()
+
+
+def test_focus_mode_hides_the_panels_and_one_key_brings_the_same_layout_back(window: MainWindow, qtbot: QtBot) -> None:
+    before = window.splitter.sizes()
+    qtbot.keyClick(window.reader, Qt.Key.Key_F9)
+    assert not window.left.isVisible() and not window.panel.isVisible() and window.reader.hasFocus()
+    assert window.focus_action.isChecked()
+    qtbot.keyClick(window.reader, Qt.Key.Key_F9)
+    assert window.left.isVisible() and window.panel.isVisible()
+    assert window.splitter.sizes() == before
+    qtbot.keyClick(window.reader, Qt.Key.Key_F11)
+    assert window.isFullScreen() and window.full_screen_action.isChecked()
+    qtbot.keyClick(window.reader, Qt.Key.Key_F11)
+    assert not window.isFullScreen()

@@ -76,3 +76,17 @@ def test_citations_count_paragraphs_within_their_section_and_name_chapter_sectio
     assert locate(text.index("Chapter II")).cite() == "Chapter II"  # the heading itself
     paged = Locator(text, Structure(headings=structure.headings, pages=(Page(0, "iv"), Page(text.index("B."), "12"))))
     assert paged.locate(text.index("B.")).cite() == "Chapter I, 1.1 Scope, p. 12, ¶ 2"
+
+
+def test_go_to_takes_a_percentage_or_a_printed_page_label() -> None:
+    paged = Structure(pages=(Page(0, "xiv"), Page(100, "1"), Page(500, "12")))
+    assert paged.go_to("12", 1000) == 500
+    assert paged.go_to("p. XIV", 1000) == 0
+    assert paged.go_to("40%", 1000) == 400
+    assert paged.go_to("13", 1000) is None  # no such page
+    plain = Structure()
+    assert plain.go_to("25", 2000) == 500  # without pages a number is a share of the text
+    assert plain.go_to("100%", 2000) == 1999
+    assert plain.go_to("140%", 2000) is None
+    assert plain.go_to("soon", 2000) is None
+    assert plain.go_to("p. 7", 2000) is None  # a page asked of a text without pages

@@ -1,0 +1,3 @@
+"""How long a message stays in the status bar."""
+
+STATUS_MS = 6000

@@ -1,0 +1,104 @@
+"""The View menu's reading comforts: where am I, go to, full screen, focus, paragraph numbers."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray
+from PySide6.QtWidgets import QInputDialog, QLabel
+
+from app.domain.export import Locator
+from app.ui.status import STATUS_MS
+
+if TYPE_CHECKING:
+    from app.ui.main_window import MainWindow
+
+
+class ViewActions:
+    """What the View menu does to the window's layout and the reader, and the position shown."""
+
+    def __init__(self, window: MainWindow) -> None:
+        """Add the position to the window's status bar."""
+        self.window = window
+        self.position_label = QLabel()
+        self.position_label.setObjectName("positionLabel")
+        window.statusBar().addPermanentWidget(self.position_label)
+        self._focus_layout: QByteArray | None = None
+
+    def show_position(self) -> None:
+        """Say in the status bar how far into the document the screen is, and on which page."""
+        w = self.window
+        document = w.controller.document
+        if document is None or not document.text:
+            self.position_label.setText("")
+            return
+        top = w.reader.first_visible_position()
+        page = document.structure.page_at(top)
+        share = round(100 * top / max(1, len(document.text) - 1))
+        self.position_label.setText(f"p. {page} · {share}%" if page else f"{share}%")
+
+    def go_to(self) -> None:
+        """Go to a page (as printed) or a percentage of the text (Ctrl+G)."""
+        w = self.window
+        document = w.controller.document
+        if document is None:
+            return
+        hint = "a page such as 12, or a percentage such as 40%" if document.structure.pages else "a percentage"
+        typed, ok = QInputDialog.getText(w, "Go to", f"Go to {hint}:")
+        if not ok:
+            return
+        target = document.structure.go_to(typed, len(document.text))
+        if target is None:
+            w.statusBar().showMessage(f"There is no “{typed.strip()}” to go to in this document.", STATUS_MS)
+            return
+        w.reader.scroll_to_position(target)
+        w.focus_reader()
+
+    def toggle_full_screen(self) -> None:
+        """Fill the screen with the window, or give it back its frame (F11)."""
+        w = self.window
+        if w.isFullScreen():
+            w.showNormal()
+        else:
+            w.showFullScreen()
+        w.full_screen_action.setChecked(w.isFullScreen())
+
+    def toggle_focus_mode(self) -> None:
+        """Hide every panel but the text, or bring back the same layout (F9)."""
+        w = self.window
+        if self._focus_layout is None:
+            self._focus_layout = w.splitter.saveState()
+            w.left.hide()
+            w.panel.hide()
+            w.focus_action.setChecked(True)
+            w.focus_reader()
+        else:
+            w.left.show()
+            w.panel.show()
+            w.splitter.restoreState(self._focus_layout)
+            self._focus_layout = None
+            w.focus_action.setChecked(False)
+
+    def toggle_paragraph_numbers(self) -> None:
+        """Show or hide, in the margin, the paragraph numbers that citations use (Ctrl+Shift+P)."""
+        w = self.window
+        shown = w.numbers_action.isChecked()
+        w.reader.show_paragraph_numbers(shown)
+        w.preferences.set("reader/paragraph_numbers", "yes" if shown else "no")
+        self.number_paragraphs()
+
+    def number_paragraphs(self) -> None:
+        """Give the margin the open document's paragraph numbers, while it is shown.
+
+        Counted only then: numbering a 5 MB book's paragraphs at every opening cost more
+        than the opening itself.
+        """
+        w = self.window
+        document = w.controller.document
+        if document is None or not w.numbers_action.isChecked():
+            w.reader.set_paragraph_numbers([])
+            return
+        locator = Locator(document.text, document.structure)
+        w.reader.set_paragraph_numbers(
+            [(start, n) for start in locator.paragraph_starts() if (n := locator.paragraph_number(start))]
+        )
