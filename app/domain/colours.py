@@ -99,3 +99,12 @@ def readable_variant(colour: str, page: str, text: str) -> str:
         else:
             low = mid
     return to_hex(colorsys.hls_to_rgb(h, lightness + (towards - lightness) * high, s))
+
+
+# The reader's page themes: (page, text). Each gives its text a contrast of 7:1 or more
+# (WCAG AAA); highlight colours are then made readable on each (readable_variant).
+PAGE_THEMES: dict[str, tuple[str, str]] = {
+    "light": ("#ffffff", "#1b1b1b"),
+    "sepia": ("#f4ecd8", "#3e2f1c"),
+    "dark": ("#1f2023", "#dcdcd6"),
+}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
         self._moving: Highlight | None = None
         self._action_specs: list[ActionSpec] = []
         self.key_actions: list[QAction] = []
+        self.page_actions: list[QAction] = []
 
         self.documents = DocumentListModel()
         self.library_view = QListView()
@@ -251,6 +253,15 @@ class MainWindow(QMainWindow):
         self.focus_action.setCheckable(True)
         self.numbers_action = a("&View", "&Paragraph numbers", v.toggle_paragraph_numbers, ["Ctrl+Shift+P"])
         self.numbers_action.setCheckable(True)
+        self._menus["&View"].addSeparator()
+
+        for name, label in (("light", "&Light"), ("sepia", "Se&pia"), ("dark", "&Dark"), ("system", "As the s&ystem")):
+            action = a("&View", f"Page: {label}", functools.partial(v.set_page_theme, name))
+            action.setCheckable(True)
+            action.setData(name)
+            self.page_actions.append(action)
+        a("&View", "Ne&xt page colour", v.next_page_theme, ["Ctrl+Shift+D"])
+        self._menus["&View"].addSeparator()
         a("&View", "Zoom &in", lambda: self.zoom(1), ["Ctrl+=", "Ctrl++"])
         a("&View", "Zoom &out", lambda: self.zoom(-1), ["Ctrl+-"])
         a("&View", "&Reset zoom", lambda: self.zoom(0), ["Ctrl+0"])
@@ -949,6 +960,7 @@ class MainWindow(QMainWindow):
 
     def _restore_preferences(self) -> None:
         self.reader.set_font_size(self.preferences.font_size)
+        self.view_actions.set_page_theme(self.preferences.get("reader/page_theme", "system"))
         self.numbers_action.setChecked(self.preferences.get("reader/paragraph_numbers", "no") == "yes")
         self.reader.show_paragraph_numbers(self.numbers_action.isChecked())
         geometry = self.preferences.layout("geometry")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray
-from PySide6.QtWidgets import QInputDialog, QLabel
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QInputDialog, QLabel
 
+from app.domain.colours import PAGE_THEMES
 from app.domain.export import Locator
 from app.ui.status import STATUS_MS
 
@@ -78,6 +80,30 @@ class ViewActions:
             w.splitter.restoreState(self._focus_layout)
             self._focus_layout = None
             w.focus_action.setChecked(False)
+
+    def set_page_theme(self, name: str) -> None:
+        """Colour the page light, sepia or dark, or as the system's own colours ("system")."""
+        w = self.window
+        palette = QApplication.palette(w.reader)
+        if name in PAGE_THEMES:
+            page, text = PAGE_THEMES[name]
+            for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+                palette.setColor(group, QPalette.ColorRole.Base, QColor(page))
+                palette.setColor(group, QPalette.ColorRole.Text, QColor(text))
+        else:
+            name = "system"
+        w.reader.setPalette(palette)
+        for action in w.page_actions:
+            action.setChecked(action.data() == name)
+        w.preferences.set("reader/page_theme", name)
+
+    def next_page_theme(self) -> None:
+        """Go on to the next page theme: light, sepia, dark, the system's (Ctrl+Shift+D)."""
+        names = [*PAGE_THEMES, "system"]
+        current = self.window.preferences.get("reader/page_theme", "system")
+        following = names[(names.index(current) + 1) % len(names)] if current in names else names[0]
+        self.set_page_theme(following)
+        self.window.statusBar().showMessage(f"Page: {following}", STATUS_MS)
 
     def toggle_paragraph_numbers(self) -> None:
         """Show or hide, in the margin, the paragraph numbers that citations use (Ctrl+Shift+P)."""

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QFont, QTextFormat
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from app.domain.colours import MIN_CONTRAST, PAGE_THEMES, composite, contrast, parse_hex
 from app.domain.tags import PALETTE
 from app.importers import ImportedText, import_file
 from app.services import LibraryService
@@ -310,3 +311,31 @@ def test_focus_mode_hides_the_panels_and_one_key_brings_the_same_layout_back(win
     assert window.isFullScreen() and window.full_screen_action.isChecked()
     qtbot.keyClick(window.reader, Qt.Key.Key_F11)
     assert not window.isFullScreen()
+
+
+def test_page_themes_colour_the_page_keep_highlights_readable_and_are_remembered(
+    window: MainWindow, qtbot: QtBot, service: LibraryService, make_window: WindowFactory
+) -> None:
+    chosen = highlight_quote(qtbot, window, "the eight-hour day")
+    tag_current(qtbot, window, "power")
+    shown: dict[str, str] = {}
+    for action in window.page_actions[:3]:  # light, sepia, dark from the View menu
+        action.trigger()
+        name = str(action.data())
+        palette = window.reader.palette()
+        page, text = palette.color(palette.ColorRole.Base).name(), palette.color(palette.ColorRole.Text).name()
+        assert (page, text) == PAGE_THEMES[name] and action.isChecked()
+        window.reader.move_caret(window.controller.highlight(chosen).start)  # type: ignore[union-attr]
+        painted = painted_colour(window, chosen)
+        seen = composite(parse_hex(page), [parse_hex(painted.name())], painted.alpha())
+        assert contrast(seen, parse_hex(text)) >= MIN_CONTRAST
+        shown[name] = painted.name()
+    assert len(set(shown.values())) >= 2  # the dark page paints a darker variant
+    qtbot.keyClick(window.reader, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.page_actions[3].isChecked()  # dark -> as the system
+    qtbot.keyClick(window.reader, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.page_actions[0].isChecked()  # -> light
+    window.page_actions[1].trigger()
+    window.close()
+    again = make_window(service)
+    assert again.reader.palette().color(again.reader.palette().ColorRole.Base).name() == PAGE_THEMES["sepia"][0]

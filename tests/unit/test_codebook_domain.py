@@ -22,9 +22,18 @@ from app.domain.codebook import (
     rank_themes,
     statistics,
 )
-from app.domain.colours import MARGIN, MIN_CONTRAST, ColourError, composite, contrast, parse_hex, readable_variant
+from app.domain.colours import (
+    MARGIN,
+    MIN_CONTRAST,
+    PAGE_THEMES,
+    ColourError,
+    composite,
+    contrast,
+    parse_hex,
+    readable_variant,
+)
 from app.domain.structure import Heading, Structure
-from app.domain.tags import PALETTE
+from app.domain.tags import PALETTE, UNTAGGED_COLOUR
 from app.domain.values import Highlight, Tag
 
 POWER = Tag(1, "power", "power", None, "#f7d038")
@@ -220,3 +229,14 @@ def test_theme_map_rows_show_the_first_three_colours_reaching_each_row(
     length = 400
     highlights = [_h(i, start, tuple(tags), "x" * size) for i, (start, size, tags) in enumerate(spans)]
     assert map_rows(highlights, length, height, 3, "#9a9a9a") == _reference_map_rows(highlights, length, height)
+
+
+@pytest.mark.parametrize("theme", sorted(PAGE_THEMES))
+def test_every_page_theme_reads_at_7_to_1_and_its_highlights_at_4_5_overlaps_included(theme: str) -> None:
+    page, text = PAGE_THEMES[theme]
+    assert contrast(parse_hex(page), parse_hex(text)) >= 7
+    variants = [parse_hex(readable_variant(c, page, text)) for c in (*PALETTE, UNTAGGED_COLOUR)]
+    for a in variants:
+        for b in variants:
+            for layers in ([a], [a, b], [a, b, variants[0]]):
+                assert contrast(composite(parse_hex(page), layers), parse_hex(text)) >= MIN_CONTRAST
