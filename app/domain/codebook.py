@@ -244,8 +244,7 @@ def even_sections(text: str, parts: int = SECTIONS) -> list[Section]:
         return []
     starts = [0]
     for i in range(1, parts):
-        at = text.find("\n\n", max(0, len(text) * i // parts - 2))  # first paragraph at or after
-        at = len(text) if at < 0 else at + 2
+        at = _break_near(text, len(text) * i // parts, max(1, len(text) // (parts * 4)))
         if at > starts[-1] and at < len(text):
             starts.append(at)
     ends = [*starts[1:], len(text)]
@@ -253,6 +252,24 @@ def even_sections(text: str, parts: int = SECTIONS) -> list[Section]:
         Section(f"{round(100 * s / len(text))}–{round(100 * e / len(text))}%", s, e)
         for s, e in zip(starts, ends, strict=True)
     ]
+
+
+def _break_near(text: str, mark: int, slack: int) -> int:
+    """Return where to cut near `mark`: a paragraph start, else a sentence's, else a word's.
+
+    Snapping to the next paragraph alone made a short text of long paragraphs come out
+    as "89-99%, 99-100%"; a cut further than `slack` from the mark looks for a smaller break.
+    """
+    low, high = max(0, mark - slack), min(len(text), mark + slack)
+    for separator in ("\n\n", ". ", " "):
+        cuts = []
+        at = text.find(separator, max(0, low - len(separator)), high)
+        while at >= 0:
+            cuts.append(at + len(separator))
+            at = text.find(separator, at + 1, high)
+        if cuts:
+            return min(cuts, key=lambda cut: abs(cut - mark))
+    return mark
 
 
 def chapter_sections(text: str, structure: Structure) -> list[Section]:

@@ -125,6 +125,17 @@ class Spread(QWidget):
             "; ".join(f"{p}: " + ", ".join(map(str, counts)) for p, _c, counts in self.rows) or "No themes yet."
         )
         self.setMinimumHeight(ROW * (len(self.rows) + 1) + 4)
+        # Wide enough for every section's label whole ("89–100%" was cut to "89–1…").
+        widest = max((self.fontMetrics().horizontalAdvance(s.label) for s in self.sections), default=0)
+        self.setMinimumWidth(LABEL_WIDTH + len(self.sections) * (widest + 8))
+
+    def _cell(self) -> int:
+        return max(8, (self.width() - LABEL_WIDTH) // max(1, len(self.sections)))
+
+    def shown_labels(self) -> list[str]:
+        """Return the section labels as drawn at the widget's present width (elided if need be)."""
+        cell = self._cell()
+        return [self.fontMetrics().elidedText(s.label, Qt.TextElideMode.ElideRight, cell) for s in self.sections]
 
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         """Paint, for each theme, one bar per section scaled to the theme's busiest section."""
@@ -132,9 +143,8 @@ class Spread(QWidget):
         text = self.palette().color(QPalette.ColorRole.WindowText)
         painter.setPen(text)
         metrics = painter.fontMetrics()
-        cell = max(8, (self.width() - LABEL_WIDTH) // max(1, len(self.sections)))
-        for k, section in enumerate(self.sections):
-            label = metrics.elidedText(section.label, Qt.TextElideMode.ElideRight, cell)
+        cell = self._cell()
+        for k, label in enumerate(self.shown_labels()):
             painter.drawText(QRect(LABEL_WIDTH + k * cell, 0, cell, ROW), Qt.AlignmentFlag.AlignCenter, label)
         for i, (path, colour, counts) in enumerate(self.rows):
             y = ROW + i * ROW

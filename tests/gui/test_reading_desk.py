@@ -339,3 +339,19 @@ def test_page_themes_colour_the_page_keep_highlights_readable_and_are_remembered
     window.close()
     again = make_window(service)
     assert again.reader.palette().color(again.reader.palette().ColorRole.Base).name() == PAGE_THEMES["sepia"][0]
+
+
+def test_the_statistics_spread_has_even_stretches_and_whole_labels(window: MainWindow, qtbot: QtBot) -> None:
+    highlight_quote(qtbot, window, "the eight-hour day")
+    tag_current(qtbot, window, "power")
+    dialog = window.themes.show_statistics()
+    assert dialog is not None
+    labels = [s.label for s in dialog.stats.sections]
+    assert labels[-2:] != ["89–99%", "99–100%"] and labels[-1].endswith("–100%")
+    shares = [int(label.split("–")[1].rstrip("%")) - int(label.split("–")[0]) for label in labels]
+    assert min(shares) >= 5 and max(shares) <= 15  # about a tenth each, cut at paragraphs where near: no 1% sliver
+    dialog.resize(dialog.minimumSizeHint())
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.spread.shown_labels() == labels  # none cut short
+    dialog.close()
