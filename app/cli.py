@@ -26,6 +26,7 @@ from app.services import (
     restore_from_backup,
 )
 from app.services.backup import RestoreError
+from app.services.desktop import install_desktop_entry
 from app.services.editions import Placement
 from app.services.files import write_whole
 from app.services.paths import resolve_library_path
@@ -100,6 +101,11 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
         "backup", nargs="?", type=Path, metavar="BACKUP", help="a file listed by 'backups' (default: newest)"
     )
     p.set_defaults(run=cmd_restore_backup, without_library=True)
+
+    p = commands.add_parser(
+        "install-desktop", help="add Marginalia to this user's desktop menu (entry, icon, metadata)"
+    )
+    p.set_defaults(run=cmd_install_desktop, without_library=True)
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
@@ -293,6 +299,16 @@ def cmd_restore_backup(library: Path, args: argparse.Namespace, out: TextIO) -> 
     kept = restore_from_backup(library, chosen)
     where = f"; the library it replaced is kept as {kept}" if kept else ""
     print(f"Restored {library} from {chosen}{where}", file=out)
+
+
+def cmd_install_desktop(_library: Path, _args: argparse.Namespace, out: TextIO) -> None:
+    """Install the desktop entry, icon and AppStream metadata under the user's data folder."""
+    try:
+        written = install_desktop_entry()
+    except StorageError as exc:
+        raise CliError(str(exc)) from exc
+    for path in written:
+        print(f"Wrote {path}", file=out)
 
 
 def _themes(h: Highlight) -> str:

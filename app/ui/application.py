@@ -10,10 +10,12 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.domain.text import plural
 from app.domain.values import BackupSummary
+from app.resources import DESKTOP_ID, ICON
 from app.services import (
     DamagedLibraryError,
     LibraryError,
@@ -121,6 +123,8 @@ def run_gui(library_path: Path) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Marginalia")
     app.setOrganizationName("Marginalia")
+    app.setWindowIcon(QIcon(str(ICON)))
+    app.setDesktopFileName(DESKTOP_ID)  # the task bar finds the entry's icon and name
     try:
         try:
             service = open_service(library_path)
