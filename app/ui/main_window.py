@@ -103,6 +103,8 @@ class MainWindow(QMainWindow):
         self._action_specs: list[ActionSpec] = []
         self.key_actions: list[QAction] = []
         self.page_actions: list[QAction] = []
+        self.typeface_actions: list[QAction] = []
+        self.measure_actions: list[QAction] = []
 
         self.documents = DocumentListModel()
         self.library_view = QListView()
@@ -205,6 +207,16 @@ class MainWindow(QMainWindow):
         self._action_specs.append(ActionSpec(menu_name.replace("&", ""), text.replace("&", ""), keys))
         return action
 
+    def _choices(self, prefix: str, labels: dict[str, str], choose: Callable[[str], None]) -> list[QAction]:
+        """Add checkable View entries, one per choice; each action's data is its choice's name."""
+        actions = []
+        for name, label in labels.items():
+            action = self._action("&View", prefix + label, functools.partial(choose, name))
+            action.setCheckable(True)
+            action.setData(name)
+            actions.append(action)
+        return actions
+
     def _build_actions(self) -> None:
         bar = self.menuBar()
         self._menus = {
@@ -254,13 +266,18 @@ class MainWindow(QMainWindow):
         self.numbers_action = a("&View", "&Paragraph numbers", v.toggle_paragraph_numbers, ["Ctrl+Shift+P"])
         self.numbers_action.setCheckable(True)
         self._menus["&View"].addSeparator()
-
-        for name, label in (("light", "&Light"), ("sepia", "Se&pia"), ("dark", "&Dark"), ("system", "As the s&ystem")):
-            action = a("&View", f"Page: {label}", functools.partial(v.set_page_theme, name))
-            action.setCheckable(True)
-            action.setData(name)
-            self.page_actions.append(action)
+        self.page_actions = self._choices(
+            "Page: ",
+            {"light": "&Light", "sepia": "Se&pia", "dark": "&Dark", "system": "As the s&ystem"},
+            v.set_page_theme,
+        )
         a("&View", "Ne&xt page colour", v.next_page_theme, ["Ctrl+Shift+D"])
+        self._menus["&View"].addSeparator()
+        self.typeface_actions = self._choices("Font: ", {"serif": "&serif", "sans": "s&ans-serif"}, v.set_typeface)
+        a("&View", "Font: &other…", v.choose_font)
+        self.measure_actions = self._choices(
+            "Page width: ", {"narrow": "&narrow", "medium": "&medium", "wide": "&wide"}, v.set_measure
+        )
         self._menus["&View"].addSeparator()
         a("&View", "Zoom &in", lambda: self.zoom(1), ["Ctrl+=", "Ctrl++"])
         a("&View", "Zoom &out", lambda: self.zoom(-1), ["Ctrl+-"])
@@ -961,6 +978,8 @@ class MainWindow(QMainWindow):
     def _restore_preferences(self) -> None:
         self.reader.set_font_size(self.preferences.font_size)
         self.view_actions.set_page_theme(self.preferences.get("reader/page_theme", "system"))
+        self.view_actions.set_typeface(self.preferences.get("reader/typeface", "serif"))
+        self.view_actions.set_measure(self.preferences.get("reader/measure", "medium"))
         self.numbers_action.setChecked(self.preferences.get("reader/paragraph_numbers", "no") == "yes")
         self.reader.show_paragraph_numbers(self.numbers_action.isChecked())
         geometry = self.preferences.layout("geometry")

@@ -22,7 +22,10 @@ DEFAULT_FONT_SIZE = 13
 MIN_FONT_SIZE, MAX_FONT_SIZE = 8, 40
 # A comfortable measure is 60-75 characters; about 34 em of a serif face gets there.
 MEASURE_EM = 34
+# The measures offered (View -> Page width), in em: narrow, the default, wide.
+MEASURES = {"narrow": 28, "medium": MEASURE_EM, "wide": 44}
 SERIF_FAMILIES = ["Literata", "Charis SIL", "Source Serif 4", "Georgia", "DejaVu Serif", "Liberation Serif"]
+SANS_FAMILIES = ["Inter", "Source Sans 3", "Noto Sans", "DejaVu Sans", "Liberation Sans", "Arial"]
 
 HEADING_STEPS = 3  # level 1 headings are two size steps up, level 2 one step
 
@@ -66,6 +69,7 @@ class ReaderView(QPlainTextEdit):
         font.setStyleHint(QFont.StyleHint.Serif)
         font.setPointSize(DEFAULT_FONT_SIZE)
         self.setFont(font)
+        self._measure_em = MEASURE_EM
         self._map = Utf16Map("")
         self._spans: list[_Span] = []
         self._keys: list[tuple[int, int, int]] = []
@@ -166,13 +170,19 @@ class ReaderView(QPlainTextEdit):
     def set_font_size(self, points: int) -> None:
         """Set the reading font size, within sensible bounds, keeping the place, caret and selection."""
         top = self.first_visible_position()
-        kept = self.textCursor()
         font = self.font()
         font.setPointSize(max(MIN_FONT_SIZE, min(MAX_FONT_SIZE, points)))
         self.setFont(font)
         self._apply_margins()
-        # Scrolling moves the caret to the top line; nobody should hear of that move
-        # (the current highlight followed it), and the caret goes back where it was.
+        self._keep_place(top)
+
+    def _keep_place(self, top: int) -> None:
+        """Bring `top` back to the first line after the layout changed, caret and selection kept.
+
+        Scrolling moves the caret to the top line; nobody should hear of that move (the
+        current highlight followed it), and the caret goes back where it was.
+        """
+        kept = self.textCursor()
         blocked = self.blockSignals(True)
         try:
             self.scroll_to_position(top)
@@ -181,6 +191,20 @@ class ReaderView(QPlainTextEdit):
             self.verticalScrollBar().setValue(line)
         finally:
             self.blockSignals(blocked)
+
+    def set_font_families(self, families: Sequence[str]) -> None:
+        """Read in the first of these families that is installed, keeping the size and the place."""
+        top = self.first_visible_position()
+        font = self.font()
+        font.setFamilies(list(families))
+        self.setFont(font)
+        self._apply_margins()
+        self._keep_place(top)
+
+    def set_measure(self, em: int) -> None:
+        """Set the width of the text column, in em of the reading font (about 2 characters each)."""
+        self._measure_em = em
+        self._apply_margins()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         """Keep the text column at a readable width, centred.
@@ -194,7 +218,7 @@ class ReaderView(QPlainTextEdit):
         super().resizeEvent(event)
 
     def _apply_margins(self) -> None:
-        measure = self.fontMetrics().averageCharWidth() * MEASURE_EM * 2
+        measure = self.fontMetrics().averageCharWidth() * self._measure_em * 2
         spare = self.width() - measure - self.verticalScrollBar().sizeHint().width()
         side = max(12, spare // 2)
         # The paragraph numbers need room of their own in a narrow window.

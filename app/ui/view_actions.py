@@ -6,10 +6,11 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication, QInputDialog, QLabel
+from PySide6.QtWidgets import QApplication, QFontDialog, QInputDialog, QLabel
 
 from app.domain.colours import PAGE_THEMES
 from app.domain.export import Locator
+from app.ui.reader import MEASURES, SANS_FAMILIES, SERIF_FAMILIES
 from app.ui.status import STATUS_MS
 
 if TYPE_CHECKING:
@@ -104,6 +105,31 @@ class ViewActions:
         following = names[(names.index(current) + 1) % len(names)] if current in names else names[0]
         self.set_page_theme(following)
         self.window.statusBar().showMessage(f"Page: {following}", STATUS_MS)
+
+    def set_typeface(self, choice: str) -> None:
+        """Read in a serif ("serif"), a sans-serif ("sans") or any installed family (its name)."""
+        w = self.window
+        families = SERIF_FAMILIES if choice == "serif" else SANS_FAMILIES if choice == "sans" else [choice]
+        w.reader.set_font_families(families)
+        w.preferences.set("reader/typeface", choice)
+        for action in w.typeface_actions:
+            action.setChecked(action.data() == choice)
+
+    def choose_font(self) -> None:
+        """Pick any installed font family for the text."""
+        w = self.window
+        ok, font = QFontDialog.getFont(w.reader.font(), w, "Font for the text")
+        if ok:
+            self.set_typeface(font.family())
+
+    def set_measure(self, name: str) -> None:
+        """Make the text column narrow, medium or wide."""
+        w = self.window
+        name = name if name in MEASURES else "medium"
+        w.reader.set_measure(MEASURES[name])
+        w.preferences.set("reader/measure", name)
+        for action in w.measure_actions:
+            action.setChecked(action.data() == name)
 
     def toggle_paragraph_numbers(self) -> None:
         """Show or hide, in the margin, the paragraph numbers that citations use (Ctrl+Shift+P)."""

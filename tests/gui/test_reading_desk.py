@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QTextFormat
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtGui import QColor, QFont, QFontInfo, QTextFormat
+from PySide6.QtWidgets import QFontDialog, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.domain.colours import MIN_CONTRAST, PAGE_THEMES, composite, contrast, parse_hex
@@ -355,3 +355,33 @@ def test_the_statistics_spread_has_even_stretches_and_whole_labels(window: MainW
     qtbot.waitExposed(dialog)
     assert dialog.spread.shown_labels() == labels  # none cut short
     dialog.close()
+
+
+def test_font_and_page_width_are_applied_keep_the_place_and_are_remembered(
+    window: MainWindow,
+    qtbot: QtBot,
+    service: LibraryService,
+    make_window: WindowFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window.resize(1400, 900)
+    caret = _text(window).index("the eight-hour day")
+    window.reader.move_caret(caret)
+    serif = QFontInfo(window.reader.font()).family()
+    [sans] = [a for a in window.typeface_actions if a.data() == "sans"]
+    sans.trigger()
+    assert QFontInfo(window.reader.font()).family() != serif and "Sans" in QFontInfo(window.reader.font()).family()
+    assert window.reader.caret_position() == caret and sans.isChecked()
+    column = {}
+    for action in window.measure_actions:
+        action.trigger()
+        column[action.data()] = window.reader.viewport().width()
+    assert column["narrow"] < column["medium"] < column["wide"]
+    monkeypatch.setattr(QFontDialog, "getFont", lambda *_a, **_k: (True, QFont("DejaVu Serif")))
+    window.view_actions.choose_font()
+    assert QFontInfo(window.reader.font()).family() == "DejaVu Serif"
+    assert not any(a.isChecked() for a in window.typeface_actions)  # neither serif nor sans: a font by name
+    window.close()
+    again = make_window(service)
+    assert QFontInfo(again.reader.font()).family() == "DejaVu Serif"
+    assert [a.data() for a in again.measure_actions if a.isChecked()] == ["wide"]
