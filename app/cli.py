@@ -44,6 +44,11 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
 
     p = commands.add_parser("import", help="import text files; prints the id and title of each")
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="read text files in this encoding (e.g. iso8859-3) instead of the one detected",
+    )
     p.set_defaults(run=cmd_import)
 
     p = commands.add_parser("list", help="list the documents with their highlight counts")
@@ -155,7 +160,7 @@ def cmd_import(service: LibraryService, args: argparse.Namespace, out: TextIO) -
     failures = []
     for path in args.files:
         try:
-            summary, added = service.import_path(path)
+            summary, added = service.import_path(path, encoding=args.encoding)
         except TextImportError as exc:
             failures.append(str(exc))
             continue

@@ -203,3 +203,14 @@ def test_hostile_files_fail_in_one_line_and_leave_the_library_byte_identical(
         assert error.startswith(f"marginalia import: Cannot import {path.name}: ")
     assert files() == before
     assert cli("import", str(epub_file(tmp_path / "book.epub"))).stdout == "2\tApril Theses\n"
+
+
+def test_import_reads_a_text_in_the_encoding_named(tmp_path: Path) -> None:
+    text = "Ĝis revido! Aĝo, ĉevalo, ŝipo kaj ĵaŭdo.\n\nLa dua paragrafo."
+    source = tmp_path / "esperanto.txt"
+    source.write_bytes(text.encode("iso8859-3"))
+    cli = Cli(tmp_path / "library.sqlite")
+    cli("import", "--encoding", "iso8859-3", str(source))
+    assert cli("text", "1").stdout == text
+    refused = cli("import", "--encoding", "klingon", str(source), ok=False)
+    assert "“klingon” is not an encoding Marginalia knows" in refused.stderr

@@ -10,26 +10,29 @@ from pathlib import Path
 from typing import TypeVar
 
 from app.importers.base import ImportCancelled, ImportedText, Progress, TextImportError
-from app.importers.plaintext import read_plain_text
+from app.importers.plaintext import encoding_candidates, read_plain_text
 
 __all__ = [
+    "ENCODED_SUFFIXES",
     "FORMATS",
     "SUPPORTED_SUFFIXES",
     "ImportCancelled",
     "ImportedText",
     "Progress",
     "TextImportError",
+    "encoding_candidates",
     "import_file",
     "import_pasted",
 ]
 
 T = TypeVar("T")
-_Reader = Callable[[Path, Progress | None], ImportedText]
+# A reader takes the file, a progress callback and, for formats that are text, the
+# encoding the user named (None: detect it).
+_Reader = Callable[[Path, Progress | None, str | None], ImportedText]
 
 
-def _whole(read: Callable[[Path], ImportedText]) -> _Reader:
-    """Adapt a reader that works in one step (no progress to report)."""
-    return lambda path, _progress: read(path)
+def _plain(path: Path, _progress: Progress | None, encoding: str | None) -> ImportedText:
+    return read_plain_text(path, encoding)
 
 
 # The readers of the other formats are imported when first used: their parsers (Beautiful
@@ -37,37 +40,37 @@ def _whole(read: Callable[[Path], ImportedText]) -> _Reader:
 # and to each command-line call, which mostly import nothing.
 
 
-def _markdown(path: Path, _progress: Progress | None) -> ImportedText:
+def _markdown(path: Path, _progress: Progress | None, encoding: str | None) -> ImportedText:
     from app.importers.markdown_file import read_markdown
 
-    return read_markdown(path)
+    return read_markdown(path, encoding)
 
 
-def _html(path: Path, _progress: Progress | None) -> ImportedText:
+def _html(path: Path, _progress: Progress | None, encoding: str | None) -> ImportedText:
     from app.importers.html import read_html
 
-    return read_html(path)
+    return read_html(path, encoding)
 
 
-def _epub(path: Path, progress: Progress | None) -> ImportedText:
+def _epub(path: Path, progress: Progress | None, _encoding: str | None) -> ImportedText:
     from app.importers.epub import read_epub
 
     return read_epub(path, progress)
 
 
-def _pdf(path: Path, progress: Progress | None) -> ImportedText:
+def _pdf(path: Path, progress: Progress | None, _encoding: str | None) -> ImportedText:
     from app.importers.pdf import read_pdf
 
     return read_pdf(path, progress)
 
 
-def _docx(path: Path, _progress: Progress | None) -> ImportedText:
+def _docx(path: Path, _progress: Progress | None, _encoding: str | None) -> ImportedText:
     from app.importers.docx import read_docx
 
     return read_docx(path)
 
 
-def _odt(path: Path, _progress: Progress | None) -> ImportedText:
+def _odt(path: Path, _progress: Progress | None, _encoding: str | None) -> ImportedText:
     from app.importers.odt import read_odt
 
     return read_odt(path)
@@ -75,8 +78,8 @@ def _odt(path: Path, _progress: Progress | None) -> ImportedText:
 
 # Suffix -> (format name shown to users, reader).
 FORMATS: dict[str, tuple[str, _Reader]] = {
-    ".txt": ("Plain text", _whole(read_plain_text)),
-    ".text": ("Plain text", _whole(read_plain_text)),
+    ".txt": ("Plain text", _plain),
+    ".text": ("Plain text", _plain),
     ".md": ("Markdown", _markdown),
     ".markdown": ("Markdown", _markdown),
     ".html": ("Web page", _html),
@@ -88,15 +91,19 @@ FORMATS: dict[str, tuple[str, _Reader]] = {
     ".odt": ("OpenDocument text", _odt),
 }
 SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(FORMATS)
+# Formats stored as text, whose encoding a reader can name; the others carry their own.
+ENCODED_SUFFIXES = frozenset(("", ".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml"))
 
 
-def import_file(path: Path, progress: Progress | None = None) -> ImportedText:
+def import_file(path: Path, progress: Progress | None = None, encoding: str | None = None) -> ImportedText:
     """Read `path` with the importer for its format (a file without a suffix is plain text).
 
     Args:
         path: The file.
         progress: Told (done, total) as long imports go (PDF pages, EPUB chapters); it
             may raise `ImportCancelled`.
+        encoding: For a text file (plain, Markdown, web page), the encoding to read it
+            in instead of the one detected.
 
     Raises:
         TextImportError: With a message naming the file and the reason, for a file that
@@ -107,8 +114,10 @@ def import_file(path: Path, progress: Progress | None = None) -> ImportedText:
     if suffix and suffix not in FORMATS:
         supported = ", ".join(SUPPORTED_SUFFIXES)
         raise TextImportError(path, f"the {suffix} format is not supported (supported: {supported})")
+    if encoding is not None and suffix not in ENCODED_SUFFIXES:
+        raise TextImportError(path, f"{FORMATS[suffix][0]} files carry their own encoding; none can be chosen")
     read = FORMATS[suffix][1] if suffix else FORMATS[".txt"][1]
-    return _guarded(path, lambda: read(path, progress))
+    return _guarded(path, lambda: read(path, progress, encoding))
 
 
 def _guarded(source: Path | str, read: Callable[[], T]) -> T:

@@ -241,13 +241,13 @@ def meta(soup: BeautifulSoup, *names: str) -> str:
     return next((found[n] for n in names if n in found), "")
 
 
-def read_html(path: Path) -> ImportedText:
+def read_html(path: Path, encoding: str | None = None) -> ImportedText:
     """Import a saved web page: its main text, title and author.
 
     Raises:
         TextImportError: If the file cannot be read, is not text, or holds no text.
     """
-    soup = parse_html(decode_text(read_file(path), path), path)
+    soup = parse_html(decode_text(read_file(path), path, encoding), path)
     builder = TextBuilder()
     html_blocks(main_part(soup), builder)
     if builder.empty:

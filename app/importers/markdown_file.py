@@ -75,10 +75,10 @@ def markdown_text(source: str, path: Path) -> ImportedText:
     )
 
 
-def read_markdown(path: Path) -> ImportedText:
+def read_markdown(path: Path, encoding: str | None = None) -> ImportedText:
     """Import a Markdown file (.md, .markdown) in any common encoding.
 
     Raises:
         TextImportError: If the file cannot be read, is not text, or holds no text.
     """
-    return markdown_text(decode_text(read_file(path), path), path)
+    return markdown_text(decode_text(read_file(path), path, encoding), path)

@@ -7,7 +7,7 @@ import itertools
 import re
 from pathlib import Path
 
-from charset_normalizer import from_bytes
+from charset_normalizer import CharsetMatch, from_bytes
 
 from app.domain.structure import Heading, Structure
 from app.domain.text import normalise
@@ -50,25 +50,80 @@ _BYLINE = re.compile(r"by\s+(\S.{0,78}?)\.?", re.IGNORECASE)
 _BYLINE_LINES = 20
 
 
-def decode_text(data: bytes, path: Path) -> str:
-    """Decode the bytes of a text file, detecting the encoding.
+def decode_text(data: bytes, path: Path, encoding: str | None = None) -> str:
+    """Decode the bytes of a text file in `encoding`, or detecting the encoding.
 
     A BOM decides when present; otherwise strict UTF-8 is tried first (it is by far the
     most common and detectors misjudge short UTF-8 files), then charset-normalizer, which
-    also recognises UTF-16 and UTF-32 without a BOM.
+    also recognises UTF-16 and UTF-32 without a BOM. A guess can be wrong (a Latin-3
+    text read as Windows-1252): the reader can then name the encoding.
 
     Raises:
-        TextImportError: For an empty file, or bytes that are not text in any encoding.
+        TextImportError: For an empty file, an unknown encoding, bytes that the encoding
+            named cannot decode, or bytes that are not text in any encoding.
     """
     if not data:
         raise TextImportError(path, "the file is empty")
-    text = _decode(data, path)
+    text = _decode(data, path) if encoding is None else _decode_as(data, path, encoding)
     if not text:
         raise TextImportError(path, "the file holds no text (only a byte-order mark)")
     # Checked whatever the encoding: UTF-16 with a BOM can decode binary bytes to text.
     if "\x00" in text or _control_ratio(text) > _MAX_CONTROL_RATIO:
         raise TextImportError(path, "it is not a text file (it contains binary data)")
     return text
+
+
+def _decode_as(data: bytes, path: Path, encoding: str) -> str:
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise TextImportError(path, f"“{encoding}” is not an encoding Marginalia knows") from None
+    try:
+        return data.decode(name).removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        raise TextImportError(path, f"its bytes are not {name} ({exc.reason} at byte {exc.start})") from exc
+
+
+# Offered besides what the detector finds, when the bytes decode in them.
+_COMMON = ("utf-8", "cp1252", "iso8859-15", "iso8859-2", "iso8859-3", "cp1250", "cp1251", "koi8-r", "mac-roman")
+
+
+def encoding_candidates(data: bytes) -> list[str]:
+    """Return the encodings these bytes may be in, the likeliest first (the one import guesses).
+
+    For a reader to choose from when the guess was wrong; each decodes the bytes whole.
+    """
+    names: list[str] = []
+    guess = _guessed_encoding(data)
+    detected = [m.encoding for m in sorted(from_bytes(data), key=lambda m: (m.chaos, -m.coherence))]
+    for candidate in (guess, *detected, *_COMMON):
+        if candidate is None:
+            continue
+        name = codecs.lookup(candidate).name
+        if name in names:
+            continue
+        try:
+            data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        names.append(name)
+    return names
+
+
+def _guessed_encoding(data: bytes) -> str | None:
+    """The encoding import picks for these bytes (None if it picks none)."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding
+    if b"\x00" not in data:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            return "utf-8"
+    chosen = _best_match(data)
+    return None if chosen is None else chosen.encoding
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -98,21 +153,27 @@ def _detect(data: bytes, path: Path) -> str:
     candidates nearly as clean as the best it is preferred; a text in another code page
     (Czech in cp1250, Russian in KOI8-R) reads as garbage in cp1252 and is not affected.
     """
+    chosen = _best_match(data)
+    if chosen is None:
+        raise TextImportError(path, "it is not a text file (no text encoding fits its bytes)")
+    return str(chosen)
+
+
+def _best_match(data: bytes) -> CharsetMatch | None:
     candidates = list(from_bytes(data))
     if not candidates:
-        raise TextImportError(path, "it is not a text file (no text encoding fits its bytes)")
+        return None
     best = min(candidates, key=lambda m: (m.chaos, -m.coherence))
     plausible = [m for m in candidates if m.chaos <= best.chaos + _CHAOS_MARGIN]
     preferred = [m for m in plausible if m.encoding in _PREFERRED]
-    chosen = min(preferred, key=lambda m: _PREFERRED.index(m.encoding)) if preferred else best
-    return str(chosen)
+    return min(preferred, key=lambda m: _PREFERRED.index(m.encoding)) if preferred else best
 
 
 def _control_ratio(text: str) -> float:
     return len(_CONTROLS.findall(text)) / len(text)
 
 
-def read_plain_text(path: Path) -> ImportedText:
+def read_plain_text(path: Path, encoding: str | None = None) -> ImportedText:
     """Import a plain-text file: title from a Gutenberg header, its first line or its name.
 
     The text is stored as written, except that a hard-wrapped text (Project Gutenberg
@@ -122,7 +183,7 @@ def read_plain_text(path: Path) -> ImportedText:
     Raises:
         TextImportError: If the file cannot be read or is not text.
     """
-    text = normalise(decode_text(read_file(path, MAX_TEXT_BYTES), path))
+    text = normalise(decode_text(read_file(path, MAX_TEXT_BYTES), path, encoding))
     if not text.strip():
         raise TextImportError(path, "it contains only white space")
     text = unwrap(text)

@@ -40,7 +40,14 @@ from app.domain.anchors import trim_span
 from app.domain.structure import Structure
 from app.domain.tags import TagPathError
 from app.domain.values import Document, Highlight, Tag
-from app.importers import SUPPORTED_SUFFIXES, ImportedText, TextImportError
+from app.importers import (
+    ENCODED_SUFFIXES,
+    SUPPORTED_SUFFIXES,
+    ImportedText,
+    TextImportError,
+    encoding_candidates,
+    import_file,
+)
 from app.services import LibraryError, StorageError, backups, open_service, restore_from_backup
 from app.services.editions import EditionOutcome, EditionPlan
 from app.ui.backups_dialog import BackupsDialog
@@ -57,6 +64,7 @@ from app.ui.commands import (
 from app.ui.controller import DeskController
 from app.ui.documents import DocumentActions
 from app.ui.editions import EditionWorker, ReviewDialog, VersionsDialog
+from app.ui.encoding_dialog import EncodingDialog
 from app.ui.export_dialog import ExportDialog
 from app.ui.file_dialogs import open_paths
 from app.ui.find_bar import FindBar
@@ -231,6 +239,7 @@ class MainWindow(QMainWindow):
         a("&File", "Dele&te document…", self.document_actions.delete_document, ["Delete"], local_to=library)
         a("&File", "Replace text with a new &edition…", self.open_edition_dialog, ["Ctrl+Shift+O"])
         a("&File", "New edition from the clip&board", self.edition_from_clipboard)
+        a("&File", "Reopen with encodin&g…", self.reopen_with_encoding)
         a("&File", "Editions of this &document…", self.show_versions)
         a("&File", "&Export highlights…", self.open_export, ["Ctrl+E"])
         a("&File", "&Restore from backup…", self.open_backups)
@@ -649,6 +658,30 @@ class MainWindow(QMainWindow):
             self._start_edition(lambda: imported)
 
         self.document_actions.read_then(path, read)
+
+    def reopen_with_encoding(self) -> EncodingDialog | None:
+        """Read the open text's file again in an encoding the reader picks, as a new edition."""
+        document = self.controller.document
+        if document is None:
+            return None
+        path = Path(document.source)
+        if path.suffix.lower() not in ENCODED_SUFFIXES or not path.is_file():
+            self.statusBar().showMessage(
+                f"Only a text file can be reopened with another encoding, and {document.source} is not one "
+                "(or is no longer there).",
+                STATUS_MS,
+            )
+            return None
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            self.show_error("The file was not read", f"{path}: {exc.strerror or exc}")
+            return None
+        dialog = EncodingDialog(path.name, data, encoding_candidates(data), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._start_edition(lambda: import_file(path, encoding=dialog.chosen())))
+        dialog.open()
+        return dialog
 
     def _start_edition(self, read: Callable[[], ImportedText]) -> EditionWorker | None:
         """Re-anchor on a worker thread behind a progress dialog that can be cancelled.

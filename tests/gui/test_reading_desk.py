@@ -385,3 +385,24 @@ def test_font_and_page_width_are_applied_keep_the_place_and_are_remembered(
     again = make_window(service)
     assert QFontInfo(again.reader.font()).family() == "DejaVu Serif"
     assert [a.data() for a in again.measure_actions if a.isChecked()] == ["wide"]
+
+
+def test_reopen_with_encoding_previews_the_candidates_and_keeps_the_highlights(
+    window: MainWindow, qtbot: QtBot, service: LibraryService, tmp_path: Path
+) -> None:
+    text = "Ĝis revido! Aĝo, ĉevalo, ŝipo kaj ĵaŭdo.\n\nLa dua paragrafo, kun pli da vortoj."
+    source = tmp_path / "esperanto.txt"
+    source.write_bytes(text.encode("iso8859-3"))
+    window.open_document(service.import_path(source)[0].id)
+    assert "Aøo" in _text(window)  # guessed as Windows-1252
+    kept = highlight_quote(qtbot, window, "La dua paragrafo")
+    dialog = window.reopen_with_encoding()
+    assert dialog is not None and dialog.chosen() == "cp1252"
+    [latin3] = dialog.list.findItems("iso8859-3", Qt.MatchFlag.MatchExactly)
+    dialog.list.setCurrentItem(latin3)
+    assert dialog.preview.toPlainText().startswith("Ĝis revido! Aĝo")  # live, before anything changes
+    dialog.accept()
+    qtbot.waitUntil(lambda: _text(window) == text, timeout=10_000)
+    [highlight] = window.controller.highlights()
+    assert highlight.id == kept and highlight.exact == "La dua paragrafo"
+    assert [v.number for v in service.versions(window.controller.document.id)] == [1, 2]  # type: ignore[union-attr]

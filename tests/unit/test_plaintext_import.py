@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from app.importers import TextImportError, import_file
+from app.importers import TextImportError, encoding_candidates, import_file
 
 PROSE = "Resolution on the Soviets — “all power”, naïve café, the peasants’ land.\n"
 
@@ -131,3 +131,27 @@ def test_a_byline_under_the_title_names_the_author(tmp_path: Path, page: str, au
     path = tmp_path / "book.txt"
     path.write_text(page, encoding="utf-8")
     assert import_file(path).author == author
+
+
+ESPERANTO = "Ĝis revido! Aĝo, ĉevalo, ŝipo, ĥoro kaj ĵaŭdo estas Esperantaj vortoj.\n\nLa du paragrafoj."
+
+
+def test_a_wrongly_guessed_encoding_can_be_named_and_is_offered(tmp_path: Path) -> None:
+    path = tmp_path / "esperanto.txt"
+    path.write_bytes(ESPERANTO.encode("iso8859-3"))
+    assert import_file(path).text != ESPERANTO  # the detector's guess reads "Aøo" for "Aĝo"
+    assert import_file(path, encoding="iso8859-3").text == ESPERANTO
+    assert import_file(path, encoding="latin3").text == ESPERANTO  # any name Python knows
+    candidates = encoding_candidates(path.read_bytes())
+    assert "iso8859-3" in candidates and candidates[0] == "cp1252"  # the guess first
+    with pytest.raises(TextImportError, match="“klingon” is not an encoding Marginalia knows"):
+        import_file(path, encoding="klingon")
+    with pytest.raises(TextImportError, match=r"its bytes are not utf-8 \(invalid .* at byte 0\)"):
+        import_file(path, encoding="utf-8")
+
+
+def test_a_format_with_its_own_encoding_refuses_one_named(tmp_path: Path) -> None:
+    path = tmp_path / "book.epub"
+    path.write_bytes(b"PK")
+    with pytest.raises(TextImportError, match="EPUB files carry their own encoding; none can be chosen"):
+        import_file(path, encoding="cp1252")
