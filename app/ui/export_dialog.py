@@ -90,7 +90,7 @@ class ExportDialog(QDialog):
         self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.status = QLabel()
-        self.status.setAccessibleName("Export summary")
+        self.status.setAccessibleDescription("Export summary")
 
         buttons = QDialogButtonBox()
         self.save_button = buttons.addButton("&Save…", QDialogButtonBox.ButtonRole.AcceptRole)

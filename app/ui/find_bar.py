@@ -55,7 +55,7 @@ class FindBar(QWidget):
         self.field.setClearButtonEnabled(True)
         self.count = QLabel("")
         self.count.setObjectName("findCount")
-        self.count.setAccessibleName("Find result count")
+        self.count.setAccessibleDescription("Find result count")
         self.count.setMinimumWidth(90)
         previous = QToolButton()
         previous.setText("↑")

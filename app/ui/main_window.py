@@ -73,6 +73,7 @@ from app.ui.outline import OutlineView
 from app.ui.panel import HighlightPanel
 from app.ui.preferences import Preferences
 from app.ui.reader import DEFAULT_FONT_SIZE, ReaderView
+from app.ui.speech import announce
 from app.ui.status import STATUS_MS
 from app.ui.theme_actions import ThemeActions
 from app.ui.theme_map import ThemeMap
@@ -162,6 +163,9 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([250, 730, 340])
         self.setCentralWidget(self.splitter)
         self.statusBar().setObjectName("statusBar")
+        # What an action did is said aloud too: a screen reader does not speak the status
+        # bar, which never has the focus (GUIDE.md section 10).
+        self.statusBar().messageChanged.connect(lambda text: announce(self, text) if text else None)
         # Said for as long as it holds, not once: every change is refused until a restart.
         self.read_only_label = QLabel()
         self.read_only_label.setObjectName("readOnlyLabel")
@@ -215,11 +219,11 @@ class MainWindow(QMainWindow):
         self._action_specs.append(ActionSpec(menu_name.replace("&", ""), text.replace("&", ""), keys))
         return action
 
-    def _choices(self, prefix: str, labels: dict[str, str], choose: Callable[[str], None]) -> list[QAction]:
-        """Add checkable View entries, one per choice; each action's data is its choice's name."""
+    def _choices(self, menu: str, labels: dict[str, str], choose: Callable[[str], None]) -> list[QAction]:
+        """Add checkable entries to a menu, one per choice; each action's data is its choice's name."""
         actions = []
         for name, label in labels.items():
-            action = self._action("&View", prefix + label, functools.partial(choose, name))
+            action = self._action(menu, label, functools.partial(choose, name))
             action.setCheckable(True)
             action.setData(name)
             actions.append(action)
@@ -227,17 +231,20 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         bar = self.menuBar()
+        # Keys name the menus in the code; titles give each a mnemonic of its own (Alt+G, Alt+T).
+        titles = {"&File": "&File", "&Edit": "&Edit", "&Highlight": "Hi&ghlight", "T&hemes": "&Themes"}
         self._menus = {
-            name: bar.addMenu(name) for name in ("&File", "&Edit", "&Highlight", "T&hemes", "&View", "&Help")
+            name: bar.addMenu(titles.get(name, name))
+            for name in ("&File", "&Edit", "&Highlight", "T&hemes", "&View", "&Help")
         }
         here = (self.reader, self.panel.list)
         library = (self.library_view,)
         a = self._action
         a("&File", "&Open text…", self.open_file_dialog, [QKeySequence.StandardKey.Open])
         a("&File", "&Paste as new document", self.document_actions.paste_as_document, ["Ctrl+Shift+V"])
-        a("&File", "Document pr&operties…", self.document_actions.edit_properties, ["F2"], local_to=library)
+        a("&File", "Document propert&ies…", self.document_actions.edit_properties, ["F2"], local_to=library)
         a("&File", "Dele&te document…", self.document_actions.delete_document, ["Delete"], local_to=library)
-        a("&File", "Replace text with a new &edition…", self.open_edition_dialog, ["Ctrl+Shift+O"])
+        a("&File", "Replace te&xt with a new edition…", self.open_edition_dialog, ["Ctrl+Shift+O"])
         a("&File", "New edition from the clip&board", self.edition_from_clipboard)
         a("&File", "Reopen with encodin&g…", self.reopen_with_encoding)
         a("&File", "Editions of this &document…", self.show_versions)
@@ -270,34 +277,35 @@ class MainWindow(QMainWindow):
         a("&View", "&Go to page or percentage…", v.go_to, ["Ctrl+G"])
         self.full_screen_action = a("&View", "&Full screen", v.toggle_full_screen, ["F11"])
         self.full_screen_action.setCheckable(True)
-        self.focus_action = a("&View", "F&ocus on the text", v.toggle_focus_mode, ["F9"])
+        self.focus_action = a("&View", "Focus on the te&xt", v.toggle_focus_mode, ["F9"])
         self.focus_action.setCheckable(True)
         self.numbers_action = a("&View", "&Paragraph numbers", v.toggle_paragraph_numbers, ["Ctrl+Shift+P"])
         self.numbers_action.setCheckable(True)
         self._menus["&View"].addSeparator()
+        for name, title in (("Page colour", "Page &colour"), ("Font", "Fo&nt"), ("Page width", "Page &width")):
+            self._menus[name] = self._menus["&View"].addMenu(title)
         self.page_actions = self._choices(
-            "Page: ",
-            {"light": "&Light", "sepia": "Se&pia", "dark": "&Dark", "system": "As the s&ystem"},
+            "Page colour",
+            {"light": "&Light", "sepia": "&Sepia", "dark": "&Dark", "system": "As the s&ystem"},
             v.set_page_theme,
         )
-        a("&View", "Ne&xt page colour", v.next_page_theme, ["Ctrl+Shift+D"])
-        self._menus["&View"].addSeparator()
-        self.typeface_actions = self._choices("Font: ", {"serif": "&serif", "sans": "s&ans-serif"}, v.set_typeface)
-        a("&View", "Font: &other…", v.choose_font)
+        a("Page colour", "Ne&xt page colour", v.next_page_theme, ["Ctrl+Shift+D"])
+        self.typeface_actions = self._choices("Font", {"serif": "&Serif", "sans": "S&ans-serif"}, v.set_typeface)
+        a("Font", "&Other…", v.choose_font)
         self.measure_actions = self._choices(
-            "Page width: ", {"narrow": "&narrow", "medium": "&medium", "wide": "&wide"}, v.set_measure
+            "Page width", {"narrow": "&Narrow", "medium": "&Medium", "wide": "&Wide"}, v.set_measure
         )
         self._menus["&View"].addSeparator()
         a("&View", "Zoom &in", lambda: self.zoom(1), ["Ctrl+=", "Ctrl++"])
-        a("&View", "Zoom &out", lambda: self.zoom(-1), ["Ctrl+-"])
+        a("&View", "Zoom o&ut", lambda: self.zoom(-1), ["Ctrl+-"])
         a("&View", "&Reset zoom", lambda: self.zoom(0), ["Ctrl+0"])
         self._menus["&View"].addSeparator()
         a("&View", "Go to &library", lambda: self.library_view.setFocus(), ["Ctrl+1"])
         a("&View", "Go to &text", self.focus_reader, ["Ctrl+2"])
-        a("&View", "Go to &highlights", lambda: self.panel.list.setFocus(), ["Ctrl+3"])
-        a("&View", "Go to t&hemes", lambda: self.themes_panel.view.setFocus(), ["Ctrl+4"])
+        a("&View", "Go to the highlight li&st", lambda: self.panel.list.setFocus(), ["Ctrl+3"])
+        a("&View", "Go to th&emes", lambda: self.themes_panel.view.setFocus(), ["Ctrl+4"])
         a("&View", "Go to &outline", lambda: self.outline.setFocus(), ["Ctrl+5"])
-        a("&View", "Filter highlights by &words", self.panel.filter_field.setFocus, ["Ctrl+Shift+F"])
+        a("&View", "Filter highlights by wor&ds", self.panel.filter_field.setFocus, ["Ctrl+Shift+F"])
         a("&Help", "&Keyboard shortcuts", self.show_shortcuts, ["F1"])
         a("&Help", "&About Marginalia", self.show_about)
         self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
@@ -327,7 +335,7 @@ class MainWindow(QMainWindow):
         self._menus["T&hemes"].addSeparator()
         # Enter in the tree shows them too (the view's own activation), so that Return
         # still commits a name being edited there.
-        a("T&hemes", "Show &passages of theme", lambda: t.show_passages())
+        a("T&hemes", "Show passa&ges of theme", lambda: t.show_passages())
         a("T&hemes", "&Filter highlights by theme", t.filter_by_current, ["Ctrl+Shift+L"])
         a("T&hemes", "Theme s&tatistics…", t.show_statistics, ["F8"])
         self._menus["T&hemes"].addSeparator()
@@ -995,8 +1003,13 @@ class MainWindow(QMainWindow):
         self.read_only_label.setToolTip(f"Changes cannot be saved: {reason}." if reason else "")
 
     def show_error(self, title: str, text: str) -> None:
-        """Tell the user what went wrong, without blocking the window."""
-        self.statusBar().showMessage(text, STATUS_MS)
+        """Tell the user what went wrong, without blocking the window; a screen reader says it at once."""
+        quiet = self.statusBar().blockSignals(True)  # said once, assertively, not twice
+        try:
+            self.statusBar().showMessage(text, STATUS_MS)
+        finally:
+            self.statusBar().blockSignals(quiet)
+        announce(self, f"{title}. {text}", assertive=True)
         self._message(QMessageBox.Icon.Warning, title, text)
 
     def _message(self, icon: QMessageBox.Icon, title: str, text: str) -> None:

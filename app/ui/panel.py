@@ -174,7 +174,7 @@ class HighlightPanel(QWidget):
         self.quote.setObjectName("currentQuote")
         self.quote.setWordWrap(True)
         self.quote.setTextFormat(Qt.TextFormat.PlainText)
-        self.quote.setAccessibleName("Current highlight quote")
+        self.quote.setAccessibleDescription("Current highlight quote")
 
         themes_label = QLabel("&Themes")
         self.tag_list = TagList()

@@ -223,7 +223,7 @@ class ThemesPanel(QWidget):
         self.description.setObjectName("themeDescription")
         self.description.setWordWrap(True)
         self.description.setTextFormat(Qt.TextFormat.PlainText)
-        self.description.setAccessibleName("Description of the current theme")
+        self.description.setAccessibleDescription("Description of the current theme")
         self.view.selectionModel().currentChanged.connect(lambda current, _previous: self._describe(current))
         self.keys_legend = QLabel()
         self.keys_legend.setObjectName("themeKeys")

@@ -450,7 +450,17 @@ def test_f1_lists_every_action_and_its_keys(window: MainWindow, qtbot: QtBot) ->
         assert rows[action] == keys
     # The untitled menu is the menu bar's overflow ("»"), which repeats the others.
     menus = [m for m in window.menuBar().findChildren(QMenu) if m.parent() is window.menuBar() and m.title()]
-    menu_actions = [a.text() for m in menus for a in m.actions() if not a.isSeparator()]
+
+    def commands(menu: QMenu) -> list[str]:  # submenus (View -> Page colour) hold commands too
+        found = []
+        for a in menu.actions():
+            if isinstance(a.menu(), QMenu):
+                found += commands(a.menu())  # type: ignore[arg-type]
+            elif not a.isSeparator():
+                found.append(a.text())
+        return found
+
+    menu_actions = [text for m in menus for text in commands(m)]
     assert len(menu_actions) == len(rows) == dialog.table.rowCount()  # every menu command is listed
     dialog.close()
 

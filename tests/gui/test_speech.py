@@ -1,0 +1,69 @@
+"""What a screen reader hears: labels say what they show, outcomes are announced, Alt keys are unique."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessibleEvent
+from pytestqt.qtbot import QtBot
+
+from app.services import LibraryService
+from app.ui.main_window import MainWindow
+from tests.gui.accessibility import duplicate_mnemonics, labels_hiding_their_text
+from tests.gui.test_desk import highlight_quote
+from tests.gui.test_failures import _dismiss, disk_full
+
+CTRL = Qt.KeyboardModifier.ControlModifier
+Heard = list[tuple[str, QAccessible.AnnouncementPoliteness]]
+
+
+@pytest.fixture
+def heard(monkeypatch: pytest.MonkeyPatch) -> Heard:
+    """What the application announced, with how urgently, as Qt passes it to AT-SPI."""
+    said: Heard = []
+    real = QAccessible.updateAccessibility
+
+    def listen(event: QAccessibleEvent) -> None:
+        if isinstance(event, QAccessibleAnnouncementEvent):
+            said.append((event.message(), event.politeness()))
+        real(event)
+
+    monkeypatch.setattr(QAccessible, "updateAccessibility", listen)
+    return said
+
+
+def _name(widget: object) -> str:
+    return QAccessible.queryAccessibleInterface(widget).text(QAccessible.Text.Name)  # type: ignore[arg-type]
+
+
+def test_labels_that_carry_information_are_heard_as_what_they_show(window: MainWindow, qtbot: QtBot) -> None:
+    highlight_quote(qtbot, window, "the eight-hour day")
+    assert _name(window.panel.quote) == window.panel.quote.text() != ""
+    qtbot.keyClick(window.reader, Qt.Key.Key_F, CTRL)
+    qtbot.keyClicks(window.find_bar.field, "soviets")
+    assert _name(window.find_bar.count) == window.find_bar.count.text() != ""  # "1 of 11", not "Find result count"
+    assert labels_hiding_their_text(window) == []
+
+
+def test_outcomes_are_announced_politely_and_errors_assertively(
+    window: MainWindow, qtbot: QtBot, service: LibraryService, heard: Heard
+) -> None:
+    polite, assertive = QAccessible.AnnouncementPoliteness.Polite, QAccessible.AnnouncementPoliteness.Assertive
+    window.reader.setFocus()
+    qtbot.keyClick(window.reader, Qt.Key.Key_H)  # nothing selected
+    assert heard[-1][1] == polite and heard[-1][0].startswith("Select a passage first")
+    highlight_quote(qtbot, window, "the eight-hour day")
+    qtbot.keyClick(window.reader, Qt.Key.Key_Delete)
+    assert heard[-1] == ("Highlight deleted. Ctrl+Z brings it back.", polite)
+    qtbot.keyClick(window.reader, Qt.Key.Key_Z, CTRL)
+    assert heard[-1][0].startswith("Undone: Delete highlight") and heard[-1][1] == polite
+    with disk_full(service, "DELETE"):
+        qtbot.keyClick(window.reader, Qt.Key.Key_Delete)
+        said, urgency = heard[-1]
+        assert urgency == assertive and "database or disk is full" in said
+        assert [s for s, _u in heard].count(said) == 1  # said once, not again as a status message
+        _dismiss(window)
+
+
+def test_every_alt_key_opens_one_menu_or_entry(window: MainWindow) -> None:
+    assert duplicate_mnemonics(window.menuBar().actions()) == []
