@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListWidget, QListWidg
 from app.domain.codebook import rank_themes
 from app.domain.tags import TagPathError, parse_tag_path
 from app.domain.values import Tag
+from app.ui.speech import announce
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -40,6 +41,9 @@ class ThemePalette(QDialog):
         layout.addWidget(self.field)
         layout.addWidget(self.list)
         self.resize(460, 360)
+        # Up and Down move the choice in a list that never has the focus: say what Enter
+        # would now apply, or a screen reader's user cannot know.
+        self.list.currentTextChanged.connect(lambda text: announce(self, text) if text else None)
         self.field.textChanged.connect(self._refresh)
         self.field.returnPressed.connect(self._accept_current)
         self.list.itemActivated.connect(lambda _item: self._accept_current())

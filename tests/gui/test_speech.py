@@ -9,8 +9,9 @@ from pytestqt.qtbot import QtBot
 
 from app.services import LibraryService
 from app.ui.main_window import MainWindow
+from app.ui.theme_palette import ThemePalette
 from tests.gui.accessibility import duplicate_mnemonics, labels_hiding_their_text
-from tests.gui.test_desk import highlight_quote
+from tests.gui.test_desk import highlight_quote, select_with_keys, tag_current
 from tests.gui.test_failures import _dismiss, disk_full
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -67,3 +68,18 @@ def test_outcomes_are_announced_politely_and_errors_assertively(
 
 def test_every_alt_key_opens_one_menu_or_entry(window: MainWindow) -> None:
     assert duplicate_mnemonics(window.menuBar().actions()) == []
+
+
+def test_the_theme_palette_says_what_enter_will_apply(window: MainWindow, qtbot: QtBot, heard: Heard) -> None:
+    highlight_quote(qtbot, window, "the eight-hour day")
+    tag_current(qtbot, window, "power/soviets", "class/peasantry")
+    start = window.controller.document.text.index("Pravda No. 46")  # type: ignore[union-attr]
+    select_with_keys(qtbot, window, start, start + len("Pravda No. 46"))
+    qtbot.keyClick(window.reader, Qt.Key.Key_T, CTRL)
+    palette = next(w for w in window.findChildren(ThemePalette) if w.isVisible())
+    qtbot.keyClicks(palette.field, "s")
+    first = palette.list.currentItem().text()
+    assert heard[-1][0] == first
+    qtbot.keyClick(palette.field, Qt.Key.Key_Down)
+    assert heard[-1][0] == palette.list.currentItem().text() != first
+    palette.reject()
