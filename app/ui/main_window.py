@@ -73,7 +73,7 @@ from app.ui.outline import OutlineView
 from app.ui.panel import HighlightPanel
 from app.ui.preferences import Preferences
 from app.ui.reader import DEFAULT_FONT_SIZE, ReaderView
-from app.ui.speech import announce
+from app.ui.speech import announce, spoken_highlight
 from app.ui.status import STATUS_MS
 from app.ui.theme_actions import ThemeActions
 from app.ui.theme_map import ThemeMap
@@ -837,20 +837,26 @@ class MainWindow(QMainWindow):
         """Make the next or previous highlight (in text order) current."""
         highlights = self.controller.highlights()
         if not highlights:
+            self.statusBar().showMessage("No highlights in this document yet.", STATUS_MS)
             return
         current = self.current_highlight()
         if current is None:
             caret = self.reader.caret_position()
-            after = [h for h in highlights if h.start >= caret]
-            before = [h for h in highlights if h.start < caret]
-            target = (
-                (after[0] if after else highlights[0]) if direction > 0 else (before[-1] if before else highlights[-1])
-            )
+            after = [i for i, h in enumerate(highlights) if h.start >= caret]
+            before = [i for i, h in enumerate(highlights) if h.start < caret]
+            ahead = after[:1] if direction > 0 else before[-1:]
+            index = ahead[0] if ahead else (0 if direction > 0 else len(highlights) - 1)
+            wrapped = not ahead
         else:
-            index = next(i for i, h in enumerate(highlights) if h.id == current.id)
-            target = highlights[(index + direction) % len(highlights)]
-        self.select_highlight(target)
+            here = next(i for i, h in enumerate(highlights) if h.id == current.id)
+            index = (here + direction) % len(highlights)
+            wrapped = index != here + direction
+        self.select_highlight(highlights[index])
         self.reader.centerCursor()
+        # The caret jumped; a screen reader hears the line, not that a highlight starts
+        # there, nor that the jump went round from the last one to the first.
+        turn = ("Back to the first highlight. " if direction > 0 else "On to the last highlight. ") if wrapped else ""
+        announce(self, turn + spoken_highlight(highlights[index], index + 1, len(highlights)))
 
     def _apply_tag(self, highlight_id: int, path: str) -> None:
         before = self.controller.highlight(highlight_id)
@@ -953,6 +959,17 @@ class MainWindow(QMainWindow):
         if current is not None and current.id in ids:
             return
         self.panel.select(ids[0] if ids else None)
+        if self.reader.hasFocus():
+            self._announce_caret_highlight(ids[0] if ids else None, left=current)
+
+    def _announce_caret_highlight(self, highlight_id: int | None, left: Highlight | None) -> None:
+        """Say that the caret entered a highlight (and which), or left one for plain text."""
+        highlights = self.controller.highlights()
+        number = next((i for i, h in enumerate(highlights) if h.id == highlight_id), None)
+        if number is not None:
+            announce(self, spoken_highlight(highlights[number], number + 1, len(highlights)))
+        elif left is not None:
+            announce(self, "Out of the highlight.")
 
     def _jump_to_highlight(self, highlight_id: int) -> None:
         highlight = self.controller.highlight(highlight_id)

@@ -83,3 +83,32 @@ def test_the_theme_palette_says_what_enter_will_apply(window: MainWindow, qtbot:
     qtbot.keyClick(palette.field, Qt.Key.Key_Down)
     assert heard[-1][0] == palette.list.currentItem().text() != first
     palette.reject()
+
+
+def test_jumping_to_a_highlight_says_what_it_quotes_its_themes_and_a_wrap(
+    window: MainWindow, qtbot: QtBot, heard: Heard
+) -> None:
+    highlight_quote(qtbot, window, "the eight-hour day")
+    tag_current(qtbot, window, "labour/hours")
+    highlight_quote(qtbot, window, "Pravda No. 46")
+    window.reader.move_caret(0)
+    qtbot.keyClick(window.reader, Qt.Key.Key_BracketRight)
+    first = heard[-1][0]
+    assert first.startswith("Highlight 1 of 2, ") and "“" in first
+    qtbot.keyClick(window.reader, Qt.Key.Key_BracketRight)
+    qtbot.keyClick(window.reader, Qt.Key.Key_BracketRight)
+    assert heard[-1][0] == "Back to the first highlight. " + first
+    assert any("“the eight-hour day”. Themes: labour/hours." in said for said, _u in heard)
+
+
+def test_the_caret_entering_or_leaving_a_highlight_is_heard(window: MainWindow, qtbot: QtBot, heard: Heard) -> None:
+    highlight_quote(qtbot, window, "the eight-hour day")
+    start = window.controller.document.text.index("the eight-hour day")  # type: ignore[union-attr]
+    window.reader.move_caret(start - 1)
+    heard.clear()
+    qtbot.keyClick(window.reader, Qt.Key.Key_Right)
+    assert heard[-1][0] == "Highlight 1 of 1, 3 words: “the eight-hour day”. Themes: none."
+    for _ in range(len("the eight-hour day")):
+        qtbot.keyClick(window.reader, Qt.Key.Key_Right)
+    assert heard[-1][0] == "Out of the highlight."
+    assert len(heard) == 2  # entering and leaving, not every step inside
