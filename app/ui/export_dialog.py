@@ -29,6 +29,7 @@ from app.services.files import write_whole
 from app.ui.controller import DeskController
 from app.ui.file_dialogs import open_paths, save_path
 from app.ui.preferences import Preferences
+from app.ui.speech import announce
 
 PREVIEW_CHARS = 100_000
 PREVIEW_DELAY_MS = 150
@@ -204,7 +205,7 @@ class ExportDialog(QDialog):
         except (ExportTemplateError, StorageError, OSError, UnicodeDecodeError) as exc:
             self.text, self.count = "", 0
             self.preview.setPlainText(str(exc))
-            self.status.setText("Nothing to export: the template or the library reported a problem.")
+            self._tell("Nothing to export: the template or the library reported a problem.", assertive=True)
             self.save_button.setEnabled(False)
             self.copy_button.setEnabled(False)
             return
@@ -232,14 +233,19 @@ class ExportDialog(QDialog):
         try:
             write_whole(path, self.text)
         except StorageError as exc:
-            self.status.setText(str(exc))
+            self._tell(str(exc), assertive=True)
             return
-        self.status.setText(f"Saved {plural(self.count, 'highlight')} to {path}")
+        self._tell(f"Saved {plural(self.count, 'highlight')} to {path}")
 
     def copy(self) -> None:
         """Put the export on the clipboard."""
         QGuiApplication.clipboard().setText(self.text)
-        self.status.setText(f"Copied {plural(self.count, 'highlight')} to the clipboard")
+        self._tell(f"Copied {plural(self.count, 'highlight')} to the clipboard")
+
+    def _tell(self, outcome: str, *, assertive: bool = False) -> None:
+        """Show an outcome under the preview and have a screen reader say it (the focus is on a button)."""
+        self.status.setText(outcome)
+        announce(self, outcome, assertive=assertive)
 
 
 def _combo(name: str, choices: dict[str, str]) -> QComboBox:

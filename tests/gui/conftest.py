@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessibleEvent
 from pytestqt.qtbot import QtBot
 
 from app.services import LibraryService
@@ -14,6 +15,7 @@ from app.ui.main_window import MainWindow
 from app.ui.preferences import Preferences
 
 WindowFactory = Callable[[LibraryService], MainWindow]
+Heard = list[tuple[str, QAccessible.AnnouncementPoliteness]]
 
 
 @pytest.fixture
@@ -36,3 +38,18 @@ def make_window(qtbot: QtBot, tmp_path: Path) -> WindowFactory:
 def window(make_window: WindowFactory, service: LibraryService) -> MainWindow:
     """The main window on a first start: the bundled sample is open."""
     return make_window(service)
+
+
+@pytest.fixture
+def heard(monkeypatch: pytest.MonkeyPatch) -> Heard:
+    """What the application announced, with how urgently, as Qt passes it to AT-SPI."""
+    said: Heard = []
+    real = QAccessible.updateAccessibility
+
+    def listen(event: QAccessibleEvent) -> None:
+        if isinstance(event, QAccessibleAnnouncementEvent):
+            said.append((event.message(), event.politeness()))
+        real(event)
+
+    monkeypatch.setattr(QAccessible, "updateAccessibility", listen)
+    return said

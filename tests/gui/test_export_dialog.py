@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 from app.ui.export_dialog import ExportDialog
 from app.ui.main_window import MainWindow
 from tests.gui.accessibility import unnamed_controls
-from tests.gui.conftest import WindowFactory
+from tests.gui.conftest import Heard, WindowFactory
 from tests.gui.test_desk import highlight_quote, tag_current
 from tests.markdown_reader import blockquotes
 
@@ -45,7 +45,7 @@ def marked(window: MainWindow, qtbot: QtBot) -> MainWindow:
 
 
 def test_ctrl_e_previews_markdown_and_saves_it(
-    marked: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    marked: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, heard: Heard
 ) -> None:
     dialog = _open_dialog(marked, qtbot)
     preview = dialog.preview.toPlainText()
@@ -58,6 +58,7 @@ def test_ctrl_e_previews_markdown_and_saves_it(
     dialog.save_button.click()
     assert target.read_text(encoding="utf-8") == dialog.text
     assert "Saved 2 highlights" in dialog.status.text()
+    assert heard[-1][0] == dialog.status.text()  # heard, though the focus stays on the button
 
 
 def test_choices_change_the_preview_live_and_are_remembered(marked: MainWindow, qtbot: QtBot) -> None:

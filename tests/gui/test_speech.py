@@ -2,35 +2,19 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessibleEvent
+from PySide6.QtGui import QAccessible
 from pytestqt.qtbot import QtBot
 
 from app.services import LibraryService
 from app.ui.main_window import MainWindow
 from app.ui.theme_palette import ThemePalette
 from tests.gui.accessibility import duplicate_mnemonics, labels_hiding_their_text
+from tests.gui.conftest import Heard
 from tests.gui.test_desk import highlight_quote, select_with_keys, tag_current
 from tests.gui.test_failures import _dismiss, disk_full
 
 CTRL = Qt.KeyboardModifier.ControlModifier
-Heard = list[tuple[str, QAccessible.AnnouncementPoliteness]]
-
-
-@pytest.fixture
-def heard(monkeypatch: pytest.MonkeyPatch) -> Heard:
-    """What the application announced, with how urgently, as Qt passes it to AT-SPI."""
-    said: Heard = []
-    real = QAccessible.updateAccessibility
-
-    def listen(event: QAccessibleEvent) -> None:
-        if isinstance(event, QAccessibleAnnouncementEvent):
-            said.append((event.message(), event.politeness()))
-        real(event)
-
-    monkeypatch.setattr(QAccessible, "updateAccessibility", listen)
-    return said
 
 
 def _name(widget: object) -> str:
