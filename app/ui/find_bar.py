@@ -9,6 +9,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
+from app.ui.access import clearable
+
 
 class FindField(QLineEdit):
     """The search field: Enter finds the next match, Shift+Enter the previous one."""
@@ -52,7 +54,7 @@ class FindBar(QWidget):
         self.field.setObjectName("findField")
         self.field.setAccessibleName("Find in document")
         self.field.setPlaceholderText("Find in document")
-        self.field.setClearButtonEnabled(True)
+        clearable(self.field, "Clear the find field")
         self.count = QLabel("")
         self.count.setObjectName("findCount")
         self.count.setAccessibleDescription("Find result count")

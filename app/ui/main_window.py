@@ -50,6 +50,7 @@ from app.importers import (
 )
 from app.services import LibraryError, StorageError, backups, open_service, restore_from_backup
 from app.services.editions import EditionOutcome, EditionPlan
+from app.ui.access import ItemFocus
 from app.ui.backups_dialog import BackupsDialog
 from app.ui.commands import (
     AttachCommand,
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self.page_actions: list[QAction] = []
         self.typeface_actions: list[QAction] = []
         self.measure_actions: list[QAction] = []
+        ItemFocus(self)
 
         self.documents = DocumentListModel()
         self.library_view = QListView()

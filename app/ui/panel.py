@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from app.domain.codebook import Combine, ThemeFilter, descendants, filter_highlights
 from app.domain.tags import UNTAGGED_COLOUR
 from app.domain.values import Highlight, Tag
+from app.ui.access import clearable
 from app.ui.delegates import HighlightDelegate
 from app.ui.models import ID_ROLE, HighlightListModel, excerpt
 
@@ -156,7 +157,7 @@ class HighlightPanel(QWidget):
         self.filter_field.setObjectName("filterField")
         self.filter_field.setAccessibleName("Filter highlights by words")
         self.filter_field.setPlaceholderText("Filter by words in quote or note")
-        self.filter_field.setClearButtonEnabled(True)
+        clearable(self.filter_field, "Clear the word filter")
         self.filter_field.textChanged.connect(lambda text: self.set_filter(replace(self._filter, text=text)))
         self.filter_button = QToolButton()
         self.filter_button.setObjectName("filterThemes")

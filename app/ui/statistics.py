@@ -5,12 +5,17 @@ from __future__ import annotations
 from PySide6.QtCore import QRect, QSize, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -162,26 +167,38 @@ class Spread(QWidget):
 
 
 class StatisticsDialog(QDialog):
-    """The three charts of a document's themes, and a button to copy the numbers."""
+    """A document's theme statistics: three charts, the same numbers as tables, and a copy button.
+
+    The charts are pictures; the Numbers tab gives every figure in tables a keyboard and
+    a screen reader can walk cell by cell, with row and column headers.
+    """
 
     def __init__(self, title: str, stats: ThemeStatistics, parent: QWidget | None = None) -> None:
         """Show the statistics of the document called `title`."""
         super().__init__(parent)
         self.setWindowTitle(f"Theme statistics — {title}")
+        self.setAccessibleName("Theme statistics")
         self.stats = stats
         self.bars = BarChart(stats)
         self.matrix = Matrix(stats)
         self.spread = Spread(stats)
         self.pairs = QComboBox()
-        self.pairs.setAccessibleName("Count themes together in")
+        # On Linux a combo box's accessible name is its current value; its caption is the
+        # label it is the buddy of (elsewhere, this name).
+        self.pairs.setAccessibleName("Count pairs in")
         self.pairs.addItems(["the same highlight", "the same paragraph"])
         self.pairs.currentIndexChanged.connect(lambda i: self.matrix.show_pairs(same_paragraph=i == 1))
+        pairs_label = QLabel("Count p&airs in:")
+        pairs_label.setBuddy(self.pairs)
+        pairs_row = QHBoxLayout()
+        pairs_row.addWidget(pairs_label)
+        pairs_row.addWidget(self.pairs, 1)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addWidget(_heading("Highlights per theme"))
         layout.addWidget(self.bars)
         layout.addWidget(_heading("Themes found together (numbered as in the rows)"))
-        layout.addWidget(self.pairs)
+        layout.addLayout(pairs_row)
         layout.addWidget(self.matrix)
         layout.addWidget(_heading("Where in the document (each theme scaled to its busiest part)"))
         layout.addWidget(self.spread)
@@ -189,6 +206,19 @@ class StatisticsDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
+        self.theme_table = _table("Highlights per theme and part of the document", *self.theme_rows(), keys=1)
+        self.pair_table = _table("Themes found together", *self.pair_rows(), keys=2)
+        numbers = QWidget()
+        numbers_layout = QVBoxLayout(numbers)
+        for caption, table in (("&Themes:", self.theme_table), ("&Pairs of themes:", self.pair_table)):
+            label = QLabel(caption)
+            label.setBuddy(table)
+            numbers_layout.addWidget(label)
+            numbers_layout.addWidget(table, 1)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Charts or numbers")
+        self.tabs.addTab(scroll, "C&harts")
+        self.tabs.addTab(numbers, "&Numbers")
         copy = QPushButton("&Copy as table")
         copy.setAccessibleName("Copy the numbers as a table")
         copy.clicked.connect(self.copy_table)
@@ -197,27 +227,56 @@ class StatisticsDialog(QDialog):
         buttons.addButton(copy, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         outer = QVBoxLayout(self)
-        outer.addWidget(scroll)
+        outer.addWidget(self.tabs)
         outer.addWidget(buttons)
         self.resize(760, 640)
 
+    def theme_rows(self) -> tuple[list[str], list[list[str]]]:
+        """Return the headers and rows of highlights per theme, in all and per part of the document."""
+        headers = ["theme", "highlights", *(s.label for s in self.stats.sections)]
+        rows = [
+            [tag.path, str(n), *map(str, self.stats.distribution.get(tag.path, []))] for tag, n in self.stats.counts
+        ]
+        return headers, rows
+
+    def pair_rows(self) -> tuple[list[str], list[list[str]]]:
+        """Return the headers and rows of themes found together, in one highlight and in one paragraph."""
+        pairs = sorted(set(self.stats.same_highlight) | set(self.stats.same_paragraph))
+        rows = [
+            [a, b, str(self.stats.same_highlight.get((a, b), 0)), str(self.stats.same_paragraph.get((a, b), 0))]
+            for a, b in pairs
+        ]
+        return ["theme", "theme", "same highlight", "same paragraph"], rows
+
     def table(self) -> str:
         """Return the numbers as tab-separated text (pastes into a spreadsheet)."""
-        lines = ["theme\thighlights\t" + "\t".join(s.label for s in self.stats.sections)]
-        for tag, n in self.stats.counts:
-            spread = self.stats.distribution.get(tag.path, [])
-            lines.append(f"{tag.path}\t{n}\t" + "\t".join(map(str, spread)))
-        lines += ["", "theme\ttheme\tsame highlight\tsame paragraph"]
-        for a, b in sorted(set(self.stats.same_highlight) | set(self.stats.same_paragraph)):
-            pair = (a, b)
-            lines.append(
-                f"{a}\t{b}\t{self.stats.same_highlight.get(pair, 0)}\t{self.stats.same_paragraph.get(pair, 0)}"
-            )
-        return "\n".join(lines) + "\n"
+        blocks = []
+        for headers, rows in (self.theme_rows(), self.pair_rows()):
+            blocks.append("\n".join("\t".join(cells) for cells in [headers, *rows]))
+        return "\n\n".join(blocks) + "\n"
 
     def copy_table(self) -> None:
         """Put the numbers on the clipboard."""
         QGuiApplication.clipboard().setText(self.table())
+
+
+def _table(name: str, headers: list[str], rows: list[list[str]], *, keys: int) -> QTableWidget:
+    """A read-only table of figures, named, walkable cell by cell.
+
+    The first `keys` columns name a row ("power/soviets", "a with b") and become its row
+    header, so that a screen reader says which theme a number belongs to.
+    """
+    table = QTableWidget(len(rows), len(headers) - keys)
+    table.setAccessibleName(name)
+    table.setHorizontalHeaderLabels(headers[keys:])
+    table.setVerticalHeaderLabels([" with ".join(cells[:keys]) for cells in rows])
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setTabKeyNavigation(False)  # Tab leaves the table, arrows walk it
+    for r, cells in enumerate(rows):
+        for c, cell in enumerate(cells[keys:]):
+            table.setItem(r, c, QTableWidgetItem(cell))
+    table.resizeColumnsToContents()
+    return table
 
 
 def _heading(text: str) -> QLabel:

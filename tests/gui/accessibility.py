@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAccessible, QAction
+from PySide6.QtGui import QAccessible, QAccessibleInterface, QAction, QTextDocumentFragment
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -60,6 +60,67 @@ def labels_hiding_their_text(root: QWidget) -> list[str]:
         for label in root.findChildren(QLabel)
         if label.isVisibleTo(root)
         and label.text()
-        and (name := QAccessible.queryAccessibleInterface(label).text(QAccessible.Text.Name)) != label.text()
+        and (name := QAccessible.queryAccessibleInterface(label).text(QAccessible.Text.Name)) != _shown(label)
         and label.buddy() is None  # a field's caption: its name is what it shows, mnemonic aside
     ]
+
+
+Role = QAccessible.Role
+# Roles a user acts on: each must be heard by name. (Cells are named by their data.)
+ACTED_ON = {
+    Role.PushButton,
+    Role.CheckBox,
+    Role.RadioButton,
+    Role.ComboBox,
+    Role.EditableText,
+    Role.List,
+    Role.Tree,
+    Role.Table,
+    Role.Slider,
+    Role.SpinBox,
+    Role.PageTab,
+    Role.ButtonMenu,
+    Role.ButtonDropDown,
+    Role.Link,
+    Role.MenuItem,
+}
+CONTAINERS = {Role.List, Role.Tree, Role.Table}
+
+
+def unnamed_nodes(root: QWidget) -> list[str]:
+    """Shown nodes of the accessibility tree under `root` a user acts on but a screen reader cannot name.
+
+    This walks what AT-SPI sees (Qt's accessible interfaces), so it finds what widgets
+    hide: a line edit's clear button, a tab, a menu entry.
+    """
+    found: list[str] = []
+
+    def walk(node: QAccessibleInterface) -> None:
+        if node.state().invisible:
+            return
+        role = node.role()
+        if role in ACTED_ON and not node.text(QAccessible.Text.Name).strip():
+            found.append(f"{role.name} {type(node.object()).__name__} {node.object().objectName()!r}")
+        if role in CONTAINERS:
+            return
+        for k in range(node.childCount()):
+            child = node.child(k)
+            if child is not None and child.isValid():
+                walk(child)
+
+    walk(QAccessible.queryAccessibleInterface(root))
+    return found
+
+
+def _shown(label: QLabel) -> str:
+    """The text a label shows: rich text as the words a reader sees."""
+    rich = label.textFormat() == Qt.TextFormat.RichText or (
+        label.textFormat() == Qt.TextFormat.AutoText and label.text().lstrip().startswith("<")
+    )
+    return QTextDocumentFragment.fromHtml(label.text()).toPlainText() if rich else label.text()
+
+
+def labelled_by(widget: QWidget) -> list[str]:
+    """The names of the labels a screen reader is told caption `widget` (set with setBuddy)."""
+    node = QAccessible.queryAccessibleInterface(widget)
+    return [other.text(QAccessible.Text.Name) for other, _r in node.relations(QAccessible.RelationFlag.Label)]

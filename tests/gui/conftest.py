@@ -53,3 +53,26 @@ def heard(monkeypatch: pytest.MonkeyPatch) -> Heard:
 
     monkeypatch.setattr(QAccessible, "updateAccessibility", listen)
     return said
+
+
+Focused = list[tuple[QAccessible.Role, str]]
+
+
+@pytest.fixture
+def focused(monkeypatch: pytest.MonkeyPatch) -> Focused:
+    """The role and name of every node the application told assistive technology has the focus.
+
+    Qt's own focus events go straight to the platform bridge; what is heard here is what
+    the application adds on top, in Python.
+    """
+    told: Focused = []
+    real = QAccessible.updateAccessibility
+
+    def listen(event: QAccessibleEvent) -> None:
+        if event.type() == QAccessible.Event.Focus:
+            node = event.accessibleInterface()
+            told.append((node.role(), node.text(QAccessible.Text.Name)))
+        real(event)
+
+    monkeypatch.setattr(QAccessible, "updateAccessibility", listen)
+    return told

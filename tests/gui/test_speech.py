@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
+from PySide6.QtWidgets import QToolButton
 from pytestqt.qtbot import QtBot
 
 from app.services import LibraryService
 from app.ui.main_window import MainWindow
+from app.ui.statistics import StatisticsDialog
+from app.ui.theme_map import PARTS
 from app.ui.theme_palette import ThemePalette
-from tests.gui.accessibility import duplicate_mnemonics, labels_hiding_their_text
-from tests.gui.conftest import Heard
+from tests.gui.accessibility import duplicate_mnemonics, labelled_by, labels_hiding_their_text, unnamed_nodes
+from tests.gui.conftest import Focused, Heard
 from tests.gui.test_desk import highlight_quote, select_with_keys, tag_current
 from tests.gui.test_failures import _dismiss, disk_full
 
 CTRL = Qt.KeyboardModifier.ControlModifier
+ALT = Qt.KeyboardModifier.AltModifier
+Role = QAccessible.Role
 
 
 def _name(widget: object) -> str:
@@ -96,3 +101,73 @@ def test_the_caret_entering_or_leaving_a_highlight_is_heard(window: MainWindow, 
         qtbot.keyClick(window.reader, Qt.Key.Key_Right)
     assert heard[-1][0] == "Out of the highlight."
     assert len(heard) == 2  # entering and leaving, not every step inside
+
+
+def test_tabbing_into_a_list_or_tree_lands_on_its_current_item(
+    window: MainWindow, qtbot: QtBot, focused: Focused
+) -> None:
+    highlight_quote(qtbot, window, "the eight-hour day")
+    window.panel.select(None)
+    for view, role in ((window.library_view, Role.ListItem), (window.panel.list, Role.TreeItem)):
+        view.setFocus(Qt.FocusReason.TabFocusReason)
+        qtbot.waitUntil(lambda expected=role: bool(focused) and focused[-1][0] == expected)  # type: ignore[misc]
+        index = view.currentIndex()
+        assert index.isValid()
+        assert focused[-1][1] == (index.data(Qt.ItemDataRole.AccessibleTextRole) or index.data())
+    assert window.library_view.currentIndex().data().startswith("Resolution on the Soviets")
+
+
+def test_the_clear_buttons_of_the_filter_and_find_fields_have_names(window: MainWindow, qtbot: QtBot) -> None:
+    qtbot.keyClicks(window.panel.filter_field, "day")
+    window.reader.setFocus()
+    qtbot.keyClick(window.reader, Qt.Key.Key_F, CTRL)
+    qtbot.keyClicks(window.find_bar.field, "soviets")
+    assert unnamed_nodes(window) == []
+    names = [_name(b) for b in window.findChildren(QToolButton) if b.isVisible() and b.parent() is not None]
+    assert {"Clear the word filter", "Clear the find field"} <= set(names)
+
+
+def test_the_theme_map_is_a_button_walked_with_the_keyboard(window: MainWindow, qtbot: QtBot, heard: Heard) -> None:
+    highlight_quote(qtbot, window, "the eight-hour day")
+    tag_current(qtbot, window, "labour/hours")
+    theme_map = window.theme_map
+    node = QAccessible.queryAccessibleInterface(theme_map)
+    assert node.role() == Role.PushButton and node.actionInterface() is not None
+    window.reader.setFocus()
+    qtbot.keyClick(window.reader, Qt.Key.Key_Tab)
+    assert theme_map.hasFocus()
+    document = window.controller.document
+    assert document is not None
+    start = document.text.index("the eight-hour day")
+    part = start * PARTS // len(document.text)
+    qtbot.keyClick(theme_map, Qt.Key.Key_Home)
+    for _ in range(part):
+        qtbot.keyClick(theme_map, Qt.Key.Key_Down)
+    assert heard[-1][0].endswith("of the text: 1 highlight: labour/hours 1.")
+    qtbot.keyClick(theme_map, Qt.Key.Key_Return)
+    assert window.reader.hasFocus() and window.reader.caret_position() == start
+    current = window.panel.current()
+    assert current is not None and current.exact == "the eight-hour day"
+
+
+def test_statistics_open_named_with_every_number_in_walkable_tables(
+    window: MainWindow, qtbot: QtBot, focused: Focused
+) -> None:
+    highlight_quote(qtbot, window, "the eight-hour day")
+    tag_current(qtbot, window, "labour/hours", "class/workers")
+    qtbot.keyClick(window.reader, Qt.Key.Key_F8)
+    dialog = next(d for d in window.findChildren(StatisticsDialog) if d.isVisible())
+    assert _name(dialog) == "Theme statistics"
+    assert unnamed_nodes(dialog) == [] and labels_hiding_their_text(dialog) == []
+    assert labelled_by(dialog.pairs) == ["Count pairs in:"]  # heard with it, not only its current value
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClick(dialog.tabs, Qt.Key.Key_N, ALT)
+    qtbot.keyClick(dialog, Qt.Key.Key_T, ALT)
+    assert dialog.theme_table.hasFocus()
+    qtbot.waitUntil(lambda: bool(focused) and focused[-1][0] == Role.Cell)
+    cell = QAccessible.queryAccessibleInterface(dialog.theme_table).focusChild()
+    assert cell is not None and cell.text(QAccessible.Text.Name) == "1"
+    headers = cell.tableCellInterface().rowHeaderCells() + cell.tableCellInterface().columnHeaderCells()
+    assert {h.text(QAccessible.Text.Name) for h in headers} >= {"highlights"}
+    assert any(h.text(QAccessible.Text.Name) in {"class/workers", "labour/hours"} for h in headers)
+    dialog.close()

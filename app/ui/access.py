@@ -1,0 +1,67 @@
+"""Making Qt widgets say to assistive technology what they say on screen."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, QTimer
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QAction
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
+
+CLEAR_ACTION = "_q_qlineeditclearaction"  # the object name Qt gives a line edit's clear button action
+
+
+def clearable(field: QLineEdit, name: str) -> None:
+    """Give `field` a clear button that a screen reader can name (Qt leaves it unnamed)."""
+    field.setClearButtonEnabled(True)
+    action = field.findChild(QAction, CLEAR_ACTION)
+    if action is not None:
+        action.setText(name)
+        action.setToolTip(name)
+
+
+class ItemFocus(QObject):
+    """Puts the accessible focus on a list's or tree's current item when the view gets the focus.
+
+    Qt announces focus on the view itself after the view chose its current item, so a
+    screen reader said "Library, list" and not the document Enter would open. One filter
+    on the application covers every list, tree and table, in every dialog.
+    """
+
+    def __init__(self, owner: QObject) -> None:
+        """Watch the application's focus changes for as long as `owner` lives."""
+        super().__init__(owner)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        """On focus into an item view, make sure it has a current item, then tell of it after Qt tells of the view."""
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QAbstractItemView):
+            model = watched.model()
+            if model is not None and not watched.currentIndex().isValid() and model.rowCount(watched.rootIndex()):
+                first = model.index(0, 0, watched.rootIndex())
+                watched.selectionModel().setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
+            QTimer.singleShot(0, self, tell_current_item)
+        return False
+
+
+def tell_current_item() -> None:
+    """Send the accessibility focus event for the focused view's current item."""
+    view = QApplication.focusWidget()
+    if not isinstance(view, QAbstractItemView):
+        return
+    index = view.currentIndex()
+    interface = QAccessible.queryAccessibleInterface(view)
+    rect = view.visualRect(index) if index.isValid() else None
+    if interface is None or rect is None or rect.isEmpty():
+        return
+    item = interface.childAt(*_global(view, rect.center()))
+    child = interface.indexOfChild(item) if item is not None else -1
+    if child >= 0:
+        event = QAccessibleEvent(view, QAccessible.Event.Focus)
+        event.setChild(child)
+        QAccessible.updateAccessibility(event)
+
+
+def _global(view: QAbstractItemView, point: QPoint) -> tuple[int, int]:
+    spot = view.viewport().mapToGlobal(point)
+    return spot.x(), spot.y()
