@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPlainTextEdit,
+    QTabWidget,
     QWidget,
 )
 
@@ -19,14 +20,14 @@ INTERACTIVE = (QAbstractButton, QLineEdit, QAbstractItemView, QPlainTextEdit, QC
 
 
 def unnamed_controls(root: QWidget) -> list[str]:
-    """Visible, focusable interactive widgets under `root` without an accessible name."""
+    """Visible, focusable interactive widgets under `root` that a screen reader hears without a name."""
     return [
         f"{type(w).__name__} {w.objectName()!r}"
         for w in root.findChildren(QWidget)
         if isinstance(w, INTERACTIVE)
         and w.focusPolicy() != Qt.FocusPolicy.NoFocus
         and w.isVisibleTo(root)
-        and not w.accessibleName()
+        and not QAccessible.queryAccessibleInterface(w).text(QAccessible.Text.Name).strip()
         and not isinstance(w.parent(), QAbstractItemView)  # item views' internal editors
     ]
 
@@ -124,3 +125,17 @@ def labelled_by(widget: QWidget) -> list[str]:
     """The names of the labels a screen reader is told caption `widget` (set with setBuddy)."""
     node = QAccessible.queryAccessibleInterface(widget)
     return [other.text(QAccessible.Text.Name) for other, _r in node.relations(QAccessible.RelationFlag.Label)]
+
+
+def duplicate_widget_mnemonics(root: QWidget) -> list[str]:
+    """Alt letters used twice among a window's buttons, tabs and field captions (the second never fires)."""
+    texts = [w.text() for w in root.findChildren(QAbstractButton) if not w.isHidden()]
+    texts += [w.text() for w in root.findChildren(QLabel) if w.buddy() is not None and not w.isHidden()]
+    for tabs in root.findChildren(QTabWidget):
+        texts += [tabs.tabText(i) for i in range(tabs.count())]
+    letters: dict[str, list[str]] = {}
+    for text in texts:
+        letter = _mnemonic(text)
+        if letter:
+            letters.setdefault(letter, []).append(text)
+    return [f"{letter} for {found}" for letter, found in letters.items() if len(found) > 1]
