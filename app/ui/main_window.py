@@ -74,7 +74,7 @@ from app.ui.outline import OutlineView
 from app.ui.panel import HighlightPanel
 from app.ui.preferences import Preferences
 from app.ui.reader import DEFAULT_FONT_SIZE, ReaderView
-from app.ui.speech import announce, spoken_highlight
+from app.ui.speech import announce, short_quote, spoken_highlight
 from app.ui.status import STATUS_MS
 from app.ui.theme_actions import ThemeActions
 from app.ui.theme_map import ThemeMap
@@ -577,6 +577,9 @@ class MainWindow(QMainWindow):
             return None
         self.undo_stack.push(CreateHighlightCommand(self.controller, highlight))
         self.select_highlight(highlight)
+        self.statusBar().showMessage(
+            f"Highlighted “{short_quote(highlight.exact)}”. T adds a theme, N a note.", STATUS_MS
+        )
         return highlight
 
     def select_highlight(self, highlight: Highlight) -> None:
@@ -873,6 +876,7 @@ class MainWindow(QMainWindow):
             return
         position = next(i for i, t in enumerate(result.highlight.tags) if t.id == result.tag.id)
         self.undo_stack.push(TagCommand(self.controller, result, position))
+        self.statusBar().showMessage(f"Tagged #{result.tag.path}.", STATUS_MS)
 
     def _remove_tag(self, highlight_id: int, tag: Tag) -> None:
         before = self.controller.highlight(highlight_id)

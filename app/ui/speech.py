@@ -26,6 +26,14 @@ OPENING_WORDS, CLOSING_WORDS = 8, 4
 NOTE_WORDS = 30
 
 
+def short_quote(text: str) -> str:
+    """Return a quote whole if short, else its opening and closing words around an ellipsis."""
+    words = text.split()
+    if len(words) > QUOTE_WORDS:
+        return " ".join(words[:OPENING_WORDS]) + " … " + " ".join(words[-CLOSING_WORDS:])
+    return " ".join(words)
+
+
 def spoken_highlight(highlight: Highlight, number: int, total: int) -> str:
     """Say which highlight this is, how long, what it quotes, its themes and its note.
 
@@ -33,9 +41,7 @@ def spoken_highlight(highlight: Highlight, number: int, total: int) -> str:
     one starts or ends; this is what it hears on entering or jumping to one.
     """
     words = highlight.exact.split()
-    quote = " ".join(words)
-    if len(words) > QUOTE_WORDS:
-        quote = " ".join(words[:OPENING_WORDS]) + " … " + " ".join(words[-CLOSING_WORDS:])
+    quote = short_quote(highlight.exact)
     themes = ", ".join(tag.path for tag in highlight.tags) or "none"
     parts = [f"Highlight {number} of {total}, {plural(len(words), 'word')}: “{quote}”", f"Themes: {themes}"]
     if highlight.note.strip():

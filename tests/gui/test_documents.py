@@ -60,6 +60,8 @@ def test_a_pdf_outline_shows_pages_and_ctrl_5_reaches_it(window: MainWindow, qtb
     _import(window, qtbot, pdf_file(tmp_path / "r.pdf", pages=4))
     assert window.outline.headings() == ["Part 1", "Part 2"]
     assert window.outline.model_.index(1, 1).data() == "2"
+    window.activateWindow()  # the offscreen platform does not reactivate it after the progress dialog
+    qtbot.waitUntil(window.isActiveWindow)
     qtbot.keyClick(window.reader, KEY.Key_5, Qt.KeyboardModifier.ControlModifier)
     assert window.outline.hasFocus()
 

@@ -171,3 +171,13 @@ def test_statistics_open_named_with_every_number_in_walkable_tables(
     assert {h.text(QAccessible.Text.Name) for h in headers} >= {"highlights"}
     assert any(h.text(QAccessible.Text.Name) in {"class/workers", "labour/hours"} for h in headers)
     dialog.close()
+
+
+def test_making_a_highlight_and_tagging_it_are_heard(window: MainWindow, qtbot: QtBot, heard: Heard) -> None:
+    highlight_quote(qtbot, window, "the eight-hour day")
+    assert heard[-1][0] == "Highlighted “the eight-hour day”. T adds a theme, N a note."
+    qtbot.keyClick(window.reader, Qt.Key.Key_T)
+    qtbot.keyClicks(window.panel.tag_input, "labour/hours")
+    qtbot.keyClick(window.panel.tag_input, Qt.Key.Key_Return)
+    assert heard[-1][0] == "Tagged #labour/hours."
+    assert window.panel.tag_input.hasFocus()  # heard while the focus stays in the field
