@@ -192,7 +192,8 @@ class StatisticsDialog(QDialog):
         pairs_label.setBuddy(self.pairs)
         pairs_row = QHBoxLayout()
         pairs_row.addWidget(pairs_label)
-        pairs_row.addWidget(self.pairs, 1)
+        pairs_row.addWidget(self.pairs)
+        pairs_row.addStretch(1)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.addWidget(_heading("Highlights per theme"))
@@ -274,7 +275,9 @@ def _table(name: str, headers: list[str], rows: list[list[str]], *, keys: int) -
     table.setTabKeyNavigation(False)  # Tab leaves the table, arrows walk it
     for r, cells in enumerate(rows):
         for c, cell in enumerate(cells[keys:]):
-            table.setItem(r, c, QTableWidgetItem(cell))
+            item = QTableWidgetItem(cell)
+            item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)  # figures line up
+            table.setItem(r, c, item)
     table.resizeColumnsToContents()
     return table
 
