@@ -69,6 +69,7 @@ from app.ui.encoding_dialog import EncodingDialog
 from app.ui.export_dialog import ExportDialog
 from app.ui.file_dialogs import open_paths
 from app.ui.find_bar import FindBar
+from app.ui.line_layout import DEFAULT_LINE_SPACING
 from app.ui.models import ID_ROLE, DocumentListModel
 from app.ui.outline import OutlineView
 from app.ui.panel import HighlightPanel
@@ -115,6 +116,7 @@ class MainWindow(QMainWindow):
         self.page_actions: list[QAction] = []
         self.typeface_actions: list[QAction] = []
         self.measure_actions: list[QAction] = []
+        self.spacing_actions: list[QAction] = []
         ItemFocus(self)
 
         self.documents = DocumentListModel()
@@ -284,7 +286,12 @@ class MainWindow(QMainWindow):
         self.numbers_action = a("&View", "&Paragraph numbers", v.toggle_paragraph_numbers, ["Ctrl+Shift+P"])
         self.numbers_action.setCheckable(True)
         self._menus["&View"].addSeparator()
-        for name, title in (("Page colour", "Page &colour"), ("Font", "Fo&nt"), ("Page width", "Page &width")):
+        for name, title in (
+            ("Page colour", "Page &colour"),
+            ("Font", "Fo&nt"),
+            ("Page width", "Page &width"),
+            ("Spacing", "Line sp&acing"),
+        ):
             self._menus[name] = self._menus["&View"].addMenu(title)
         self.page_actions = self._choices(
             "Page colour",
@@ -296,6 +303,17 @@ class MainWindow(QMainWindow):
         a("Font", "&Other…", v.choose_font)
         self.measure_actions = self._choices(
             "Page width", {"narrow": "&Narrow", "medium": "&Medium", "wide": "&Wide"}, v.set_measure
+        )
+        self.spacing_actions = self._choices(
+            "Spacing",
+            {"single": "&Single", "relaxed": "&Relaxed", "one-and-a-half": "One and a &half", "double": "&Double"},
+            v.set_line_spacing,
+        )
+        self._menus["Spacing"].addSeparator()
+        self.spacing_actions += self._choices(
+            "Spacing",
+            {"compact": "&Compact paragraphs", "normal": "&Normal paragraphs", "wide": "&Wide paragraphs"},
+            v.set_paragraph_spacing,
         )
         self._menus["&View"].addSeparator()
         a("&View", "Zoom &in", lambda: self.zoom(1), ["Ctrl+=", "Ctrl++"])
@@ -970,10 +988,10 @@ class MainWindow(QMainWindow):
 
     def _announce_caret_highlight(self, highlight_id: int | None, left: Highlight | None) -> None:
         """Say that the caret entered a highlight (and which), or left one for plain text."""
-        highlights = self.controller.highlights()
-        number = next((i for i, h in enumerate(highlights) if h.id == highlight_id), None)
-        if number is not None:
-            announce(self, spoken_highlight(highlights[number], number + 1, len(highlights)))
+        highlight = self.controller.highlight(highlight_id) if highlight_id is not None else None
+        rank = self.controller.highlight_rank(highlight_id) if highlight_id is not None else None
+        if highlight is not None and rank is not None:
+            announce(self, spoken_highlight(highlight, *rank))
         elif left is not None:
             announce(self, "Out of the highlight.")
 
@@ -1049,6 +1067,7 @@ class MainWindow(QMainWindow):
         self.view_actions.set_page_theme(self.preferences.get("reader/page_theme", "system"))
         self.view_actions.set_typeface(self.preferences.get("reader/typeface", "serif"))
         self.view_actions.set_measure(self.preferences.get("reader/measure", "medium"))
+        self.view_actions.set_line_spacing(self.preferences.get("reader/line_spacing", DEFAULT_LINE_SPACING))
         self.numbers_action.setChecked(self.preferences.get("reader/paragraph_numbers", "no") == "yes")
         self.reader.show_paragraph_numbers(self.numbers_action.isChecked())
         geometry = self.preferences.layout("geometry")

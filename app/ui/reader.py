@@ -8,7 +8,17 @@ from dataclasses import dataclass, replace
 from itertools import accumulate
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QPalette, QResizeEvent, QTextCharFormat, QTextCursor, QTextFormat
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QKeyEvent,
+    QPalette,
+    QResizeEvent,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QTextFormat,
+)
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
 from app.domain.colours import HIGHLIGHT_ALPHA, readable_variant
@@ -16,6 +26,7 @@ from app.domain.structure import Heading
 from app.domain.tags import UNTAGGED_COLOUR
 from app.domain.text import Utf16Map
 from app.domain.values import Highlight
+from app.ui.line_layout import SpacedLayout
 from app.ui.paragraph_margin import MARGIN_WIDTH, ParagraphMargin
 
 DEFAULT_FONT_SIZE = 13
@@ -51,6 +62,10 @@ class ReaderView(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         """Create an empty, read-only reader with book-like typography."""
         super().__init__(parent)
+        document = QTextDocument(self)
+        self.spacing = SpacedLayout(document)
+        document.setDocumentLayout(self.spacing)
+        self.setDocument(document)
         self.setObjectName("reader")
         self.setAccessibleName("Reader")
         self.setAccessibleDescription("The document text. Select with Shift and the arrow keys, then press H.")
@@ -200,6 +215,14 @@ class ReaderView(QPlainTextEdit):
         self.setFont(font)
         self._apply_margins()
         self._keep_place(top)
+
+    def set_spacing(self, line: float, paragraph: float) -> None:
+        """Space lines `line` times their natural height and paragraphs `paragraph` times a line, keeping the place."""
+        top = self.first_visible_position()
+        self.spacing.set_spacing(line, paragraph)
+        self._keep_place(top)
+        self.schedule_overlay()
+        self.paragraph_margin.update()
 
     def set_measure(self, em: int) -> None:
         """Set the width of the text column, in em of the reading font (about 2 characters each)."""

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QFontDialog, QInputDialog, QLabel
 
 from app.domain.colours import PAGE_THEMES
 from app.domain.export import Locator
+from app.ui.line_layout import DEFAULT_LINE_SPACING, DEFAULT_PARAGRAPH_SPACING, LINE_SPACINGS, PARAGRAPH_SPACINGS
 from app.ui.reader import MEASURES, SANS_FAMILIES, SERIF_FAMILIES
 from app.ui.status import STATUS_MS
 
@@ -130,6 +131,26 @@ class ViewActions:
         w.preferences.set("reader/measure", name)
         for action in w.measure_actions:
             action.setChecked(action.data() == name)
+
+    def set_line_spacing(self, name: str) -> None:
+        """Space the lines of the text: single, relaxed, one and a half or double."""
+        self._set_spacing("reader/line_spacing", name if name in LINE_SPACINGS else DEFAULT_LINE_SPACING)
+
+    def set_paragraph_spacing(self, name: str) -> None:
+        """Space the paragraphs of the text: compact, normal or wide."""
+        self._set_spacing("reader/paragraph_spacing", name if name in PARAGRAPH_SPACINGS else DEFAULT_PARAGRAPH_SPACING)
+
+    def _set_spacing(self, key: str, name: str) -> None:
+        w = self.window
+        w.preferences.set(key, name)
+        line = w.preferences.get("reader/line_spacing", DEFAULT_LINE_SPACING)
+        paragraph = w.preferences.get("reader/paragraph_spacing", DEFAULT_PARAGRAPH_SPACING)
+        w.reader.set_spacing(
+            LINE_SPACINGS.get(line, LINE_SPACINGS[DEFAULT_LINE_SPACING]),
+            PARAGRAPH_SPACINGS.get(paragraph, PARAGRAPH_SPACINGS[DEFAULT_PARAGRAPH_SPACING]),
+        )
+        for action in w.spacing_actions:
+            action.setChecked(action.data() in (line, paragraph))
 
     def toggle_paragraph_numbers(self) -> None:
         """Show or hide, in the margin, the paragraph numbers that citations use (Ctrl+Shift+P)."""

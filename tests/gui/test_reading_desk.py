@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QFontInfo, QTextFormat
+from PySide6.QtGui import QAction, QColor, QFont, QFontInfo, QTextFormat
 from PySide6.QtWidgets import QFontDialog, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -385,6 +385,60 @@ def test_font_and_page_width_are_applied_keep_the_place_and_are_remembered(
     again = make_window(service)
     assert QFontInfo(again.reader.font()).family() == "DejaVu Serif"
     assert [a.data() for a in again.measure_actions if a.isChecked()] == ["wide"]
+
+
+def _line_pitch(window: MainWindow, position: int) -> int:
+    """Pixels from one wrapped line of a paragraph to the next, at `position`."""
+    reader = window.reader
+    cursor = reader.textCursor()
+    cursor.setPosition(reader.utf16.to_utf16(position))
+    top = reader.cursorRect(cursor).top()
+    cursor.movePosition(cursor.MoveOperation.Down)
+    return reader.cursorRect(cursor).top() - top
+
+
+def _choose(actions: list[QAction], name: str) -> None:
+    [action] = [a for a in actions if a.data() == name]
+    action.trigger()
+
+
+def test_line_and_paragraph_spacing_space_the_text_keep_clicks_right_and_are_remembered(
+    window: MainWindow, qtbot: QtBot, service: LibraryService, make_window: WindowFactory
+) -> None:
+    window.resize(1000, 800)
+    text = _text(window)
+    inside = text.index("In many provincial areas")  # a paragraph of several wrapped lines
+    highlight = highlight_quote(qtbot, window, "the eight-hour day")
+    pitches = {}
+    for name in ("single", "relaxed", "double"):
+        _choose(window.spacing_actions, name)
+        pitches[name] = _line_pitch(window, inside)
+    assert pitches["single"] < pitches["relaxed"] < pitches["double"]
+    assert abs(pitches["double"] - 2 * pitches["single"]) <= 2
+    # The caret, a click and the painted highlight follow the spaced lines.
+    reader = window.reader
+    start = text.index("the eight-hour day")
+    cursor = reader.textCursor()
+    cursor.setPosition(reader.utf16.to_utf16(start + 4))
+    spot = reader.cursorRect(cursor).center()
+    assert reader.utf16.to_codepoint(reader.cursorForPosition(spot).position()) == start + 4
+    qtbot.mouseClick(reader.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+    current = window.panel.current()
+    assert current is not None and current.id == highlight
+    assert painted_colour(window, highlight).alpha() > 0
+    # Paragraph spacing changes the blank line between paragraphs, not the lines within.
+    blank = text.index("\n\nIn many provincial areas") + 1
+    gaps = {}
+    for name in ("compact", "wide"):
+        _choose(window.spacing_actions, name)
+        gaps[name] = _line_pitch(window, blank)
+        assert _line_pitch(window, inside) == pitches["double"]
+    assert gaps["compact"] < gaps["wide"]
+    assert {a.data() for a in window.spacing_actions if a.isChecked()} == {"double", "wide"}
+    window.close()
+    again = make_window(service)
+    assert {a.data() for a in again.spacing_actions if a.isChecked()} == {"double", "wide"}
+    assert _line_pitch(again, inside) == pitches["double"]
 
 
 def test_reopen_with_encoding_previews_the_candidates_and_keeps_the_highlights(
