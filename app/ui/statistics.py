@@ -230,7 +230,9 @@ class StatisticsDialog(QDialog):
         outer = QVBoxLayout(self)
         outer.addWidget(self.tabs)
         outer.addWidget(buttons)
-        self.resize(760, 640)
+        # Wide enough for every section of the spread, so that no chart hides its right end
+        # (the longest bar's number was cut off behind a scroll bar).
+        self.resize(max(760, self.spread.minimumWidth() + 80), 640)
 
     def theme_rows(self) -> tuple[list[str], list[list[str]]]:
         """Return the headers and rows of highlights per theme, in all and per part of the document."""
