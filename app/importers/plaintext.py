@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import itertools
 import re
+import unicodedata
 from pathlib import Path
 
 from charset_normalizer import CharsetMatch, from_bytes
@@ -92,22 +93,108 @@ def encoding_candidates(data: bytes) -> list[str]:
     """Return the encodings these bytes may be in, the likeliest first (the one import guesses).
 
     For a reader to choose from when the guess was wrong; each decodes the bytes whole.
+    Those that read as one language's alphabet come before those that put symbols inside
+    words or mix languages' letters; the detector's order decides between equals.
     """
-    names: list[str] = []
+    oddities: dict[str, tuple[int, int]] = {}
     guess = _guessed_encoding(data)
     detected = [m.encoding for m in sorted(from_bytes(data), key=lambda m: (m.chaos, -m.coherence))]
     for candidate in (guess, *detected, *_COMMON):
         if candidate is None:
             continue
         name = codecs.lookup(candidate).name
-        if name in names:
+        if name in oddities:
             continue
         try:
-            data.decode(name)
+            text = data.decode(name)
         except UnicodeDecodeError:
             continue
-        names.append(name)
-    return names
+        oddities[name] = _implausibility(text)
+    names = list(oddities)
+    # The guess stays first: it is what import took.
+    return names[:1] + sorted(names[1:], key=lambda name: oddities[name])
+
+
+# The single-byte code pages a text is read in when the detector's pick puts symbols in
+# words (charset-normalizer never proposes some of them, Latin-3 for one).
+_LEGACY = tuple(
+    codecs.lookup(name).name
+    for name in ("cp1252", "iso8859-15", "iso8859-2", "iso8859-3", "cp1250", "cp1257", "iso8859-13", "mac-roman")
+)
+_SAMPLE_CHARS = 256 * 1024  # enough prose to judge an encoding by; a 5 MB file is not rescanned
+# A word with a non-ASCII character in it (where the code pages differ).
+_ODD_WORD = re.compile(r"\S*[^\x00-\x7f]\S*")
+_ODD_CATEGORIES = frozenset(("So", "Sm", "Sc", "Sk", "No", "Co", "Cn", "Cc"))
+# Punctuation that does stand in or against words: Spanish marks, the Catalan middle dot,
+# quotes and the ellipsis. Other non-ASCII punctuation in a word ("¶oro") is a misreading.
+_WORD_PUNCTUATION = frozenset("¡¿·‘’‚„“”«»…‹›")
+
+
+# The letters beyond ASCII that each language's alphabet uses (lower case). A text read
+# in the right code page uses the letters of one of them; a wrong one mixes languages
+# ("Ařo, ćevalo, ţipo": Czech, Polish and Romanian letters in one Esperanto sentence).
+_ALPHABETS = {
+    "Catalan": "àçèéíïòóúü·",
+    "Czech": "áčďéěíňóřšťúůýž",
+    "Danish and Norwegian": "æøåéó",
+    "Dutch": "éëïóöüèá",
+    "Esperanto": "ĉĝĥĵŝŭ",
+    "Estonian": "äõöüšž",
+    "Finnish and Swedish": "åäöéü",
+    "French": "àâæçéèêëîïôœùûüÿ",
+    "German": "äöüß",
+    "Hungarian": "áéíóöőúüű",
+    "Icelandic": "áðéíóúýþæö",
+    "Irish": "áéíóú",
+    "Italian": "àèéìíîòóùú",
+    "Latvian": "āčēģīķļņšūž",
+    "Lithuanian": "ąčęėįšųūž",
+    "Maltese": "ċġħżàèìòù",
+    "Polish": "ąćęłńóśźż",
+    "Portuguese": "áâãàçéêíóôõú",
+    "Romanian": "ăâîșțşţ",
+    "Croatian, Bosnian and Slovene": "čćđšž",
+    "Slovak": "áäčďéíĺľňóôŕšťúýž",
+    "Spanish": "áéíñóúü",
+    "Turkish": "çğıöşüâî",
+    "Welsh": "âêîôûŵŷáéíóúàèìòùäëïöüẅÿ",
+    "Russian": "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+    "Ukrainian": "абвгґдеєжзиіїйклмнопрстуфхцчшщьюя",
+    "Belarusian": "абвгдеёжзійклмнопрстуўфхцчшыьэюя",
+    "Bulgarian": "абвгдежзийклмнопрстуфхцчшщъьюя",
+    "Serbian and Macedonian": "абвгдђѓежзѕијклљмнњопрстћќуфхцчџш",
+    "Greek": "αβγδεζηθικλμνξοπρστυφχψωάέήίόύώϊϋΐΰς",
+}
+
+
+def _foreign_letters(text: str) -> int:
+    """Count the distinct non-ASCII letters of `text` that the closest alphabet lacks."""
+    letters = {ch for ch in text.lower() if ch > "\x7f" and ch.isalpha()}
+    if not letters:
+        return 0
+    return min(len(letters - set(alphabet)) for alphabet in _ALPHABETS.values())
+
+
+def _oddities(text: str) -> int:
+    """Count words that no language writes: letters mixed with symbols, or with another script.
+
+    Latin-3 Esperanto read as Windows-1252 turns "ĵaŭdo" into "¼aýdo"; Russian read in the
+    wrong Cyrillic code page mixes in box-drawing signs. Words of one script's letters,
+    marks and punctuation are not counted.
+    """
+    odd = 0
+    for word in _ODD_WORD.findall(text):
+        scripts = set()
+        strange = False
+        for ch in word:
+            category = unicodedata.category(ch)
+            if category[0] == "L":
+                scripts.add(unicodedata.name(ch, "UNKNOWN ").split(" ", 1)[0])
+            elif category in _ODD_CATEGORIES or (category == "Po" and ch > "\x7f" and ch not in _WORD_PUNCTUATION):
+                strange = True
+        if scripts and (strange or len(scripts) > 1):
+            odd += 1
+    return odd
 
 
 def _guessed_encoding(data: bytes) -> str | None:
@@ -123,7 +210,7 @@ def _guessed_encoding(data: bytes) -> str | None:
         else:
             return "utf-8"
     chosen = _best_match(data)
-    return None if chosen is None else chosen.encoding
+    return None if chosen is None else chosen[0]
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -156,17 +243,44 @@ def _detect(data: bytes, path: Path) -> str:
     chosen = _best_match(data)
     if chosen is None:
         raise TextImportError(path, "it is not a text file (no text encoding fits its bytes)")
-    return str(chosen)
+    return chosen[1]
 
 
-def _best_match(data: bytes) -> CharsetMatch | None:
+def _best_match(data: bytes) -> tuple[str, str] | None:
+    """Return the likeliest legacy encoding of these bytes and the text it reads.
+
+    The detector's pick, preferring Windows-1252 among near-equals. When that reading
+    puts symbols or mixed scripts inside words, a Latin code page that does so less is
+    taken instead (Latin-3 Esperanto read as Windows-1252 had "¼aýdo" for "ĵaŭdo").
+    """
     candidates = list(from_bytes(data))
     if not candidates:
         return None
     best = min(candidates, key=lambda m: (m.chaos, -m.coherence))
     plausible = [m for m in candidates if m.chaos <= best.chaos + _CHAOS_MARGIN]
     preferred = [m for m in plausible if m.encoding in _PREFERRED]
-    return min(preferred, key=lambda m: _PREFERRED.index(m.encoding)) if preferred else best
+    match: CharsetMatch = min(preferred, key=lambda m: _PREFERRED.index(m.encoding)) if preferred else best
+    chosen = (codecs.lookup(match.encoding).name, str(match))
+    score = _implausibility(chosen[1])
+    if score == (0, 0):
+        return chosen
+    # Another code page is taken only when it reads as one known alphabet, with no more
+    # odd words: a language not in the table keeps the detector's pick.
+    for name in _LEGACY:
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        other = _implausibility(text)
+        if other[1] == 0 and other < score:
+            score, chosen = other, (name, text)
+    return chosen
+
+
+def _implausibility(text: str) -> tuple[int, int]:
+    """Odd words, then letters foreign to the closest alphabet: (0, 0) reads as one language."""
+    sample = text[:_SAMPLE_CHARS]
+    return _oddities(sample), _foreign_letters(sample)
 
 
 def _control_ratio(text: str) -> float:

@@ -133,17 +133,40 @@ def test_a_byline_under_the_title_names_the_author(tmp_path: Path, page: str, au
     assert import_file(path).author == author
 
 
-ESPERANTO = "Ĝis revido! Aĝo, ĉevalo, ŝipo, ĥoro kaj ĵaŭdo estas Esperantaj vortoj.\n\nLa du paragrafoj."
+LEGACY = [
+    ("Ĝis revido! Aĝo, ĉevalo, ŝipo, ĥoro kaj ĵaŭdo estas Esperantaj vortoj.", "iso8859-3"),
+    ("Ĝis revido! Aĝo, ĉevalo kaj ŝipo estas vortoj.", "iso8859-3"),
+    ("Zażółć gęślą jaźń, mówił Łukasz. " * 5, "iso8859-2"),
+    ("Ąžuolas ėjo į mišką, ūkininkas. " * 5, "cp1257"),
+    ("Příliš žluťoučký kůň úpěl ďábelské ódy. " * 5, "cp1250"),
+    ("Вся власть Советам! Мир народам, земля крестьянам. " * 5, "koi8-r"),
+    ("Вся власть Советам! Мир народам. " * 5, "cp1251"),
+    ("Ça été très naïf, où est la forêt? " * 5, "cp1252"),
+    ("Müller größer Straße öffnen. " * 5, "iso8859-15"),
+    ("Þórður og Guðrún fóru í bæinn. " * 5, "cp1252"),
+]
+
+
+@pytest.mark.parametrize(("text", "encoding"), LEGACY, ids=[f"{e}-{t[:6]}" for t, e in LEGACY])
+def test_a_legacy_text_is_read_in_the_code_page_whose_letters_make_one_language(
+    tmp_path: Path, text: str, encoding: str
+) -> None:
+    path = tmp_path / "legacy.txt"
+    path.write_bytes(text.encode(encoding))
+    assert import_file(path).text.strip() == text.strip()
 
 
 def test_a_wrongly_guessed_encoding_can_be_named_and_is_offered(tmp_path: Path) -> None:
+    text = "Ĉu vi parolas Esperanton? Ĝi estas facila."  # as Windows-1252: "Æu … Øi", Danish letters
     path = tmp_path / "esperanto.txt"
-    path.write_bytes(ESPERANTO.encode("iso8859-3"))
-    assert import_file(path).text != ESPERANTO  # the detector's guess reads "Aøo" for "Aĝo"
-    assert import_file(path, encoding="iso8859-3").text == ESPERANTO
-    assert import_file(path, encoding="latin3").text == ESPERANTO  # any name Python knows
+    path.write_bytes(text.encode("iso8859-3"))
+    assert import_file(path).text != text
+    assert import_file(path, encoding="iso8859-3").text == text
+    assert import_file(path, encoding="latin3").text == text  # any name Python knows
     candidates = encoding_candidates(path.read_bytes())
-    assert "iso8859-3" in candidates and candidates[0] == "cp1252"  # the guess first
+    assert candidates[0] == "cp1252"  # the guess first
+    # then those whose letters make one language before those that mix languages' letters
+    assert candidates.index("iso8859-3") < candidates.index("iso8859-2")
     with pytest.raises(TextImportError, match="“klingon” is not an encoding Marginalia knows"):
         import_file(path, encoding="klingon")
     with pytest.raises(TextImportError, match=r"its bytes are not utf-8 \(invalid .* at byte 0\)"):
