@@ -67,6 +67,44 @@ def scanned_pdf(path: Path) -> Path:
     return path
 
 
+def scanned_book_pdf(path: Path, pages: int, words_per_page: Sequence[str]) -> Path:
+    """A scan's PDF: each page a picture, its only text layer `words_per_page` (a footer, bad OCR)."""
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=9)
+    for n in range(pages):
+        pdf.add_page()
+        pdf.rect(20, 20, 150, 200, style="F")
+        pdf.text(20, 285, words_per_page[n % len(words_per_page)])
+    pdf.output(str(path))
+    return path
+
+
+class _RunningHeads(FPDF):
+    """Prints a running head and a page number on every page, as a book does."""
+
+    def header(self) -> None:
+        self.set_font("Times", "I", 9)
+        self.cell(0, 8, f"Resolution on the Soviets - {self.page_no()}", align="R")
+        self.ln(14)
+
+    def footer(self) -> None:
+        self.set_y(-15)
+        self.set_font("Times", size=9)
+        self.cell(0, 8, str(self.page_no()), align="C")
+
+
+def running_heads_pdf(path: Path, paragraphs: Sequence[str]) -> Path:
+    """A PDF made with fpdf2 whose paragraphs flow over pages under running heads and page numbers."""
+    pdf = _RunningHeads()
+    pdf.set_font("Times", size=12)
+    pdf.add_page()
+    for paragraph in paragraphs:
+        pdf.multi_cell(0, 6, paragraph, align="J")
+        pdf.ln(4)
+    pdf.output(str(path))
+    return path
+
+
 def locked_pdf(path: Path) -> Path:
     """A PDF that needs a password to open."""
     pdf = FPDF()

@@ -153,6 +153,11 @@ class TextBuilder:
         """True while no block has been added."""
         return not self._parts
 
+    @property
+    def last_block(self) -> str:
+        """The block added last ("" before any)."""
+        return self._parts[-1] if self._parts else ""
+
     def _add(self, block: str) -> int:
         if self._parts:
             self._parts.append("\n\n")
@@ -167,6 +172,22 @@ class TextBuilder:
         block = _BLANK_LINES.sub("\n", normalise(text)).strip("\n")
         if block.strip():
             self._add(block)
+
+    def continue_paragraph(self, text: str, label: str, *, joined: bool = False) -> None:
+        """Carry the last block on over a page break: `text` follows it, the page `label` starting there.
+
+        A sentence cut by a page break then reads as one. With `joined`, `text` goes on
+        without a space (a word broken at the hyphen that ends the page before).
+        """
+        more = normalise(text).strip()
+        if not self._parts or not more:
+            self.page(label)
+            self.paragraph(text)
+            return
+        gap = "" if joined else " "
+        self._parts[-1] += gap + more
+        self._pages.append(Page(self._length + len(gap), label))
+        self._length += len(gap) + len(more)
 
     def heading(self, level: int, text: str) -> None:
         """Add a heading of `level` (1-6; out-of-range levels are clamped)."""

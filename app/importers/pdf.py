@@ -13,7 +13,6 @@ from __future__ import annotations
 import ctypes
 import itertools
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -22,6 +21,15 @@ import pypdfium2.raw as pdfium_c
 from app.domain.structure import TextBuilder
 from app.importers.base import ImportedText, Progress, TextImportError
 from app.importers.files import read_file
+from app.importers.pdf_layout import (
+    Line,
+    furniture,
+    mark_references,
+    readable,
+    real_words,
+    split_notes,
+    unreadable_reason,
+)
 
 # Text layers have lines but no paragraph marks. A line ends its paragraph when it stops
 # short of the lines around it by more than this share of their width...
@@ -64,29 +72,6 @@ def _load(data: bytes, path: Path) -> pdfium.PdfDocument:
         raise TextImportError(path, f"it is a damaged or incomplete PDF ({str(exc).rstrip('.')})") from exc
 
 
-@dataclass(frozen=True, slots=True)
-class _Line:
-    """A line of a page's text layer, and where it stands on the page.
-
-    Attributes:
-        text: The line's characters (word spaces the layer lacked put back).
-        left: Where its first glyph starts, in points.
-        right: Where its last glyph ends.
-        baseline: The height of its first glyph's baseline above the page's foot.
-        last_baseline: That of its last glyph (PDFium sometimes gives two printed lines as one).
-        size: Its first glyph's font size; 0 where the geometry is unknown.
-        hang: Where the text after a leading label ("1. ", "(a) ") starts; 0 without one.
-    """
-
-    text: str
-    left: float = 0.0
-    right: float = 0.0
-    baseline: float = 0.0
-    last_baseline: float = 0.0
-    size: float = 0.0
-    hang: float = 0.0
-
-
 class _Page:
     """Reads one page's text layer as lines with their geometry, through PDFium's C API.
 
@@ -103,9 +88,9 @@ class _Page:
         self.text = textpage.get_text_range()
         self.aligned = len(self.text) == textpage.count_chars()  # not so with characters beyond the BMP
 
-    def lines(self, find_spaces: bool) -> tuple[list[_Line], int]:
+    def lines(self, find_spaces: bool) -> tuple[list[Line], int]:
         """Return the lines, and how many missing word spaces were put back."""
-        lines: list[_Line] = []
+        lines: list[Line] = []
         found = 0
         at = 0
         for raw_line in self.text.split("\n"):
@@ -113,7 +98,7 @@ class _Page:
             at += len(raw_line) + 1
             body = raw_line.rstrip()
             if not body.strip() or not self.aligned:
-                lines.append(_Line(body))
+                lines.append(Line(body))
                 continue
             lead = body.lstrip()
             first = start + len(body) - len(lead)
@@ -124,7 +109,7 @@ class _Page:
                 body = " ".join(body[a:b] for a, b in zip([0, *missing], [*missing, len(body)], strict=True))
             label = _LABEL.match(lead)
             lines.append(
-                _Line(
+                Line(
                     body,
                     left=self._edge(first).left,
                     right=self._edge(last).right,
@@ -164,7 +149,7 @@ class _Page:
         return float(pdfium_c.FPDFText_GetFontSize(self._handle, index))
 
 
-def _paragraphs(lines: list[_Line]) -> list[str]:
+def _paragraphs(lines: list[Line]) -> list[str]:
     """Rebuild a page's paragraphs from its lines."""
     shown = [line for line in lines if line.text.strip()]
     if not shown:
@@ -172,7 +157,7 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
     known = all(line.size > 0 for line in shown)
     starts = _starts_by_geometry(shown) if known else _starts_by_length(shown)
     paragraphs: list[list[str]] = []
-    previous: _Line | None = None
+    previous: Line | None = None
     for line in lines:
         if not line.text.strip():
             previous = None  # a blank line of the layer always ends a paragraph
@@ -192,14 +177,14 @@ def _joined(lines: list[str]) -> str:
     return " ".join(text.split())
 
 
-def _starts_by_length(lines: list[_Line]) -> set[int]:
+def _starts_by_length(lines: list[Line]) -> set[int]:
     """Where paragraphs start when the geometry is unknown: after a line short in characters."""
     lengths = [len(" ".join(line.text.split())) for line in lines]
     usual = sorted(lengths)[int(len(lengths) * 0.8)]
     return {id(lines[i + 1]) for i, length in enumerate(lengths[:-1]) if length < usual * _SHORT_LINE}
 
 
-def _starts_by_geometry(lines: list[_Line]) -> set[int]:
+def _starts_by_geometry(lines: list[Line]) -> set[int]:
     """Where paragraphs start: after a short line, below a wide gap, at an indent or a new clause."""
     lefts = sorted(line.left for line in lines)
     margin = lefts[int(len(lefts) * 0.2)]
@@ -207,7 +192,7 @@ def _starts_by_geometry(lines: list[_Line]) -> set[int]:
     pitches = sorted(drop for drop in drops if drop > 0)
     pitch = pitches[len(pitches) // 2] if pitches else 0.0
 
-    def at_margin(line: _Line | None) -> bool:
+    def at_margin(line: Line | None) -> bool:
         return line is None or line.left - margin <= _AT_MARGIN * line.size
 
     starts: set[int] = set()
@@ -279,67 +264,126 @@ def _date(raw: str) -> str:
 
 
 def read_pdf(path: Path, progress: Progress | None = None) -> ImportedText:
-    """Import a PDF's text layer with page numbers, its bookmarks as headings, and metadata.
+    """Import a PDF's text as a book's: pages numbered, bookmarks as headings, notes apart.
+
+    Running headers, footers and page numbers are left out (the page labels stay, for
+    citations); a sentence cut by a page break reads as one; footnotes go under "Notes"
+    at the end, their marks written `[1]`.
 
     Raises:
         TextImportError: If the file is not a PDF, is damaged, needs a password, or has
-            no text layer (a scan that needs OCR first).
+            no text layer worth the name (a scan, or bad OCR, that needs OCR first).
     """
     document = _load(read_file(path), path)
     try:
-        builder = TextBuilder()
-        bookmarks: dict[int, list[tuple[int, str]]] = {}
-        for item in document.get_toc():
-            destination = item.get_dest()
-            index = destination.get_index() if destination is not None else None
-            if index is not None and item.get_title().strip():
-                bookmarks.setdefault(index, []).append((item.level + 1, item.get_title()))
-        count = len(document)
-        found_text = False
-        probed = 0
-        find_spaces: bool | None = None  # None while the first pages with text are probed
-        for index in range(count):
-            page = document[index]
-            try:
-                textpage = page.get_textpage()
-                reader = _Page(textpage)
-                page_text = reader.text
-                lines, found = reader.lines(find_spaces is not False and bool(page_text.strip()))
-                textpage.close()
-            finally:
-                page.close()
-            if find_spaces is None and page_text.strip():
-                probed += 1
-                if found:
-                    find_spaces = True
-                elif probed >= _PROBE_PAGES:
-                    find_spaces = False
-            found_text = found_text or bool(page_text.strip())
-            builder.page(document.get_page_label(index) or str(index + 1))
-            paragraphs = _paragraphs(lines)
-            unplaced, levels = _place_bookmarks(bookmarks.get(index, []), paragraphs)
-            for level, title in unplaced:
-                builder.heading(level, title)
-            for number, paragraph in enumerate(paragraphs):
-                if number in levels:
-                    builder.heading(levels[number], paragraph)
-                else:
-                    builder.paragraph(paragraph)
-            if progress is not None:
-                progress(index + 1, count)
+        bookmarks = _bookmarks(document)
+        labels, pages = _read_pages(document, progress)
         metadata = document.get_metadata_dict(skip_empty=True)
     except pdfium.PdfiumError as exc:
         raise TextImportError(path, f"it is a damaged PDF ({exc})") from exc
     finally:
         document.close()
-    if not found_text:
-        reason = "it has no text layer (a scan or an image) and needs OCR first, e.g. with OCRmyPDF"
-        raise TextImportError(path, reason)
+    counts = [real_words("\n".join(line.text for line in lines)) for lines in pages]
+    if not readable(counts):
+        raise TextImportError(path, unreadable_reason(counts))
     return ImportedText.built(
-        builder,
+        _build(labels, pages, bookmarks),
         title=metadata.get("Title", "") or path.stem,
         author=metadata.get("Author", ""),
         date=_date(metadata.get("CreationDate", "")),
         source=str(path),
         format="pdf",
     )
+
+
+def _bookmarks(document: pdfium.PdfDocument) -> dict[int, list[tuple[int, str]]]:
+    """Each page's bookmarks: their level and title."""
+    bookmarks: dict[int, list[tuple[int, str]]] = {}
+    for item in document.get_toc():
+        destination = item.get_dest()
+        index = destination.get_index() if destination is not None else None
+        if index is not None and item.get_title().strip():
+            bookmarks.setdefault(index, []).append((item.level + 1, item.get_title()))
+    return bookmarks
+
+
+def _read_pages(document: pdfium.PdfDocument, progress: Progress | None) -> tuple[list[str], list[list[Line]]]:
+    """Read every page's label and lines (the slow part, so it reports progress)."""
+    labels: list[str] = []
+    pages: list[list[Line]] = []
+    count = len(document)
+    probed = 0
+    find_spaces: bool | None = None  # None while the first pages with text are probed
+    for index in range(count):
+        page = document[index]
+        try:
+            textpage = page.get_textpage()
+            reader = _Page(textpage)
+            has_text = bool(reader.text.strip())
+            lines, found = reader.lines(find_spaces is not False and has_text)
+            textpage.close()
+        finally:
+            page.close()
+        if find_spaces is None and has_text:
+            probed += 1
+            if found:
+                find_spaces = True
+            elif probed >= _PROBE_PAGES:
+                find_spaces = False
+        labels.append(document.get_page_label(index) or str(index + 1))
+        pages.append(lines)
+        if progress is not None:
+            progress(index + 1, count)
+    return labels, pages
+
+
+def _build(labels: list[str], pages: list[list[Line]], bookmarks: dict[int, list[tuple[int, str]]]) -> TextBuilder:
+    """Write the pages' text without their furniture, sentences joined over page breaks, notes at the end."""
+    builder = TextBuilder()
+    dropped = furniture(pages)
+    notes: list[str] = []
+    open_paragraph = False  # the last block is a paragraph that stops mid-sentence
+    for index, lines in enumerate(pages):
+        body, page_notes = split_notes([line for line in lines if id(line) not in dropped])
+        marks = [mark for mark, _text in page_notes]
+        notes += [f"[{mark}] {text}" for mark, text in page_notes]
+        paragraphs = [mark_references(p, marks) for p in _paragraphs(body)]
+        unplaced, levels = _place_bookmarks(bookmarks.get(index, []), paragraphs)
+        first = 0
+        if open_paragraph and not unplaced and paragraphs and 0 not in levels and _goes_on(paragraphs[0]):
+            builder.continue_paragraph(paragraphs[0], labels[index], joined=_broken_word(builder))
+            first = 1
+        else:
+            builder.page(labels[index])
+        for level, title in unplaced:
+            builder.heading(level, title)
+        for number, paragraph in enumerate(paragraphs[first:], start=first):
+            if number in levels:
+                builder.heading(levels[number], paragraph)
+            else:
+                builder.paragraph(paragraph)
+        if paragraphs[first:] or first:
+            last = len(paragraphs) - 1
+            open_paragraph = last not in levels and not paragraphs[last].rstrip().endswith(_SENTENCE_ENDS)
+    if notes:
+        builder.heading(1, "Notes")
+        for note in notes:
+            builder.paragraph(note)
+    return builder
+
+
+# A paragraph that ends otherwise stops mid-sentence, at the foot of a page.
+_SENTENCE_ENDS = (".", "!", "?", ":", ";", "…", '"', "”", "’", ")", "]")
+
+
+def _goes_on(paragraph: str) -> bool:
+    """Whether a page's first paragraph carries on a sentence: it starts in lower case or with a number not a label."""
+    text = paragraph.lstrip()
+    head = text[:1]
+    return (head.isalpha() and head.islower()) or (head.isdigit() and not _LABEL.match(text))
+
+
+def _broken_word(builder: TextBuilder) -> bool:
+    """Whether the text so far ends with a word broken at a hyphen, to go on without a space."""
+    text = builder.last_block
+    return text.endswith("-") and text[-2:-1].isalpha()

@@ -1,0 +1,214 @@
+"""What on a PDF's pages is the book's text: running heads and page numbers out, notes apart.
+
+A text layer is the page as printed. Running headers and footers repeat at the same place
+page after page (their page numbers varying); footnotes sit under the body in a smaller
+type, their marks glued to words ("fields.3"). These functions tell them apart using the
+lines' geometry, so that the text reads as the book: a sentence cut by a page break goes
+on, notes go under "Notes" and their marks read `[3]`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """A line of a page's text layer, and where it stands on the page.
+
+    Attributes:
+        text: The line's characters (word spaces the layer lacked put back).
+        left: Where its first glyph starts, in points.
+        right: Where its last glyph ends.
+        baseline: The height of its first glyph's baseline above the page's foot.
+        last_baseline: That of its last glyph (PDFium sometimes gives two printed lines as one).
+        size: Its first glyph's font size; 0 where the geometry is unknown.
+        hang: Where the text after a leading label ("1. ", "(a) ") starts; 0 without one.
+    """
+
+    text: str
+    left: float = 0.0
+    right: float = 0.0
+    baseline: float = 0.0
+    last_baseline: float = 0.0
+    size: float = 0.0
+    hang: float = 0.0
+
+
+# Running heads are looked for among the lines nearest the top and the foot of each page...
+_EDGE_LINES = 2
+# ...that stand at the same height (within this many points) on at least this many pages,
+# reading the same once numbers are set aside.
+_BAND = 3.0
+_MIN_REPEATS = 3
+# ...and stand further from the text next to them than this many usual line pitches.
+_SET_APART = 1.3
+_DIGITS = re.compile(r"\d+")
+# A line that is only a page number: "31", "- 31 -", "xiv", "Page 31", "31 / 193".
+_PAGE_NUMBER = re.compile(r"[-–—\s]*(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:/|of)\s*\d{1,4})?[-–—\s]*", re.I)
+_NUMBER_AT_EDGE = re.compile(r"^\s*\d{1,4}\s|\s\d{1,4}\s*$")
+
+
+def furniture(pages: list[list[Line]]) -> set[int]:
+    """Return the ids of the lines that are running headers, footers or page numbers.
+
+    Args:
+        pages: Each page's lines, in the layer's order, with their geometry.
+    """
+    found: set[int] = set()
+    seen: dict[str, list[tuple[int, Line]]] = {}
+    edges: list[list[Line]] = []
+    for number, lines in enumerate(pages):
+        shown = [line for line in lines if line.text.strip() and line.size > 0]
+        by_height = sorted(shown, key=lambda line: -line.baseline)
+        edge = [
+            line for line in by_height[:_EDGE_LINES] + by_height[_EDGE_LINES:][-_EDGE_LINES:] if _apart(line, shown)
+        ]
+        edges.append(edge)
+        for line in edge:
+            if _PAGE_NUMBER.fullmatch(line.text):
+                found.add(id(line))
+            else:
+                seen.setdefault(_shape(line.text), []).append((number, line))
+    # On a document of two pages, a head on both is a running head.
+    repeats = max(2, min(_MIN_REPEATS, sum(1 for edge in edges if edge)))
+    bands: set[int] = set()
+    for placed in seen.values():
+        heights = Counter(round(line.baseline / _BAND) for _n, line in placed)
+        band, _count = heights.most_common(1)[0]
+        at_band = [(n, line) for n, line in placed if abs(round(line.baseline / _BAND) - band) <= 1]
+        if len({n for n, _line in at_band}) >= repeats:
+            found.update(id(line) for _n, line in at_band)
+            bands.add(band)
+    # A head that changes with the section ("5.6. List of fields 37") repeats too rarely to
+    # be seen, but it stands in a band where running heads stand and carries a page number.
+    for edge in edges:
+        for line in edge:
+            band = round(line.baseline / _BAND)
+            if any(abs(band - b) <= 1 for b in bands) and _NUMBER_AT_EDGE.search(line.text):
+                found.add(id(line))
+    return found
+
+
+def _apart(line: Line, shown: list[Line]) -> bool:
+    """Whether a line stands apart from the page's text: further from its neighbour than lines are.
+
+    A running head or a page number is set off from the body; the first line of a page's
+    body, which may well repeat from page to page (a form, a table's head), is not.
+    """
+    heights = sorted({round(other.baseline, 1) for other in shown}, reverse=True)
+    pitches = sorted(a - b for a, b in itertools.pairwise(heights))
+    if not pitches:
+        return True
+    pitch = pitches[len(pitches) // 2]
+    here = heights.index(round(line.baseline, 1))
+    neighbours = [heights[k] for k in (here - 1, here + 1) if 0 <= k < len(heights)]
+    nearest = min(abs(line.baseline - other) for other in neighbours)
+    return nearest > _SET_APART * pitch
+
+
+def _shape(text: str) -> str:
+    """A line's text with its numbers set aside: "32 Chapter 5. Control files" -> "# chapter #. control files"."""
+    return _DIGITS.sub("#", " ".join(text.split()).casefold())
+
+
+# A note starts with its mark: a number, or a sign such as * or †.
+_NOTE_START = re.compile(r"\s*(\d{1,3}|[*†‡§¶])\s+(\S.*)")
+_NOTE_MARK = re.compile(r"\s*(\d{1,3}|[*†‡§¶])\s*")
+# Notes are set smaller than the body: below this share of the body's size.
+_NOTE_SIZE = 0.92
+
+
+def split_notes(lines: list[Line]) -> tuple[list[Line], list[tuple[str, str]]]:
+    """Split a page's footnotes (smaller lines at its foot, starting with a mark) from its body.
+
+    Returns:
+        The body's lines, and each note's mark and text, in order.
+    """
+    sized = [line for line in lines if line.text.strip() and line.size > 0]
+    if not sized:
+        return lines, []
+    body_size = Counter(round(line.size, 1) for line in sized).most_common(1)[0][0]
+    lowest_body = min((line.baseline for line in sized if line.size >= body_size * _NOTE_SIZE), default=0.0)
+    # The notes: small lines below the lowest line in body type.
+    small = [
+        line for line in sized if line.size < body_size * _NOTE_SIZE and line.baseline < lowest_body - line.size / 2
+    ]
+    small.sort(key=lambda line: -line.baseline)
+    if not small or not (_NOTE_START.match(small[0].text) or _NOTE_MARK.fullmatch(small[0].text)):
+        return lines, []
+    notes: list[list[str]] = []
+    marks: list[str] = []
+    for line in small:
+        start = _NOTE_START.match(line.text)
+        alone = _NOTE_MARK.fullmatch(line.text)  # a raised mark the layer gives as a line of its own
+        if start or alone:
+            marks.append((start or alone).group(1))  # type: ignore[union-attr]
+            notes.append([start.group(2)] if start else [])
+        else:
+            notes[-1].append(line.text)
+    gone = {id(line) for line in small}
+    body = [line for line in lines if id(line) not in gone]
+    return body, [(mark, " ".join(" ".join(parts).split())) for mark, parts in zip(marks, notes, strict=True)]
+
+
+def mark_references(paragraph: str, marks: list[str]) -> str:
+    """Write the note marks glued to words ("fields.3") as `[3]`, for the marks of this page's notes.
+
+    A number counts as a mark only right after a letter or closing punctuation (not after
+    a digit, a hyphen or a slash: "UTF-8", "4.6.2", "x/2" stay), and before a space,
+    punctuation or the end.
+    """
+    numbers = [m for m in marks if m.isdecimal()]
+    if not numbers:
+        return paragraph
+    marks_ = "|".join(sorted(numbers, key=len, reverse=True))
+    after_word = rf"(?<=[^\W\d_])(?<![A-Z])({marks_})(?=[\s.,;:)]|$)"  # "databases1", not "MP3"
+    after_stop = rf"(?<=[^\W\d_][.,;:)”’\"'])({marks_})(?=\s|$)"  # "format.1", not "4.6.2"
+    pattern = re.compile(f"{after_word}|{after_stop}")
+    return pattern.sub(lambda m: f"[{m.group(1) or m.group(2)}]", paragraph)
+
+
+# Judging a text layer: a word is real when it has two letters or more in a row.
+_REAL_WORD = re.compile(r"[^\W\d_]{2,}")
+# A page carries text when it has this many real words (a footer's web address does not).
+_PAGE_WORDS = 20
+# Bad OCR is mostly punctuation and single letters: below this share of real words in
+# its tokens, a page's layer is not text.
+_REAL_SHARE = 0.5
+
+
+def real_words(text: str) -> tuple[int, int]:
+    """Return how many real words a page's text has, and how many tokens in all."""
+    return len(_REAL_WORD.findall(text)), len(text.split())
+
+
+def readable(counts: list[tuple[int, int]]) -> bool:
+    """Whether a document's text layer is text: most pages with real words, and real words most of it.
+
+    Args:
+        counts: Each page's real words and tokens, from `real_words`.
+    """
+    if not counts:
+        return False
+    with_text = sum(1 for words, tokens in counts if words >= _PAGE_WORDS and words >= tokens * _REAL_SHARE)
+    if len(counts) <= 2:  # a leaflet or a slide: any real words will do
+        words, tokens = sum(w for w, _t in counts), sum(t for _w, t in counts)
+        return words > 0 and words >= tokens * _REAL_SHARE
+    return with_text * 2 >= len(counts)
+
+
+def unreadable_reason(counts: list[tuple[int, int]]) -> str:
+    """Say why a text layer is not text (none, too little, or not words) and what to install."""
+    words = sum(w for w, _t in counts)
+    tokens = sum(t for _w, t in counts)
+    install = "needs OCR first: run OCRmyPDF on it (Debian: apt install ocrmypdf), then import the result"
+    if tokens == 0:
+        return f"it has no text layer (a scan or an image) and {install}"
+    if words < tokens * _REAL_SHARE:
+        return f"its text layer is not words ({tokens:,} marks, {words:,} of them words: bad OCR) and it {install}"
+    empty = sum(1 for w, _t in counts if w < _PAGE_WORDS)
+    return f"{empty:,} of its {len(counts):,} pages have no text, only images (a scan), and it {install}"

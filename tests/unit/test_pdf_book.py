@@ -1,0 +1,71 @@
+"""PDFs read as the book: page furniture out, sentences whole over page breaks, notes apart, scans named."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from app.importers import ImportedText, TextImportError, import_file
+from tests.formats import running_heads_pdf, scanned_book_pdf
+
+FIXTURES = Path(__file__).parent.parent / "fixtures"
+# Pages 31-38 of the Debian Policy Manual 4.6.2.0 (Sphinx, LaTeX, xdvipdfmx), cut out of
+# Debian's debian-policy package with pypdfium2: chapter 5 with its running heads,
+# page numbers and six footnotes.
+POLICY = FIXTURES / "policy-chapter5.pdf"
+
+
+@pytest.fixture(scope="module")
+def policy() -> ImportedText:
+    return import_file(POLICY)
+
+
+def test_running_heads_and_page_numbers_are_left_out(policy: ImportedText) -> None:
+    assert "Debian Policy Manual, Release" not in policy.text  # stood on every odd page
+    assert "Chapter 5. Control files and their fields" not in policy.text  # every even page
+    assert "List of fields 37" not in policy.text  # a head that changes with the section
+    assert not re.search(r"(?m)^\d+$", policy.text)  # no page number as a paragraph
+    assert [p.label for p in policy.structure.pages] == [str(n) for n in range(1, 9)]  # the pages stay
+
+
+def test_a_sentence_cut_by_a_page_break_reads_as_one(policy: ImportedText) -> None:
+    sentence = (
+        "Specifying a list of architecture wildcards indicates that the source will build an "
+        "architecture-dependent package on only those architectures that match"
+    )
+    assert sentence in policy.text
+    # The page still starts where it did, inside the sentence, for citations.
+    start = policy.text.index("architecture-dependent package on only")
+    assert start in {p.start for p in policy.structure.pages}
+
+
+def test_footnotes_go_under_notes_and_their_marks_read_in_brackets(policy: ImportedText) -> None:
+    body, notes = policy.text.split("\n\nNotes\n\n")
+    assert "dpkg’s internal databases" not in body and "Alphanumerics are" not in body
+    assert notes.split("\n\n")[0] == "[1] dpkg’s internal databases are in a similar format."
+    assert [int(n) for n in re.findall(r"(?m)^\[(\d+)\]", notes)] == [1, 2, 3, 4, 5, 6]
+    assert "the installation of uploaded files.[1]" in body and "stanzas of fields.[2] The" in body
+    assert "files.1" not in body and "fields.2" not in body
+    assert [h.title for h in policy.structure.headings][-1] == "Notes"
+
+
+def test_fpdf2_running_heads_go_and_paragraphs_flow_over_pages(tmp_path: Path) -> None:
+    paragraphs = [f"Paragraph {n} says that all power must pass to the Soviets. " * 12 for n in range(1, 15)]
+    imported = import_file(running_heads_pdf(tmp_path / "book.pdf", paragraphs))
+    assert "Resolution on the Soviets -" not in imported.text
+    assert len(imported.structure.pages) > 2
+    assert imported.text.split("\n\n") == [p.strip() for p in paragraphs]
+
+
+def test_a_scan_whose_only_text_is_a_footer_is_refused_and_says_so(tmp_path: Path) -> None:
+    path = scanned_book_pdf(tmp_path / "scan.pdf", 12, ["https://example.org/manual"])
+    with pytest.raises(TextImportError, match=r"12 of its 12 pages have no text, only images \(a scan\).*OCR"):
+        import_file(path)
+
+
+def test_a_text_layer_of_bad_ocr_is_refused_and_says_so(tmp_path: Path) -> None:
+    path = scanned_book_pdf(tmp_path / "ocr.pdf", 6, [":., dP . . ;' ,. ~ d' :. ,, .' dP P; ,. .: ;, :. ' ., ;; . .:"])
+    with pytest.raises(TextImportError, match=r"its text layer is not words .* bad OCR"):
+        import_file(path)
