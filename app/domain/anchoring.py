@@ -33,6 +33,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Prefix
 
 CONTEXT = 32
 NEAR = 400  # characters around the expected position searched first
@@ -240,6 +241,15 @@ def _occurrences(
     return found
 
 
+# A quote cut by an interruption: its opening this long found verbatim, the rest (this
+# long at least) found this closely, with at most this much between (a running head and
+# a page number, a short figure caption).
+MIN_HALF = 30
+MIN_REST = 12
+REST_SIMILARITY = 95.0
+MAX_INTERRUPTION = 300
+
+
 def _min_similarity(length: int) -> float:
     """Approximate matches must be closer the shorter the quote is."""
     if length < 12:
@@ -347,11 +357,11 @@ def _approximate(
     text: str, quote: _Quote, region_start: int, region_end: int, min_context: float
 ) -> tuple[float, int, int] | None:
     """The best approximate occurrence in a region with enough context agreement."""
-    found = fuzz.partial_ratio_alignment(
-        quote.text, text[region_start:region_end], score_cutoff=_min_similarity(len(quote.text))
-    )
+    least = _min_similarity(len(quote.text))
+    found = fuzz.partial_ratio_alignment(quote.text, text[region_start:region_end], score_cutoff=least)
     if found is None:
-        return None
+        cut = _across_interruption(text, quote, region_start, region_end, min_context)
+        return None if cut is None else cut[:3]
     start, end = _refine(
         text,
         quote.text,
@@ -361,8 +371,45 @@ def _approximate(
         quote.prefix,
         quote.suffix,
     )
+    # The window that matched best may straddle a neighbour that merely starts alike and
+    # the start of the true quote, cut by an interruption (a running head): the quote's
+    # two halves found nearly verbatim in order, with little between, read as it better.
+    whole = fuzz.ratio(quote.text, text[start:end])
+    cut = _across_interruption(text, quote, region_start, region_end, min_context)
+    if whole < least or (cut is not None and cut[3] > whole):
+        return None if cut is None else cut[:3]
     context = _context_score(text, start, end, quote.prefix, quote.suffix)
     return (found.score + 50 * context, start, end) if context >= min_context else None
+
+
+def _across_interruption(
+    text: str, quote: _Quote, region_start: int, region_end: int, min_context: float
+) -> tuple[float, int, int, float] | None:
+    """Find a quote cut in two by something printed in between (a page's running head, a figure).
+
+    From each place in the region where the quote's opening stands verbatim, as much of
+    the quote as goes on verbatim is the part before the cut; the rest must then be found
+    nearly verbatim within `MAX_INTERRUPTION` characters after it.
+
+    Returns:
+        The score, start and end as `_approximate` gives them, and how closely the rest matched (0-100).
+    """
+    n = len(quote.text)
+    best: tuple[float, int, int] | None = None
+    for at in _occurrences(text, quote.text[:MIN_HALF], region_start, region_end, limit=MAX_SEED_PLACES):
+        window = text[at : at + n + MAX_INTERRUPTION]
+        cut = Prefix.similarity(quote.text, window)
+        rest = quote.text[cut:]
+        if cut == n or len(rest) < MIN_REST:
+            continue
+        found = fuzz.partial_ratio_alignment(rest, window[cut:], score_cutoff=REST_SIMILARITY)
+        if found is not None and (best is None or found.score > best[0]):
+            best = (found.score, at, at + cut + found.dest_end)
+    if best is None:
+        return None
+    score, start, end = best
+    context = _context_score(text, start, end, quote.prefix, quote.suffix)
+    return (score + 50 * context, start, end, score) if context >= min_context else None
 
 
 @dataclass(frozen=True, slots=True)

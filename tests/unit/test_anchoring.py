@@ -250,3 +250,24 @@ def test_a_rewritten_quote_in_a_repeated_paragraph_is_not_moved_onto_a_copy() ->
     new = old.replace(f"§25 {paragraph}", rewritten)
     [result] = reanchor(old, new, [{"start": start, "end": start + len(quote), "exact": quote}])
     assert result is None  # every copy of the words stands in another paragraph: not this one
+
+
+def test_a_sentence_cut_by_a_running_head_is_found_across_it_not_on_the_neighbour_that_starts_alike() -> None:
+    # From the Debian Policy Manual, whose PDF printed a running head inside this sentence.
+    alike = (
+        "Specifying a list of architectures indicates that the source will build an "
+        "architecture-dependent package only on architectures included in the list."
+    )
+    head = "Specifying a list of architecture wildcards indicates that the source will build an"
+    tail = "architecture-dependent package on only those architectures that match any of the specified wildcards."
+    before = "The Architecture field may contain the special values all or any."
+    after = "A list of the special value all and architecture wildcards is not allowed."
+    old = f"{before} {alike} {head} {tail}\n\n{after}"
+    new = (
+        f"{before} {alike} {head}\n\n36 Chapter 5. Control files and their fields\n\n"
+        f"Debian Policy Manual, Release 4.6.2.0\n\n{tail}\n\n{after}"
+    )
+    start = old.index(head)
+    [found] = reanchor(old, new, [{"start": start, "end": start + len(head) + 1 + len(tail), "exact": ""}])
+    assert found is not None
+    assert found[0] == new.index(head) and new[found[0] : found[1]].endswith("specified wildcards.")
