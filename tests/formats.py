@@ -45,13 +45,19 @@ def positioned_words_pdf(path: Path, words: list[str]) -> Path:
     return path
 
 
-def laid_out_pdf(path: Path, lines: Sequence[tuple[float, float, str]], bookmarks: tuple[str, ...] = ()) -> Path:
-    """A one-page PDF with each line placed at (x, y) millimetres, as a typesetter places them."""
+def laid_out_pdf(
+    path: Path, lines: Sequence[tuple[float, float, str]], bookmarks: Sequence[str | tuple[str, int]] = ()
+) -> Path:
+    """A one-page PDF with each line placed at (x, y) millimetres, as a typesetter places them.
+
+    Bookmarks are titles, or (title, level) with level 0 at the top.
+    """
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("Times", size=11)
-    for title in bookmarks:
-        pdf.start_section(title)
+    for bookmark in bookmarks:
+        title, level = bookmark if isinstance(bookmark, tuple) else (bookmark, 0)
+        pdf.start_section(title, level=level)
     for x, y, text in lines:
         pdf.text(x, y, text)
     pdf.output(str(path))

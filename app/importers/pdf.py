@@ -53,9 +53,9 @@ _DATE = re.compile(r"D:(\d{4})(\d{2})?(\d{2})?")
 # fpdf2, groff and Ghostscript, glyph boxes within a word touch or overlap (gap <= 0)
 # and the missed spaces are 0.24-0.31 of the font size.
 _SPACE_GAP = 0.15
-# A heading printed as "12. Title" or "IV Title" still reads as the bookmark "Title";
+# A heading printed as "12. Title", "5.6.12 Title" or "IV Title" still reads as the bookmark "Title";
 # "All power" does not read as "Power".
-_TITLE_NUMBER = re.compile(r"(?:(?:\d{1,3}|[ivxlcdm]{1,6}|[a-z])[.):]?\s+)?")
+_TITLE_NUMBER = re.compile(r"(?:(?:\d{1,3}(?:\.\d{1,3})*|[ivxlcdm]{1,6}|[a-z])[.):]?\s+)?")  # "5.6.12 ", "iv. "
 # Measuring every glyph takes more than twice as long as reading the text, so it is done for
 # a document only if its first pages with text show a missed space.
 _PROBE_PAGES = 3
@@ -357,7 +357,13 @@ def _build(labels: list[str], pages: list[list[Line]], bookmarks: dict[int, list
             builder.page(labels[index])
         for level, title in unplaced:
             builder.heading(level, title)
+        # "CHAPTER", "ONE" printed above a chapter's title are its label, not text.
+        labels_of = {
+            n - k for n in levels for k in (1, 2) if n - k >= first and _CHAPTER_LABEL.fullmatch(paragraphs[n - k])
+        }
         for number, paragraph in enumerate(paragraphs[first:], start=first):
+            if number in labels_of and number not in levels:
+                continue
             if number in levels:
                 builder.heading(levels[number], paragraph)
             else:
@@ -372,6 +378,11 @@ def _build(labels: list[str], pages: list[list[Line]], bookmarks: dict[int, list
     return builder
 
 
+_CHAPTER_LABEL = re.compile(
+    r"(?:chapter|part|book|appendix)?\s*(?:\d{1,3}|[ivxlcdm]{1,6}|one|two|three|four|five|six|seven|eight|nine|ten"
+    r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|[a-z])?",
+    re.IGNORECASE,
+)
 # A paragraph that ends otherwise stops mid-sentence, at the foot of a page.
 _SENTENCE_ENDS = (".", "!", "?", ":", ";", "…", '"', "”", "’", ")", "]")
 

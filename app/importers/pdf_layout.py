@@ -46,6 +46,8 @@ _BAND = 3.0
 _MIN_REPEATS = 3
 # ...and stand further from the text next to them than this many usual line pitches.
 _SET_APART = 1.3
+# On a page of two lines, they are a head and a foot when further apart than this many sizes.
+_LONE_GAP = 6
 _DIGITS = re.compile(r"\d+")
 # A line that is only a page number: "31", "- 31 -", "xiv", "Page 31", "31 / 193".
 _PAGE_NUMBER = re.compile(r"[-–—\s]*(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:/|of)\s*\d{1,4})?[-–—\s]*", re.I)
@@ -103,6 +105,8 @@ def _apart(line: Line, shown: list[Line]) -> bool:
     pitches = sorted(a - b for a, b in itertools.pairwise(heights))
     if not pitches:
         return True
+    if len(pitches) == 1:  # two lines: a head and a foot (a blank verso), or two lines of text
+        return pitches[0] > _LONE_GAP * line.size
     pitch = pitches[len(pitches) // 2]
     here = heights.index(round(line.baseline, 1))
     neighbours = [heights[k] for k in (here - 1, here + 1) if 0 <= k < len(heights)]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.importers import ImportedText, TextImportError, import_file
-from tests.formats import running_heads_pdf, scanned_book_pdf
+from tests.formats import laid_out_pdf, running_heads_pdf, scanned_book_pdf
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 # Pages 31-38 of the Debian Policy Manual 4.6.2.0 (Sphinx, LaTeX, xdvipdfmx), cut out of
@@ -69,3 +69,33 @@ def test_a_text_layer_of_bad_ocr_is_refused_and_says_so(tmp_path: Path) -> None:
     path = scanned_book_pdf(tmp_path / "ocr.pdf", 6, [":., dP . . ;' ,. ~ d' :. ,, .' dP P; ,. .: ;, :. ' ., ;; . .:"])
     with pytest.raises(TextImportError, match=r"its text layer is not words .* bad OCR"):
         import_file(path)
+
+
+def test_bookmarks_land_on_their_printed_numbered_headings_and_nest_under_their_chapter(tmp_path: Path) -> None:
+    # Headings stand apart (12 mm) from the text, whose lines are 5 mm apart.
+    body = "This manual describes the policy requirements for the Debian distribution and what"
+    lines: list[tuple[float, float, str]] = []
+    y = 30.0
+    for heading in (
+        "CHAPTER",
+        "ONE",
+        "ABOUT THIS MANUAL",
+        "1.1 Scope",
+        "1.2 New versions of this document",
+        "1.2.1 Early history",
+    ):
+        lines.append((20, y, heading))
+        y += 12
+        if heading[0].isdigit():
+            lines += [(20, y + 5 * k, body) for k in range(4)] + [(20, y + 20, "each package must satisfy.")]
+            y += 32
+    bookmarks = [("About this manual", 0), ("Scope", 1), ("New versions of this document", 1), ("Early history", 2)]
+    imported = import_file(laid_out_pdf(tmp_path / "manual.pdf", lines, bookmarks))
+    headings = [(h.level, h.title) for h in imported.structure.headings]
+    assert headings == [
+        (1, "ABOUT THIS MANUAL"),
+        (2, "1.1 Scope"),
+        (2, "1.2 New versions of this document"),
+        (3, "1.2.1 Early history"),
+    ]
+    assert imported.text.startswith("ABOUT THIS MANUAL\n\n1.1 Scope\n\nThis manual describes")  # not "CHAPTER ONE"
