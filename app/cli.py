@@ -49,6 +49,11 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="read text files in this encoding (e.g. iso8859-3) instead of the one detected",
     )
+    p.add_argument(
+        "--ocr",
+        metavar="LANG",
+        help="read scanned PDFs with Tesseract OCR in this language (its code: eng, deu, fra)",
+    )
     p.set_defaults(run=cmd_import)
 
     p = commands.add_parser("list", help="list the documents with their highlight counts")
@@ -160,7 +165,7 @@ def cmd_import(service: LibraryService, args: argparse.Namespace, out: TextIO) -
     failures = []
     for path in args.files:
         try:
-            summary, added = service.import_path(path, encoding=args.encoding)
+            summary, added = service.import_path(path, encoding=args.encoding, ocr=args.ocr)
         except TextImportError as exc:
             failures.append(str(exc))
             continue

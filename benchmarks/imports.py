@@ -13,6 +13,7 @@ The PDF is written with fpdf2 (a test extra), the EPUB with zipfile.
 from __future__ import annotations
 
 import sqlite3
+import subprocess
 import tempfile
 import zipfile
 from collections.abc import Callable
@@ -22,11 +23,13 @@ import pypdfium2 as pdfium
 from fpdf import FPDF
 
 from app.importers import import_file
+from app.importers.ocr import DPI, ocr_available
 from app.services import open_service
 from benchmarks.common import book_text, report, row, timed
 
 REPEATS = 3
 PDF_PAGES = 300
+OCR_PAGES = 3  # Tesseract takes seconds a page: a few pages tell its rate
 
 
 def make_pdf(path: Path, text: str) -> Path:
@@ -134,7 +137,38 @@ def main() -> None:
             mine = [ours(folder, source) for _ in range(REPEATS)]
             base = [baseline(bare[key]) for _ in range(REPEATS)]
             rows.append(row(label, mine, base, "throughput, no target"))
+        if ocr_available():
+            rows.append(ocr_row(folder, pdf))
+        else:
+            print("OCR not measured: Tesseract is not installed (apt install tesseract-ocr tesseract-ocr-eng)")
     report("imports", rows)
+
+
+def ocr_row(folder: Path, pdf: Path) -> dict[str, object]:
+    """Seconds per page to import a scan with OCR, against bare Tesseract on the same page images."""
+    document = pdfium.PdfDocument(pdf)
+    pages = [document[i].render(scale=DPI / 72, grayscale=True).to_pil() for i in range(OCR_PAGES)]
+    document.close()
+    scan = folder / "scan.pdf"
+    pages[0].save(scan, "PDF", resolution=DPI, save_all=True, append_images=pages[1:])
+    images = []
+    for n, page in enumerate(pages):
+        images.append(folder / f"page-{n}.png")
+        page.save(images[-1])
+
+    def bare_ocr() -> None:
+        for image in images:
+            subprocess.run(["tesseract", str(image), "stdout", "-l", "eng"], capture_output=True, check=True)
+
+    service = open_service(folder / "ocr.sqlite")
+    try:
+        mine = [timed(lambda: service.add_document(import_file(scan, ocr="eng"))) / OCR_PAGES for _ in range(REPEATS)]
+    finally:
+        service.close()
+    base = [timed(bare_ocr) / OCR_PAGES for _ in range(REPEATS)]
+    per_page = sorted(mine)[len(mine) // 2]
+    label = f"OCR a scanned page at {DPI} dpi ({1 / per_page:.2f} pages/s)"
+    return row(label, mine, base, "throughput, no target")
 
 
 if __name__ == "__main__":

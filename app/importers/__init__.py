@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from app.importers.base import ImportCancelled, ImportedText, Progress, TextImportError
+from app.importers.base import ImportCancelled, ImportedText, Progress, ScanError, TextImportError
 from app.importers.plaintext import encoding_candidates, read_plain_text
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "ImportCancelled",
     "ImportedText",
     "Progress",
+    "ScanError",
     "TextImportError",
     "encoding_candidates",
     "import_file",
@@ -95,7 +96,9 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = tuple(FORMATS)
 ENCODED_SUFFIXES = frozenset(("", ".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml"))
 
 
-def import_file(path: Path, progress: Progress | None = None, encoding: str | None = None) -> ImportedText:
+def import_file(
+    path: Path, progress: Progress | None = None, encoding: str | None = None, ocr: str | None = None
+) -> ImportedText:
     """Read `path` with the importer for its format (a file without a suffix is plain text).
 
     Args:
@@ -104,6 +107,8 @@ def import_file(path: Path, progress: Progress | None = None, encoding: str | No
             may raise `ImportCancelled`.
         encoding: For a text file (plain, Markdown, web page), the encoding to read it
             in instead of the one detected.
+        ocr: For a scanned PDF, the language (Tesseract's code: "eng") to read its page
+            images in with OCR instead of its text layer.
 
     Raises:
         TextImportError: With a message naming the file and the reason, for a file that
@@ -116,6 +121,12 @@ def import_file(path: Path, progress: Progress | None = None, encoding: str | No
         raise TextImportError(path, f"the {suffix} format is not supported (supported: {supported})")
     if encoding is not None and suffix not in ENCODED_SUFFIXES:
         raise TextImportError(path, f"{FORMATS[suffix][0]} files carry their own encoding; none can be chosen")
+    if ocr is not None:
+        if suffix != ".pdf":
+            raise TextImportError(path, "OCR reads scanned PDFs only")
+        from app.importers.ocr import read_pdf_with_ocr
+
+        return _guarded(path, lambda: read_pdf_with_ocr(path, ocr, progress))
     read = FORMATS[suffix][1] if suffix else FORMATS[".txt"][1]
     return _guarded(path, lambda: read(path, progress, encoding))
 

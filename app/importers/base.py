@@ -33,6 +33,10 @@ class TextImportError(Exception):
         super().__init__(f"Cannot import {self.path.name}: {reason}.")
 
 
+class ScanError(TextImportError):
+    """A PDF whose pages are pictures: no text layer, or one that is not words. OCR can read it."""
+
+
 class Metadata(TypedDict, total=False):
     """What an importer may know about a text besides its words and title."""
 

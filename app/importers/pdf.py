@@ -19,7 +19,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from app.domain.structure import TextBuilder
-from app.importers.base import ImportedText, Progress, TextImportError
+from app.importers.base import ImportedText, Progress, ScanError, TextImportError
 from app.importers.files import read_file
 from app.importers.pdf_layout import (
     Line,
@@ -61,7 +61,12 @@ _TITLE_NUMBER = re.compile(r"(?:(?:\d{1,3}(?:\.\d{1,3})*|[ivxlcdm]{1,6}|[a-z])[.
 _PROBE_PAGES = 3
 
 
-def _load(data: bytes, path: Path) -> pdfium.PdfDocument:
+def load_pdf(data: bytes, path: Path) -> pdfium.PdfDocument:
+    """Open a PDF's bytes, telling a password-protected file from a damaged one.
+
+    Raises:
+        TextImportError: If it is not a PDF, needs a password, or is damaged.
+    """
     if not data.startswith(b"%PDF") and b"%PDF" not in data[:1024]:
         raise TextImportError(path, "it is not a PDF file")
     try:
@@ -166,10 +171,10 @@ def _paragraphs(lines: list[Line]) -> list[str]:
             paragraphs.append([])
         paragraphs[-1].append(line.text)
         previous = line
-    return [_joined(p) for p in paragraphs]
+    return [join_lines(p) for p in paragraphs]
 
 
-def _joined(lines: list[str]) -> str:
+def join_lines(lines: list[str]) -> str:
     """Join a paragraph's lines, and the halves of a word hyphenated across two of them."""
     text = "\n".join(lines)
     if "-\n" in text or any(mark in text for mark in _HYPHEN_MARKS):  # most have none: skip the regex
@@ -256,7 +261,8 @@ def _reads_as(paragraph: str, title: str) -> bool:
     return _TITLE_NUMBER.fullmatch(paragraph[: len(paragraph) - len(title)]) is not None
 
 
-def _date(raw: str) -> str:
+def pdf_date(raw: str) -> str:
+    """Return a PDF date ("D:20221217024144") as "2022-12-17" (as much of it as is there)."""
     match = _DATE.match(raw)
     if not match:
         return ""
@@ -274,7 +280,7 @@ def read_pdf(path: Path, progress: Progress | None = None) -> ImportedText:
         TextImportError: If the file is not a PDF, is damaged, needs a password, or has
             no text layer worth the name (a scan, or bad OCR, that needs OCR first).
     """
-    document = _load(read_file(path), path)
+    document = load_pdf(read_file(path), path)
     try:
         bookmarks = _bookmarks(document)
         labels, pages = _read_pages(document, progress)
@@ -285,12 +291,12 @@ def read_pdf(path: Path, progress: Progress | None = None) -> ImportedText:
         document.close()
     counts = [real_words("\n".join(line.text for line in lines)) for lines in pages]
     if not readable(counts):
-        raise TextImportError(path, unreadable_reason(counts))
+        raise ScanError(path, unreadable_reason(counts))
     return ImportedText.built(
         _build(labels, pages, bookmarks),
         title=metadata.get("Title", "") or path.stem,
         author=metadata.get("Author", ""),
-        date=_date(metadata.get("CreationDate", "")),
+        date=pdf_date(metadata.get("CreationDate", "")),
         source=str(path),
         format="pdf",
     )

@@ -209,7 +209,10 @@ def unreadable_reason(counts: list[tuple[int, int]]) -> str:
     """Say why a text layer is not text (none, too little, or not words) and what to install."""
     words = sum(w for w, _t in counts)
     tokens = sum(t for _w, t in counts)
-    install = "needs OCR first: run OCRmyPDF on it (Debian: apt install ocrmypdf), then import the result"
+    install = (
+        "needs OCR: Marginalia reads it with Tesseract where it is installed (Debian: apt install tesseract-ocr "
+        "tesseract-ocr-eng; on the command line, import --ocr eng)"
+    )
     if tokens == 0:
         return f"it has no text layer (a scan or an image) and {install}"
     if words < tokens * _REAL_SHARE:

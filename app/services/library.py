@@ -171,16 +171,18 @@ class LibraryService:
             return self._summary(s, doc), True
 
     def import_path(
-        self, path: Path, progress: Progress | None = None, encoding: str | None = None
+        self, path: Path, progress: Progress | None = None, encoding: str | None = None, ocr: str | None = None
     ) -> tuple[DocumentSummary, bool]:
-        """Read a file with its format's importer (in `encoding`, if named) and add it (see `add_document`).
+        """Read a file with its format's importer (in `encoding`, or with OCR in `ocr`, if named) and add it.
+
+        See `add_document`.
 
         Raises:
             app.importers.TextImportError: When the file cannot be imported; the library is
                 not touched.
             app.importers.ImportCancelled: When `progress` cancelled it; nothing was stored.
         """
-        return self.add_document(import_file(path, progress, encoding))
+        return self.add_document(import_file(path, progress, encoding, ocr))
 
     def add_sample(self) -> DocumentSummary:
         """Add the bundled sample text (the 1917 resolution) and return it."""

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QInputDialog,
     QLineEdit,
     QMessageBox,
     QProgressDialog,
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from app.domain.values import DocumentProperties, DocumentSummary
-from app.importers import ImportCancelled, ImportedText, TextImportError, import_file, import_pasted
+from app.importers import ImportCancelled, ImportedText, ScanError, TextImportError, import_file, import_pasted
 from app.services import StorageError
 from app.ui.commands import DeleteDocumentCommand, PropertiesCommand
 from app.ui.models import ID_ROLE
@@ -47,18 +48,23 @@ class ImportWorker(QThread):
     progressed = Signal(int, int)
     succeeded = Signal(object)  # ImportedText
     failed = Signal(str)
+    scanned = Signal(str)  # a PDF of page images: why, for offering OCR
 
-    def __init__(self, path: Path) -> None:
-        """Prepare to read `path`."""
+    def __init__(self, path: Path, ocr: str | None = None) -> None:
+        """Prepare to read `path` (a scanned PDF with OCR in the language `ocr`, if named)."""
         super().__init__()
         self.path = path
+        self.ocr = ocr
         self.cancel_requested = False
 
     def run(self) -> None:
         """Read the file; report the text, the failure, or nothing when cancelled."""
         try:
-            imported = import_file(self.path, self._progress)
+            imported = import_file(self.path, self._progress, ocr=self.ocr)
         except ImportCancelled:
+            return
+        except ScanError as exc:
+            self.scanned.emit(str(exc))
             return
         except TextImportError as exc:
             self.failed.emit(str(exc))
@@ -117,7 +123,7 @@ class DocumentActions:
         """Act on `window`'s controller and undo stack."""
         self.window = window
         self.controller = window.controller
-        self._queue: list[tuple[Path, Callable[[ImportedText], None]]] = []
+        self._queue: list[tuple[Path, Callable[[ImportedText], None], str | None]] = []
         self.worker: ImportWorker | None = None
         self.progress: QProgressDialog | None = None
         self.last_dialog: QDialog | QMessageBox | None = None
@@ -134,7 +140,7 @@ class DocumentActions:
 
         A failure is shown with the file's name and reason; a cancelled read calls nothing.
         """
-        self._queue.append((path, done))
+        self._queue.append((path, done, None))
         if self.worker is None:
             self._next()
 
@@ -145,9 +151,10 @@ class DocumentActions:
     def _next(self) -> None:
         if not self._queue:
             return
-        path, done = self._queue.pop(0)
-        worker = ImportWorker(path)
-        progress = QProgressDialog(f"Reading {path.name}…", "Cancel", 0, 0, self.window)
+        path, done, ocr = self._queue.pop(0)
+        worker = ImportWorker(path, ocr)
+        reading = f"Reading {path.name} with OCR ({ocr}), page by page…" if ocr else f"Reading {path.name}…"
+        progress = QProgressDialog(reading, "Cancel", 0, 0, self.window)
         progress.setWindowTitle("Importing")
         progress.setAccessibleName(f"Progress of importing {path.name}")
         progress.setMinimumDuration(PROGRESS_DELAY_MS)
@@ -159,10 +166,32 @@ class DocumentActions:
         worker.progressed.connect(show_progress)
         worker.succeeded.connect(done)
         worker.failed.connect(lambda message: self.window.show_error("Cannot import the file", message))
+        worker.scanned.connect(lambda message: self.offer_ocr(path, done, message))
         progress.canceled.connect(lambda: setattr(worker, "cancel_requested", True))
         worker.finished.connect(lambda: self._finished(worker, progress))
         self.worker, self.progress = worker, progress
         worker.start()
+
+    def offer_ocr(self, path: Path, done: Callable[[ImportedText], None], why: str) -> None:
+        """A scanned PDF: offer to read it with Tesseract in an installed language, or say what to install."""
+        from app.importers.ocr import ocr_languages  # PDFium is loaded only when a PDF is read
+
+        languages = ocr_languages()
+        if not languages:
+            self.window.show_error("Cannot import the file", why)
+            return
+        language, chosen = QInputDialog.getItem(
+            self.window,
+            "Read the scan with OCR",
+            f"{why}\n\nRead it with Tesseract OCR, page by page? Language of the text:",
+            languages,
+            0,
+            False,
+        )
+        if chosen:
+            self._queue.insert(0, (path, done, language))
+            if self.worker is None:  # the scan's reading ended while the question was open
+                self._next()
 
     def _finished(self, worker: ImportWorker, progress: QProgressDialog) -> None:
         if not Shiboken.isValid(progress):

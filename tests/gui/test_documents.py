@@ -5,15 +5,17 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont, QGuiApplication, QTextFormat
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.services import LibraryService
 from app.ui.documents import PropertiesDialog
 from app.ui.main_window import MainWindow
 from tests.formats import epub_file, pdf_file
+from tests.unit.test_ocr import needs_tesseract, scan_of
 
 KEY = Qt.Key
 
@@ -210,3 +212,22 @@ def test_delete_asks_first_and_undo_brings_document_and_highlights_back(
     assert len(window.controller.highlights()) == 1
     window.redo()
     assert len(service.list_documents()) == 1
+
+
+@needs_tesseract
+def test_a_scanned_pdf_is_offered_ocr_and_read_page_by_page(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[tuple[str, list[str]]] = []
+
+    def choose(_parent: object, _title: str, label: str, items: list[str], *_args: object) -> tuple[str, bool]:
+        asked.append((label, items))
+        return "eng", True
+
+    monkeypatch.setattr(QInputDialog, "getItem", choose)
+    _import(window, qtbot, scan_of(tmp_path / "scan.pdf", pages=1))
+    [(label, languages)] = asked
+    assert "no text layer" in label and "Read it with Tesseract OCR" in label and "eng" in languages
+    document = window.controller.document
+    assert document is not None and document.title == "scan"
+    assert "CONTROL FILES AND THEIR FIELDS" in document.text
