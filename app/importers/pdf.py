@@ -27,6 +27,7 @@ from app.importers.pdf_layout import (
     mark_references,
     readable,
     real_words,
+    split_margin,
     split_notes,
     unreadable_reason,
 )
@@ -350,9 +351,12 @@ def _build(labels: list[str], pages: list[list[Line]], bookmarks: dict[int, list
     notes: list[str] = []
     open_paragraph = False  # the last block is a paragraph that stops mid-sentence
     for index, lines in enumerate(pages):
-        body, page_notes = split_notes([line for line in lines if id(line) not in dropped])
+        body, margin = split_margin([line for line in lines if id(line) not in dropped])
+        body, page_notes = split_notes(body)
         marks = [mark for mark, _text in page_notes]
         notes += [f"[{mark}] {text}" for mark, text in page_notes]
+        if margin:  # kept, but out of the sentences: under Notes, with its page
+            notes.append(f"[margin, p. {labels[index]}] " + " / ".join(margin))
         paragraphs = [mark_references(p, marks) for p in _paragraphs(body)]
         unplaced, levels = _place_bookmarks(bookmarks.get(index, []), paragraphs)
         first = 0

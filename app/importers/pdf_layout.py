@@ -176,6 +176,39 @@ def mark_references(paragraph: str, marks: list[str]) -> str:
     return pattern.sub(lambda m: f"[{m.group(1) or m.group(2)}]", paragraph)
 
 
+# Margin text: short lines wholly beside the page's main column. The column is trusted
+# only on a page with this many lines, and a margin line is narrower than this share of it.
+_MIN_BODY_LINES = 5
+_MARGIN_WIDTH = 0.4
+_MARGIN_GAP = 6.0  # points between the column and a line beside it
+
+
+def split_margin(lines: list[Line]) -> tuple[list[Line], list[str]]:
+    """Take text printed in a page's margin (a sidebar, a local table of contents) out of its body.
+
+    Returns:
+        The body's lines, and the margin's lines of text, top to bottom.
+    """
+    sized = [line for line in lines if line.text.strip() and line.size > 0]
+    if len(sized) < _MIN_BODY_LINES:
+        return lines, []
+    # The column: where the page's full lines stand (a margin's lines are short).
+    widest = max(line.right - line.left for line in sized)
+    full = [line for line in sized if line.right - line.left >= widest / 2]
+    left, right = min(line.left for line in full), max(line.right for line in full)
+    narrow = (right - left) * _MARGIN_WIDTH
+
+    def beside(line: Line) -> bool:
+        outside = line.left > right + _MARGIN_GAP or line.right < left - _MARGIN_GAP
+        return outside and line.right - line.left < narrow
+
+    margin = [line for line in sized if beside(line)]
+    if not margin or len(margin) * 2 > len(sized):
+        return lines, []
+    gone = {id(line) for line in margin}
+    return [line for line in lines if id(line) not in gone], [" ".join(line.text.split()) for line in margin]
+
+
 # Judging a text layer: a word is real when it has two letters or more in a row.
 _REAL_WORD = re.compile(r"[^\W\d_]{2,}")
 # A page carries text when it has this many real words (a footer's web address does not).

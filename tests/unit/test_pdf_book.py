@@ -99,3 +99,22 @@ def test_bookmarks_land_on_their_printed_numbered_headings_and_nest_under_their_
         (3, "1.2.1 Early history"),
     ]
     assert imported.text.startswith("ABOUT THIS MANUAL\n\n1.1 Scope\n\nThis manual describes")  # not "CHAPTER ONE"
+
+
+def test_text_in_the_margin_is_kept_out_of_the_body_sentences(tmp_path: Path) -> None:
+    body = [
+        "While the authors of this document have tried hard to avoid typos and other",
+        "errors, these do still occur. If you discover an error in this manual or if you",
+        "want to give any comments, suggestions, or criticisms please send an email to",
+        "the Debian Policy Mailing List, or submit a bug report against the package.",
+        "Please do not try to reach the individual authors or maintainers of the Policy",
+        "Manual regarding changes to the Policy.",
+    ]
+    sidebar = ["Improvements", "Related documents", "Definitions"]
+    lines = [(20, 40 + 5 * n, line) for n, line in enumerate(body)] + [
+        (168, 40 + 5 * n, s) for n, s in enumerate(sidebar)
+    ]
+    imported = import_file(laid_out_pdf(tmp_path / "margin.pdf", lines))
+    text, notes = imported.text.split("\n\nNotes\n\n")
+    assert text == " ".join(body)
+    assert notes == "[margin, p. 1] Improvements / Related documents / Definitions"
