@@ -218,9 +218,13 @@ _PAGE_WORDS = 20
 _REAL_SHARE = 0.5
 
 
+_PAGE_SAMPLE = 2000  # characters of a page enough to judge its text layer
+
+
 def real_words(text: str) -> tuple[int, int]:
-    """Return how many real words a page's text has, and how many tokens in all."""
-    return len(_REAL_WORD.findall(text)), len(text.split())
+    """Return how many real words the start of a page's text has, and how many tokens in all there."""
+    sample = text[:_PAGE_SAMPLE]
+    return len(_REAL_WORD.findall(sample)), len(sample.split())
 
 
 def readable(counts: list[tuple[int, int]]) -> bool:
