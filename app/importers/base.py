@@ -36,6 +36,11 @@ class TextImportError(Exception):
 class ScanError(TextImportError):
     """A PDF whose pages are pictures: no text layer, or one that is not words. OCR can read it."""
 
+    def __init__(self, path: Path | str, finding: str, remedy: str) -> None:
+        """Record what was found ("it has no text layer (a scan)") and how to read it anyway."""
+        self.finding = finding
+        super().__init__(path, f"{finding} and {remedy}")
+
 
 class Metadata(TypedDict, total=False):
     """What an importer may know about a text besides its words and title."""

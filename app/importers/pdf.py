@@ -22,6 +22,7 @@ from app.domain.structure import TextBuilder
 from app.importers.base import ImportedText, Progress, ScanError, TextImportError
 from app.importers.files import read_file
 from app.importers.pdf_layout import (
+    OCR_REMEDY,
     Line,
     furniture,
     mark_references,
@@ -29,7 +30,7 @@ from app.importers.pdf_layout import (
     real_words,
     split_margin,
     split_notes,
-    unreadable_reason,
+    unreadable_finding,
 )
 
 # Text layers have lines but no paragraph marks. A line ends its paragraph when it stops
@@ -292,7 +293,7 @@ def read_pdf(path: Path, progress: Progress | None = None) -> ImportedText:
         document.close()
     counts = [real_words("\n".join(line.text for line in lines)) for lines in pages]
     if not readable(counts):
-        raise ScanError(path, unreadable_reason(counts))
+        raise ScanError(path, unreadable_finding(counts), OCR_REMEDY)
     return ImportedText.built(
         _build(labels, pages, bookmarks),
         title=metadata.get("Title", "") or path.stem,

@@ -242,17 +242,19 @@ def readable(counts: list[tuple[int, int]]) -> bool:
     return with_text * 2 >= len(counts)
 
 
-def unreadable_reason(counts: list[tuple[int, int]]) -> str:
-    """Say why a text layer is not text (none, too little, or not words) and what to install."""
+OCR_REMEDY = (
+    "needs OCR: Marginalia reads it with Tesseract where it is installed (Debian: apt install tesseract-ocr "
+    "tesseract-ocr-eng; on the command line, import --ocr eng)"
+)
+
+
+def unreadable_finding(counts: list[tuple[int, int]]) -> str:
+    """Say why a text layer is not text: none, too little, or not words."""
     words = sum(w for w, _t in counts)
     tokens = sum(t for _w, t in counts)
-    install = (
-        "needs OCR: Marginalia reads it with Tesseract where it is installed (Debian: apt install tesseract-ocr "
-        "tesseract-ocr-eng; on the command line, import --ocr eng)"
-    )
     if tokens == 0:
-        return f"it has no text layer (a scan or an image) and {install}"
+        return "it has no text layer (a scan or an image)"
     if words < tokens * _REAL_SHARE:
-        return f"its text layer is not words ({tokens:,} marks, {words:,} of them words: bad OCR) and it {install}"
+        return f"its text layer is not words ({tokens:,} marks, {words:,} of them words: bad OCR)"
     empty = sum(1 for w, _t in counts if w < _PAGE_WORDS)
-    return f"{empty:,} of its {len(counts):,} pages have no text, only images (a scan), and it {install}"
+    return f"{empty:,} of its {len(counts):,} pages have no text, only images (a scan)"

@@ -64,7 +64,7 @@ class ImportWorker(QThread):
         except ImportCancelled:
             return
         except ScanError as exc:
-            self.scanned.emit(str(exc))
+            self.scanned.emit(f"{self.path.name}: {exc.finding}.")
             return
         except TextImportError as exc:
             self.failed.emit(str(exc))
@@ -172,18 +172,18 @@ class DocumentActions:
         self.worker, self.progress = worker, progress
         worker.start()
 
-    def offer_ocr(self, path: Path, done: Callable[[ImportedText], None], why: str) -> None:
+    def offer_ocr(self, path: Path, done: Callable[[ImportedText], None], finding: str) -> None:
         """A scanned PDF: offer to read it with Tesseract in an installed language, or say what to install."""
-        from app.importers.ocr import ocr_languages  # PDFium is loaded only when a PDF is read
+        from app.importers.ocr import INSTALL, ocr_languages  # PDFium is loaded only when a PDF is read
 
         languages = ocr_languages()
         if not languages:
-            self.window.show_error("Cannot import the file", why)
+            self.window.show_error("Cannot import the file", f"{finding}\n\nTo read a scan, {INSTALL}.")
             return
         language, chosen = QInputDialog.getItem(
             self.window,
             "Read the scan with OCR",
-            f"{why}\n\nRead it with Tesseract OCR, page by page? Language of the text:",
+            f"{finding}\n\nRead it with Tesseract OCR, page by page? Language of the text:",
             languages,
             0,
             False,

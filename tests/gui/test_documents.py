@@ -11,6 +11,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QFont, QGuiApplication, Q
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from app.importers import ocr as ocr_module
 from app.services import LibraryService
 from app.ui.documents import PropertiesDialog
 from app.ui.main_window import MainWindow
@@ -231,3 +232,14 @@ def test_a_scanned_pdf_is_offered_ocr_and_read_page_by_page(
     document = window.controller.document
     assert document is not None and document.title == "scan"
     assert "CONTROL FILES AND THEIR FIELDS" in document.text
+
+
+def test_a_scanned_pdf_without_tesseract_says_what_to_install(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ocr_module, "ocr_languages", list)
+    _import(window, qtbot, scan_of(tmp_path / "scan.pdf", pages=1))
+    assert window.last_message is not None
+    said = window.last_message.text()
+    assert "scan.pdf: it has no text layer" in said and "apt install tesseract-ocr" in said
+    window.last_message.close()
