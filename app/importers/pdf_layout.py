@@ -120,7 +120,7 @@ def _shape(text: str) -> str:
 
 
 # A note starts with its mark: a number, or a sign such as * or †.
-_NOTE_START = re.compile(r"\s*(\d{1,3}|[*†‡§¶])\s+(\S.*)")
+_NOTE_START = re.compile(r"\s*(\d{1,3}|[*†‡§¶])(?:\s+|(?=[^\W\d_]))(\S.*)")  # "1 Text", and "1Text" (LibreOffice)
 _NOTE_MARK = re.compile(r"\s*(\d{1,3}|[*†‡§¶])\s*")
 # Notes are set smaller than the body: below this share of the body's size.
 _NOTE_SIZE = 0.92
@@ -172,8 +172,10 @@ def mark_references(paragraph: str, marks: list[str]) -> str:
     marks_ = "|".join(sorted(numbers, key=len, reverse=True))
     after_word = rf"(?<=[^\W\d_])(?<![A-Z])({marks_})(?=[\s.,;:)]|$)"  # "databases1", not "MP3"
     after_stop = rf"(?<=[^\W\d_][.,;:)”’\"'])({marks_})(?=\s|$)"  # "format.1", not "4.6.2"
-    pattern = re.compile(f"{after_word}|{after_stop}")
-    return pattern.sub(lambda m: f"[{m.group(1) or m.group(2)}]", paragraph)
+    # A raised mark set off by a space (LibreOffice): "increased. 1" at the end or before a new sentence.
+    spaced = rf"(?<=[^\W\d_][.,;:)”’\"'] )({marks_})(?=$|\s+[A-Z])"
+    pattern = re.compile(f"{after_word}|{after_stop}|{spaced}")
+    return pattern.sub(lambda m: f"[{m.group(1) or m.group(2) or m.group(3)}]", paragraph)
 
 
 # Margin text: short lines wholly beside the page's main column. The column is trusted

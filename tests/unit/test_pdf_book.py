@@ -118,3 +118,18 @@ def test_text_in_the_margin_is_kept_out_of_the_body_sentences(tmp_path: Path) ->
     text, notes = imported.text.split("\n\nNotes\n\n")
     assert text == " ".join(body)
     assert notes == "[margin, p. 1] Improvements / Related documents / Definitions"
+
+
+def test_a_libreoffice_pdf_reads_as_its_document(tmp_path: Path) -> None:
+    # Made from libreoffice-notes.fodt beside it with LibreOffice 7.4:
+    # soffice --headless --convert-to pdf libreoffice-notes.fodt
+    imported = import_file(FIXTURES / "libreoffice-notes.pdf")
+    body, notes = imported.text.split("\n\nNotes\n\n")
+    paragraphs = body.split("\n\n")
+    assert [p.split(".")[0] for p in paragraphs] == [f"Paragraph {n}" for n in range(1, 13)]  # none cut, no heads
+    assert all(p.endswith(("increased.", "increased. [1]", "increased. [2]")) for p in paragraphs)
+    assert notes.split("\n\n") == [
+        "[1] The Conference met in Petrograd from 24 to 29 April 1917.",
+        "[2] Pravda No. 46, May 12 (April 29), 1917.",
+    ]
+    assert [p.label for p in imported.structure.pages] == ["1", "2", "3"]
