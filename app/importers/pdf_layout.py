@@ -66,9 +66,9 @@ def furniture(pages: list[list[Line]]) -> set[int]:
     for number, lines in enumerate(pages):
         shown = [line for line in lines if line.text.strip() and line.size > 0]
         by_height = sorted(shown, key=lambda line: -line.baseline)
-        edge = [
-            line for line in by_height[:_EDGE_LINES] + by_height[_EDGE_LINES:][-_EDGE_LINES:] if _apart(line, shown)
-        ]
+        ends = by_height[:_EDGE_LINES] + by_height[_EDGE_LINES:][-_EDGE_LINES:]
+        heights = sorted({round(line.baseline, 1) for line in shown}, reverse=True)
+        edge = [line for line in ends if _apart(line, heights)]
         edges.append(edge)
         for line in edge:
             if _PAGE_NUMBER.fullmatch(line.text):
@@ -79,8 +79,8 @@ def furniture(pages: list[list[Line]]) -> set[int]:
     repeats = max(2, min(_MIN_REPEATS, sum(1 for edge in edges if edge)))
     bands: set[int] = set()
     for placed in seen.values():
-        heights = Counter(round(line.baseline / _BAND) for _n, line in placed)
-        band, _count = heights.most_common(1)[0]
+        bands_seen = Counter(round(line.baseline / _BAND) for _n, line in placed)
+        band, _count = bands_seen.most_common(1)[0]
         at_band = [(n, line) for n, line in placed if abs(round(line.baseline / _BAND) - band) <= 1]
         if len({n for n, _line in at_band}) >= repeats:
             found.update(id(line) for _n, line in at_band)
@@ -95,13 +95,16 @@ def furniture(pages: list[list[Line]]) -> set[int]:
     return found
 
 
-def _apart(line: Line, shown: list[Line]) -> bool:
+def _apart(line: Line, heights: list[float]) -> bool:
     """Whether a line stands apart from the page's text: further from its neighbour than lines are.
 
     A running head or a page number is set off from the body; the first line of a page's
     body, which may well repeat from page to page (a form, a table's head), is not.
+
+    Args:
+        line: A line at the head or foot of the page.
+        heights: The page's distinct baselines (rounded to 0.1 pt), highest first.
     """
-    heights = sorted({round(other.baseline, 1) for other in shown}, reverse=True)
     pitches = sorted(a - b for a, b in itertools.pairwise(heights))
     if not pitches:
         return True
