@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QPoint, QTimer
+from PySide6.QtCore import QItemSelectionModel, QObject, QPoint, QTimer
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QAction
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit, QWidget
 
 CLEAR_ACTION = "_q_qlineeditclearaction"  # the object name Qt gives a line edit's clear button action
 
@@ -22,26 +22,28 @@ class ItemFocus(QObject):
     """Puts the accessible focus on a list's or tree's current item when the view gets the focus.
 
     Qt announces focus on the view itself after the view chose its current item, so a
-    screen reader said "Library, list" and not the document Enter would open. One filter
-    on the application covers every list, tree and table, in every dialog.
+    screen reader said "Library, list" and not the document Enter would open. Listening
+    to the application's focus changes covers every list, tree and table, in every
+    dialog, and costs nothing on other events (an event filter would see every paint).
     """
 
     def __init__(self, owner: QObject) -> None:
-        """Watch the application's focus changes for as long as `owner` lives."""
+        """Follow the application's focus changes for as long as `owner` lives."""
         super().__init__(owner)
         app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focused)
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+    def _focused(self, _old: QWidget | None, new: QWidget | None) -> None:
         """On focus into an item view, make sure it has a current item, then tell of it after Qt tells of the view."""
-        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QAbstractItemView):
-            model = watched.model()
-            if model is not None and not watched.currentIndex().isValid() and model.rowCount(watched.rootIndex()):
-                first = model.index(0, 0, watched.rootIndex())
-                watched.selectionModel().setCurrentIndex(first, QItemSelectionModel.SelectionFlag.NoUpdate)
-            QTimer.singleShot(0, self, tell_current_item)
-        return False
+        if not isinstance(new, QAbstractItemView):
+            return
+        model = new.model()
+        if model is not None and not new.currentIndex().isValid() and model.rowCount(new.rootIndex()):
+            new.selectionModel().setCurrentIndex(
+                model.index(0, 0, new.rootIndex()), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+        QTimer.singleShot(0, self, tell_current_item)
 
 
 def tell_current_item() -> None:
