@@ -17,11 +17,12 @@ from app.domain.structure import TextBuilder
 from app.importers.base import ImportedText, Progress, TextImportError
 from app.importers.files import read_file
 from app.importers.pdf import join_lines, load_pdf, pdf_date
+from app.importers.pdf_layout import TESSERACT_PACKAGES
 
 TESSERACT = "tesseract"
 DPI = 300  # Tesseract reads body text best at 300 dpi
 PAGE_TIMEOUT_S = 300  # one page; a dense page takes seconds
-INSTALL = "install Tesseract (Debian: apt install tesseract-ocr tesseract-ocr-eng, one package per language)"
+INSTALL = f"install Tesseract (Debian: {TESSERACT_PACKAGES}, one package per language)"
 
 
 def ocr_available() -> bool:

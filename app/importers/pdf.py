@@ -160,10 +160,6 @@ class _Page:
             right, bottom = box.right, box.bottom
         return missing
 
-    def _baseline(self, index: int) -> float:
-        pdfium_c.FPDFText_GetCharOrigin(self._handle, index, self._x, self._y)
-        return float(self._y.value)
-
     def _size(self, index: int) -> float:
         return float(pdfium_c.FPDFText_GetFontSize(self._handle, index))
 
@@ -382,7 +378,10 @@ def _build(labels: list[str], pages: list[list[Line]], bookmarks: dict[int, list
             builder.heading(level, title)
         # "CHAPTER", "ONE" printed above a chapter's title are its label, not text.
         labels_of = {
-            n - k for n in levels for k in (1, 2) if n - k >= first and _CHAPTER_LABEL.fullmatch(paragraphs[n - k])
+            n - k
+            for n, level in levels.items()
+            for k in (1, 2)
+            if level == 1 and n - k >= first and _CHAPTER_LABEL.fullmatch(paragraphs[n - k])
         }
         for number, paragraph in enumerate(paragraphs[first:], start=first):
             if number in labels_of and number not in levels:
@@ -391,7 +390,7 @@ def _build(labels: list[str], pages: list[list[Line]], bookmarks: dict[int, list
                 builder.heading(levels[number], paragraph)
             else:
                 builder.paragraph(paragraph)
-        if paragraphs[first:] or first:
+        if paragraphs:  # a page without text leaves the sentence before it open
             last = len(paragraphs) - 1
             open_paragraph = last not in levels and not paragraphs[last].rstrip().endswith(_SENTENCE_ENDS)
     if notes:

@@ -150,11 +150,10 @@ def split_notes(lines: list[Line]) -> tuple[list[Line], list[tuple[str, str]]]:
     notes: list[list[str]] = []
     marks: list[str] = []
     for line in small:
-        start = _NOTE_START.match(line.text)
-        alone = _NOTE_MARK.fullmatch(line.text)  # a raised mark the layer gives as a line of its own
-        if start or alone:
-            marks.append((start or alone).group(1))  # type: ignore[union-attr]
-            notes.append([start.group(2)] if start else [])
+        start = _NOTE_START.match(line.text) or _NOTE_MARK.fullmatch(line.text)  # a raised mark may be a line
+        if start:
+            marks.append(start.group(1))
+            notes.append([start.group(2)] if start.re is _NOTE_START else [])
         else:
             notes[-1].append(line.text)
     gone = {id(line) for line in small}
@@ -221,8 +220,6 @@ _PAGE_WORDS = 20
 # Bad OCR is mostly punctuation and single letters: below this share of real words in
 # its tokens, a page's layer is not text.
 _REAL_SHARE = 0.5
-
-
 _PAGE_SAMPLE = 2000  # characters of a page enough to judge its text layer
 
 
@@ -247,9 +244,10 @@ def readable(counts: list[tuple[int, int]]) -> bool:
     return with_text * 2 >= len(counts)
 
 
+TESSERACT_PACKAGES = "apt install tesseract-ocr tesseract-ocr-eng"  # Debian's, English data included
 OCR_REMEDY = (
-    "needs OCR: Marginalia reads it with Tesseract where it is installed (Debian: apt install tesseract-ocr "
-    "tesseract-ocr-eng; on the command line, import --ocr eng)"
+    f"needs OCR: Marginalia reads it with Tesseract where it is installed (Debian: {TESSERACT_PACKAGES}; "
+    "on the command line, import --ocr eng)"
 )
 
 

@@ -266,14 +266,13 @@ def _best_match(data: bytes) -> tuple[str, str] | None:
         return chosen
     # Another code page is taken only when it reads as one known alphabet, with no more
     # odd words: a language not in the table keeps the detector's pick.
-    for name in _LEGACY:
+    for name in _LEGACY:  # single-byte code pages: the first bytes are the first characters
         try:
-            text = data.decode(name)
+            other = _implausibility(data[:_SAMPLE_CHARS].decode(name))
+            if other[1] == 0 and other < score:
+                score, chosen = other, (name, data.decode(name))  # the whole text only for a better reading
         except UnicodeDecodeError:
             continue
-        other = _implausibility(text)
-        if other[1] == 0 and other < score:
-            score, chosen = other, (name, text)
     return chosen
 
 

@@ -871,7 +871,8 @@ class MainWindow(QMainWindow):
             index = ahead[0] if ahead else (0 if direction > 0 else len(highlights) - 1)
             wrapped = not ahead
         else:
-            here = next(i for i, h in enumerate(highlights) if h.id == current.id)
+            rank = self.controller.highlight_rank(current.id)
+            here = rank[0] - 1 if rank is not None else 0
             index = (here + direction) % len(highlights)
             wrapped = index != here + direction
         self.select_highlight(highlights[index])
@@ -988,8 +989,8 @@ class MainWindow(QMainWindow):
 
     def _announce_caret_highlight(self, highlight_id: int | None, left: Highlight | None) -> None:
         """Say that the caret entered a highlight (and which), or left one for plain text."""
-        highlight = self.controller.highlight(highlight_id) if highlight_id is not None else None
-        rank = self.controller.highlight_rank(highlight_id) if highlight_id is not None else None
+        highlight = None if highlight_id is None else self.controller.highlight(highlight_id)
+        rank = None if highlight is None else self.controller.highlight_rank(highlight.id)
         if highlight is not None and rank is not None:
             announce(self, spoken_highlight(highlight, *rank))
         elif left is not None:
