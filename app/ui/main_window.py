@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressDialog,
     QSplitter,
@@ -69,6 +70,7 @@ from app.ui.encoding_dialog import EncodingDialog
 from app.ui.export_dialog import ExportDialog
 from app.ui.file_dialogs import open_paths
 from app.ui.find_bar import FindBar
+from app.ui.keys import MenuKeysFirst
 from app.ui.line_layout import DEFAULT_LINE_SPACING
 from app.ui.models import ID_ROLE, DocumentListModel
 from app.ui.outline import OutlineView
@@ -190,6 +192,8 @@ class MainWindow(QMainWindow):
         self.view_actions = ViewActions(self)
         self.setAcceptDrops(True)
         self._build_actions()
+        # An open menu's letters open its entries, not the text's single-letter actions.
+        MenuKeysFirst(self).watch(self.menuBar().findChildren(QMenu))
         self._connect()
         self._restore_preferences()
         self.show_library_state()

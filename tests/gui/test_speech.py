@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
-from PySide6.QtWidgets import QToolButton
+from PySide6.QtWidgets import QApplication, QMenu, QToolButton
 from pytestqt.qtbot import QtBot
 
 from app.services import LibraryService
@@ -181,3 +181,19 @@ def test_making_a_highlight_and_tagging_it_are_heard(window: MainWindow, qtbot: 
     qtbot.keyClick(window.panel.tag_input, Qt.Key.Key_Return)
     assert heard[-1][0] == "Tagged #labour/hours."
     assert window.panel.tag_input.hasFocus()  # heard while the focus stays in the field
+
+
+def test_an_open_menus_letters_open_its_entries_not_the_texts_single_letter_actions(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    window.reader.setFocus()
+    qtbot.keyClick(window.reader, Qt.Key.Key_V, ALT)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activePopupWidget(), QMenu))
+    view = QApplication.activePopupWidget()
+    qtbot.keyClick(view, Qt.Key.Key_A)  # "Line sp&acing", also the reader's Attach key
+    qtbot.waitUntil(lambda: QApplication.activePopupWidget() is not view)
+    spacing = QApplication.activePopupWidget()
+    assert isinstance(spacing, QMenu) and spacing.title() == "Line sp&acing"
+    assert not window.statusBar().currentMessage().startswith("Select the passage")
+    qtbot.keyClick(spacing, Qt.Key.Key_D)  # "&Double"
+    assert [a.data() for a in window.spacing_actions if a.isChecked()] == ["double", "normal"]
