@@ -101,6 +101,16 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     p.add_argument("file", type=Path, metavar="FILE", help="the new edition (any importable file)")
     p.set_defaults(run=cmd_edition)
 
+    p = commands.add_parser("history", help="list the latest changes, newest first")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="how many (default 20)")
+    p.set_defaults(run=cmd_history)
+
+    p = commands.add_parser("undo", help="undo the latest change (made here or in the window)")
+    p.set_defaults(run=cmd_undo)
+
+    p = commands.add_parser("redo", help="redo the change undone last")
+    p.set_defaults(run=cmd_redo)
+
     p = commands.add_parser("backups", help="list the library's automatic backups with dates and counts")
     p.set_defaults(run=cmd_backups, without_library=True)
 
@@ -165,7 +175,7 @@ def cmd_import(service: LibraryService, args: argparse.Namespace, out: TextIO) -
     failures = []
     for path in args.files:
         try:
-            summary, added = service.import_path(path, encoding=args.encoding, ocr=args.ocr)
+            summary, added = service.import_path(path, encoding=args.encoding, ocr=args.ocr).value
         except TextImportError as exc:
             failures.append(str(exc))
             continue
@@ -211,7 +221,7 @@ def cmd_highlight(service: LibraryService, args: argparse.Namespace, out: TextIO
     """Highlight a quote, with themes and a note, in one transaction."""
     doc = service.find_document(args.doc)
     start, end = service.find_quote(doc.id, args.quote, args.occurrence)
-    highlight = service.create_highlight(doc.id, start, end, tags=args.tag, note=args.note)
+    highlight = service.create_highlight(doc.id, start, end, tags=args.tag, note=args.note).value
     print(f"{highlight.id}\t{start}-{end}\t{_themes(highlight)}", file=out)
 
 
@@ -271,7 +281,7 @@ def cmd_restore(service: LibraryService, args: argparse.Namespace, out: TextIO) 
         data = json.loads(args.file.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CliError(f"{args.file} is not a JSON backup ({exc})") from exc
-    documents, themes, highlights = service.restore_json(data)
+    documents, themes, highlights = service.restore_json(data).value
     print(f"Restored {documents} documents, {highlights} highlights and {themes} themes into {service.path}", file=out)
 
 
@@ -279,7 +289,7 @@ def cmd_edition(service: LibraryService, args: argparse.Namespace, out: TextIO) 
     """Add a new edition and say where every highlight went."""
     doc = service.find_document(args.doc)
     plan = service.prepare_edition(doc.id, import_file(args.file))
-    report = service.apply_edition(plan, plan.run())
+    report = service.apply_edition(plan, plan.run()).value
     counts = ", ".join(f"{report.count(p)} {p.value}" for p in Placement)
     print(f"Edition {report.number} of {doc.title}: {counts}", file=out)
     for item in report.items:
@@ -287,6 +297,23 @@ def cmd_edition(service: LibraryService, args: argparse.Namespace, out: TextIO) 
             print(f"  review {item.highlight_id}: “{item.old_wording}” → “{item.new_wording}”", file=out)
         elif item.placement is Placement.ORPHANED:
             print(f"  orphan {item.highlight_id}: “{item.old_wording}” (kept; attach it in the window)", file=out)
+
+
+def cmd_history(service: LibraryService, args: argparse.Namespace, out: TextIO) -> None:
+    """List the latest changes, newest first, with their ids."""
+    for op in service.operations.history(max(1, args.limit)):
+        state = "undone" if op.undone else "done"
+        print(f"{op.id}\t{op.at:%Y-%m-%d %H:%M} UTC\t{state}\t{op.label}\t{op.document_title}".rstrip(), file=out)
+
+
+def cmd_undo(service: LibraryService, _args: argparse.Namespace, out: TextIO) -> None:
+    """Undo the latest change."""
+    print(f"Undone: {service.operations.undo().label}", file=out)
+
+
+def cmd_redo(service: LibraryService, _args: argparse.Namespace, out: TextIO) -> None:
+    """Redo the change undone last."""
+    print(f"Redone: {service.operations.redo().label}", file=out)
 
 
 def cmd_backups(library: Path, _args: argparse.Namespace, out: TextIO) -> None:

@@ -69,7 +69,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "library.sqlite"
         service = open_service(path)
-        doc = service.add_document(ImportedText.of(text, title="A long book"))[0]
+        doc = service.add_document(ImportedText.of(text, title="A long book")).value[0]
         version = service.open_document(doc.id).version_id
         assert service.open_document(doc.id).sha256 == sha256_hex(text)
         quotes = fill(path, text, doc.id, version, HIGHLIGHTS)

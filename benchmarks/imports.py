@@ -92,7 +92,7 @@ def ours(folder: Path, source: Path) -> float:
         leftover.unlink()
     service = open_service(library)
     try:
-        return timed(lambda: service.add_document(import_file(source)))
+        return timed(lambda: service.add_document(import_file(source)).value)
     finally:
         service.close()
 
@@ -162,7 +162,9 @@ def ocr_row(folder: Path, pdf: Path) -> dict[str, object]:
 
     service = open_service(folder / "ocr.sqlite")
     try:
-        mine = [timed(lambda: service.add_document(import_file(scan, ocr="eng"))) / OCR_PAGES for _ in range(REPEATS)]
+        mine = [
+            timed(lambda: service.add_document(import_file(scan, ocr="eng")).value) / OCR_PAGES for _ in range(REPEATS)
+        ]
     finally:
         service.close()
     base = [timed(bare_ocr) / OCR_PAGES for _ in range(REPEATS)]

@@ -88,8 +88,8 @@ def main() -> None:
     rows: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory() as tmp:
         service = open_service(Path(tmp) / "library.sqlite")
-        doc = service.add_document(ImportedText.of(text, title="Five megabytes"))[0]
-        small = service.add_document(ImportedText.of("A short text.", title="Short"))[0]
+        doc = service.add_document(ImportedText.of(text, title="Five megabytes")).value[0]
+        small = service.add_document(ImportedText.of("A short text.", title="Short")).value[0]
         window = build_window(service, Preferences(Path(tmp) / "prefs.ini"))
         window.resize(1400, 900)
         window.show()

@@ -34,7 +34,7 @@ REPEATS = 3
 def _library(folder: Path, highlights: int, text: str) -> Path:
     path = folder / "library.sqlite"
     service = open_service(path)
-    doc = service.add_document(ImportedText.of(text, title="A long book"))[0]
+    doc = service.add_document(ImportedText.of(text, title="A long book")).value[0]
     fill(path, text, doc.id, service.open_document(doc.id).version_id, highlights)
     service.close()
     return path

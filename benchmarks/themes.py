@@ -107,7 +107,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "library.sqlite"
         service = open_service(path)
-        doc = service.add_document(ImportedText.of(text, title="Five megabytes"))[0]
+        doc = service.add_document(ImportedText.of(text, title="Five megabytes")).value[0]
         version_id = service.open_document(doc.id).version_id
         top = fill(path, doc.id, version_id, len(text))
         window = build_window(service, Preferences(Path(tmp) / "prefs.ini"))

@@ -37,6 +37,7 @@ from db.failures import (
     read_only_reason,
     space_needed,
 )
+from db.journal import install as install_journal
 from db.schema import alembic_config, known_revisions, scripts
 
 BUSY_TIMEOUT_MS = 5000
@@ -63,14 +64,15 @@ class Library:
         self.engine.dispose()
 
 
-def make_engine(path: Path, *, foreign_keys: bool = True, read_only: bool = False) -> Engine:
+def make_engine(path: Path, *, foreign_keys: bool = True, read_only: bool = False, journal: bool = False) -> Engine:
     """Create an engine for `path` with the connection settings every session relies on.
 
     Python 3.11's sqlite3 opens transactions on its own schedule, which breaks
     SAVEPOINTs and read consistency; it is put in autocommit mode and SQLAlchemy's
     `begin` emits the BEGIN instead (IMMEDIATE: take the write lock up front, so that a
     transaction never fails half-way on a lock another process holds). A read-only
-    engine writes nothing, not even the log's index, and takes no write lock.
+    engine writes nothing, not even the log's index, and takes no write lock. With
+    `journal`, every connection notes the rows each transaction touches (db.journal).
     """
     engine = create_engine(
         f"sqlite:///{path}",
@@ -90,6 +92,10 @@ def make_engine(path: Path, *, foreign_keys: bool = True, read_only: bool = Fals
             cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
+        if journal:
+            # A read-only library has it too: a change then fails where SQLite refuses
+            # the write, with the reason, as it would on any library.
+            install_journal(dbapi_connection)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:
@@ -153,7 +159,7 @@ def _migrate(path: Path, existed: bool) -> None:
 
 def _open_read_only(path: Path, reason: str) -> Library:
     """Open an up-to-date library for reading only; `reason` says why it cannot be written."""
-    engine = make_engine(path, read_only=True)
+    engine = make_engine(path, read_only=True, journal=True)
     try:
         with engine.connect() as conn:
             current = MigrationContext.configure(conn).get_current_revision()
@@ -200,7 +206,7 @@ def open_library(path: Path) -> Library:
     needed = space_needed(path)
     try:
         _migrate(path, existed)
-        engine = make_engine(path)
+        engine = make_engine(path, journal=True)
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
             conn.rollback()

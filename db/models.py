@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -165,3 +166,37 @@ class HighlightTagRow(Base):
     position: Mapped[int] = mapped_column(Integer, nullable=False)
 
     tag: Mapped[TagRow] = relationship(lazy="joined")
+
+
+class OperationRow(Base):
+    """One change the reader made, with what undo and redo need (see db.journal).
+
+    `entries` is the zlib-compressed JSON list of the rows the change touched, in the
+    order it touched them: ``[table, before image or null, after digest or null]``.
+    `redo` holds the after images once the change is undone, until it is redone.
+    `stamp` grows with every do, undo and redo in the library, so that another window
+    finds what changed since it last looked.
+    """
+
+    __tablename__ = "operations"
+    __table_args__ = (
+        Index("ix_operations_stamp", "stamp"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String, nullable=False)
+    author: Mapped[str] = mapped_column(String, nullable=False, default="")
+    # The window or command that last did, undid or redid it (a token per process).
+    origin: Mapped[str] = mapped_column(String, nullable=False, default="")
+    at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
+    # No foreign key: the history outlives a deleted document (and can bring it back).
+    document_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    changes: Mapped[str] = mapped_column(Text, nullable=False)
+    # Successive saves of one thing (a note being typed) fold into one operation.
+    merge_key: Mapped[str] = mapped_column(String, nullable=False, default="")
+    entries: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    redo: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # 0 done, 1 undone (can be redone), 2 undone and then passed by a new change.
+    state: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    stamp: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -89,3 +89,9 @@ class Utf16Map:
 def plural(count: int, noun: str) -> str:
     """Return "1 highlight", "2 highlights": the count and the noun, plural when it is not one."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def excerpt(text: str, limit: int = 40) -> str:
+    """Flatten white space and cut `text` to `limit` characters with an ellipsis."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"

@@ -1,26 +1,24 @@
-"""Codebook use cases: reshape the theme tree, every change undoable as one step.
+"""Codebook use cases: reshape the theme tree, every change one recorded operation.
 
-Each change returns a `CodebookChange`: the state of the themes and highlight links it
-touched, before and after. Undo writes the before state back, redo the after state, so
-undo restores exactly what was there (ids, names, colours, order of a highlight's themes)
-without each operation needing its own inverse.
+Each change is recorded by `Operations` with the rows it touched, so undo restores exactly
+what was there (ids, names, colours, order of a highlight's themes) without each change
+needing its own inverse.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import String, cast, delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.domain.changes import Done
 from app.domain.codebook import CodebookEntry, descendants
 from app.domain.colours import parse_hex
 from app.domain.tags import palette_colour, parse_tag_path
 from app.domain.values import DocumentSummary, Highlight, Tag, ThemeCount
 from app.services.errors import NotFoundError, StorageError, storage
-from app.services.part import LibraryPart
+from app.services.operations import RecordedPart
 from app.services.queries import all_tags, read_highlights, summary_of
 from db.models import DocumentRow, HighlightRow, HighlightTagRow, TagRow, utcnow
 
@@ -32,42 +30,7 @@ class CodebookError(StorageError):
     """A codebook change makes no sense (a name clash, a theme into itself); nothing changed."""
 
 
-@dataclass(frozen=True, slots=True)
-class ThemeRecord:
-    """Everything stored about one theme."""
-
-    id: int
-    parent_id: int | None
-    name: str
-    colour: str
-    description: str
-    created_at: datetime
-    pinned: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class CodebookState:
-    """The stored state of some themes and of the theme links of some highlights.
-
-    Attributes:
-        themes: Each touched theme id with its record, or None where it does not exist.
-        links: Each touched highlight id with its theme ids in order.
-    """
-
-    themes: dict[int, ThemeRecord | None]
-    links: dict[int, tuple[int, ...]]
-
-
-@dataclass(frozen=True, slots=True)
-class CodebookChange:
-    """A change to the codebook: what it did, and the touched state before and after."""
-
-    text: str
-    before: CodebookState
-    after: CodebookState
-
-
-class Codebook(LibraryPart):
+class Codebook(RecordedPart):
     """Use cases over the theme tree of one library. Every public method is one transaction."""
 
     # Reading ---------------------------------------------------------------------------
@@ -154,62 +117,68 @@ class Codebook(LibraryPart):
     # Changes ---------------------------------------------------------------------------
 
     @storage
-    def create(self, path: str, *, colour: str | None = None, description: str = "") -> CodebookChange:
+    def create(self, path: str, *, colour: str | None = None, description: str = "") -> Done[None]:
         """Create a theme (and any missing parents)."""
         names = parse_tag_path(path)
         if colour is not None:
             parse_hex(colour)
-        with self._sessions.begin() as s:
+        with self._operations.record("") as op:
+            s = op.session
             if self._find(s, names) is not None:
                 raise CodebookError(f"There is already a theme “{'/'.join(names)}”.")
-            tag_id, created = ensure_path(s, names)
+            tag_id = ensure_path(s, names)[0]
             row = s.get_one(TagRow, tag_id)
             row.description = description
             if colour is not None:
                 row.colour = colour.lower()
             s.flush()
-            return self._finish(s, f"New theme {'/'.join(names)}", CodebookState(dict.fromkeys(created), {}))
+            op.label = f"New theme {'/'.join(names)}"
+        return op.done(None)
 
     @storage
-    def rename(self, tag_id: int, name: str) -> CodebookChange:
+    def rename(self, tag_id: int, name: str) -> Done[None]:
         """Give a theme a new name (its place in the tree stays)."""
         new = _single_name(name)
-        with self._sessions.begin() as s:
+        with self._operations.record("") as op:
+            s = op.session
             row = self._row(s, tag_id)
             if new == row.name:
                 raise CodebookError(f"The theme is already called “{new}”.")
             self._refuse_clash(s, row.parent_id, new, tag_id)
-            before = self._state(s, [tag_id], [])
             old = all_tags(s)[tag_id].path
             row.name = new
             s.flush()
-            return self._finish(s, f"Rename {old} to {new}", before)
+            op.label = f"Rename {old} to {new}"
+        return op.done(None)
 
     @storage
-    def recolour(self, tag_id: int, colour: str) -> CodebookChange:
+    def recolour(self, tag_id: int, colour: str) -> Done[None]:
         """Give a theme a new colour."""
         parse_hex(colour)
-        with self._sessions.begin() as s:
+        with self._operations.record("") as op:
+            s = op.session
             row = self._row(s, tag_id)
-            before = self._state(s, [tag_id], [])
             row.colour = colour.strip().lower()
             s.flush()
-            return self._finish(s, f"Recolour {all_tags(s)[tag_id].path}", before)
+            op.label = f"Recolour {all_tags(s)[tag_id].path}"
+        return op.done(None)
 
     @storage
-    def describe(self, tag_id: int, description: str) -> CodebookChange:
+    def describe(self, tag_id: int, description: str) -> Done[None]:
         """Replace a theme's description."""
-        with self._sessions.begin() as s:
+        with self._operations.record("") as op:
+            s = op.session
             row = self._row(s, tag_id)
-            before = self._state(s, [tag_id], [])
             row.description = description.strip()
             s.flush()
-            return self._finish(s, f"Describe {all_tags(s)[tag_id].path}", before)
+            op.label = f"Describe {all_tags(s)[tag_id].path}"
+        return op.done(None)
 
     @storage
-    def move(self, tag_id: int, parent_id: int | None) -> CodebookChange:
+    def move(self, tag_id: int, parent_id: int | None) -> Done[None]:
         """Move a theme (with its sub-themes) under another theme, or to the top level."""
-        with self._sessions.begin() as s:
+        with self._operations.record("") as op:
+            s = op.session
             row = self._row(s, tag_id)
             tags = all_tags(s)
             if parent_id is not None:
@@ -219,20 +188,21 @@ class Codebook(LibraryPart):
             if parent_id == row.parent_id:
                 raise CodebookError(f"“{tags[tag_id].path}” is already there.")
             self._refuse_clash(s, parent_id, row.name, tag_id, hint="merge them instead")
-            before = self._state(s, [tag_id], [])
             row.parent_id = parent_id
             s.flush()
             where = "the top level" if parent_id is None else tags[parent_id].path
-            return self._finish(s, f"Move {tags[tag_id].path} to {where}", before)
+            op.label = f"Move {tags[tag_id].path} to {where}"
+        return op.done(None)
 
     @storage
-    def merge(self, source_id: int, target_id: int) -> CodebookChange:
+    def merge(self, source_id: int, target_id: int) -> Done[None]:
         """Merge a theme into another: its highlights and sub-themes go to the target.
 
         A highlight carrying both keeps the target once, where the target was. Sub-themes
         whose name the target already has are merged into that one, and so on down.
         """
-        with self._sessions.begin() as s:
+        with self._operations.record("") as op:
+            s = op.session
             tags = all_tags(s)
             for tag_id in (source_id, target_id):
                 if tag_id not in tags:
@@ -240,17 +210,17 @@ class Codebook(LibraryPart):
             tree = descendants(tags.values())
             if target_id in tree[source_id]:
                 raise CodebookError(f"“{tags[source_id].path}” cannot be merged into itself or its own sub-theme.")
-            touched = tree[source_id] | tree[target_id]
-            before = self._state(s, touched, self._carriers(s, touched))
             self._merge_into(s, source_id, target_id)
-            return self._finish(s, f"Merge {tags[source_id].path} into {tags[target_id].path}", before)
+            op.label = f"Merge {tags[source_id].path} into {tags[target_id].path}"
+        return op.done(None)
 
     @storage
-    def split(self, tag_id: int, highlight_ids: Iterable[int], path: str) -> CodebookChange:
+    def split(self, tag_id: int, highlight_ids: Iterable[int], path: str) -> Done[None]:
         """Move the theme of some highlights to a new (or existing) theme at `path`."""
         names = parse_tag_path(path)
         chosen = sorted(set(highlight_ids))
-        with self._sessions.begin() as s:
+        with self._operations.record("") as op:
+            s = op.session
             self._row(s, tag_id)
             carrying = set(self._carriers(s, [tag_id]))
             chosen = [h for h in chosen if h in carrying]
@@ -259,131 +229,65 @@ class Codebook(LibraryPart):
             existing = self._find(s, names)
             if existing == tag_id:
                 raise CodebookError("Split into a different theme than the one split.")
-            before = self._state(s, [tag_id] if existing is None else [tag_id, existing], chosen)
-            new_id, created = ensure_path(s, names)
+            new_id = ensure_path(s, names)[0]
             for hid in chosen:
                 ids = [new_id if t == tag_id else t for t in self._links_of(s, hid)]
                 self._write_links(s, hid, list(dict.fromkeys(ids)))
-            before = CodebookState({**before.themes, **dict.fromkeys(created)}, before.links)
             old = all_tags(s)[tag_id].path
-            return self._finish(s, f"Split {len(chosen)} highlights of {old} into {'/'.join(names)}", before)
+            op.label = f"Split {len(chosen)} highlights of {old} into {'/'.join(names)}"
+        return op.done(None)
 
     @storage
-    def delete(self, tag_id: int) -> CodebookChange:
+    def delete(self, tag_id: int) -> Done[None]:
         """Delete a theme and its sub-themes; highlights keep their other themes."""
-        with self._sessions.begin() as s:
+        with self._operations.record("") as op:
+            s = op.session
             tags = all_tags(s)
             if tag_id not in tags:
                 raise NotFoundError(f"There is no theme {tag_id} in the library.")
             subtree = descendants(tags.values())[tag_id]
-            before = self._state(s, subtree, self._carriers(s, subtree))
+            carriers = self._carriers(s, subtree)
             s.execute(delete(HighlightTagRow).where(HighlightTagRow.tag_id.in_(subtree)))
-            for hid in before.links:
+            for hid in carriers:
                 self._write_links(s, hid, self._links_of(s, hid))  # renumber positions
             s.execute(delete(TagRow).where(TagRow.id == tag_id))
-            return self._finish(s, f"Delete theme {tags[tag_id].path}", before)
+            op.label = f"Delete theme {tags[tag_id].path}"
+        return op.done(None)
 
     @storage
-    def pin(self, tag_id: int, key: int | None) -> CodebookChange:
+    def pin(self, tag_id: int, key: int | None) -> Done[None]:
         """Pin a theme to a number key (1-9), or unpin it with None."""
         if key is not None and not 1 <= key <= NUMBER_KEYS:
             raise CodebookError(f"Themes are pinned to the keys 1 to {NUMBER_KEYS}.")
-        with self._sessions.begin() as s:
+        with self._operations.record("") as op:
+            s = op.session
             row = self._row(s, tag_id)
             holders = [] if key is None else list(s.execute(select(TagRow.id).where(TagRow.pinned == key)).scalars())
-            before = self._state(s, [tag_id, *holders], [])
             s.execute(update(TagRow).where(TagRow.id.in_(holders)).values(pinned=None))
             row.pinned = key
             s.flush()
             path = all_tags(s)[tag_id].path
-            return self._finish(s, f"Pin {path} to {key}" if key else f"Unpin {path}", before)
+            op.label = f"Pin {path} to {key}" if key else f"Unpin {path}"
+        return op.done(None)
 
     @storage
-    def import_entries(self, entries: Sequence[CodebookEntry]) -> CodebookChange:
+    def import_entries(self, entries: Sequence[CodebookEntry]) -> Done[None]:
         """Add the themes of a codebook file; existing ones take its colour and description.
 
         A description left empty in the file keeps the theme's own.
         """
-        with self._sessions.begin() as s:
-            existing = [i for e in entries if (i := self._find(s, parse_tag_path(e.path))) is not None]
-            before = self._state(s, existing, [])
-            created_all: list[int] = []
+        with self._operations.record("") as op:
+            s = op.session
             for entry in entries:
-                tag_id, created = ensure_path(s, parse_tag_path(entry.path))
-                created_all += created
+                tag_id = ensure_path(s, parse_tag_path(entry.path))[0]
                 row = s.get_one(TagRow, tag_id)
                 if entry.colour:
                     row.colour = entry.colour
                 if entry.description.strip():
                     row.description = entry.description.strip()
             s.flush()
-            before = CodebookState({**before.themes, **dict.fromkeys(created_all)}, before.links)
-            return self._finish(s, f"Import a codebook of {len(entries)} themes", before)
-
-    @storage
-    def restore(self, state: CodebookState) -> None:
-        """Write a state of themes and links back (undo and redo of every change).
-
-        Raises:
-            CodebookError: If a theme to remove is carried by highlights the state does not
-                cover (the library changed in a way this undo cannot account for).
-        """
-        with self._sessions.begin() as s:
-            absent = [i for i, record in state.themes.items() if record is None]
-            stray = [
-                hid
-                for chunk in _chunks(absent)
-                for hid in s.execute(
-                    select(HighlightTagRow.highlight_id).where(HighlightTagRow.tag_id.in_(chunk))
-                ).scalars()
-                if hid not in state.links
-            ]
-            if stray:
-                raise CodebookError("The themes changed since; this step cannot be undone without losing tags.")
-            for chunk in _chunks(list(state.links)):
-                s.execute(delete(HighlightTagRow).where(HighlightTagRow.highlight_id.in_(chunk)))
-            present = {i: r for i, r in state.themes.items() if r is not None}
-            stored = set(s.execute(select(TagRow.id).where(TagRow.id.in_(list(state.themes)))).scalars())
-            # Park every touched theme at the top level under a name no one can type, so
-            # that names and parents can be set in any order without clashing.
-            s.execute(
-                update(TagRow)
-                .where(TagRow.id.in_(list(stored)))
-                .values(parent_id=None, name="\x00" + cast(TagRow.id, String))
-            )
-            for tag_id, record in present.items():
-                if tag_id not in stored:
-                    s.execute(
-                        insert(TagRow).values(
-                            id=tag_id,
-                            parent_id=None,
-                            name=f"\x00{tag_id}",
-                            colour=record.colour,
-                            created_at=record.created_at,
-                        )
-                    )
-            for chunk in _chunks(absent):
-                s.execute(delete(TagRow).where(TagRow.id.in_(chunk)))
-            for tag_id, record in present.items():
-                s.execute(
-                    update(TagRow)
-                    .where(TagRow.id == tag_id)
-                    .values(
-                        parent_id=record.parent_id,
-                        name=record.name,
-                        colour=record.colour,
-                        description=record.description,
-                        created_at=record.created_at,
-                        pinned=record.pinned,
-                    )
-                )
-            rows = [
-                {"highlight_id": hid, "tag_id": tid, "position": i}
-                for hid, ids in state.links.items()
-                for i, tid in enumerate(ids)
-            ]
-            if rows:
-                s.execute(insert(HighlightTagRow), rows)
+            op.label = f"Import a codebook of {len(entries)} themes"
+        return op.done(None)
 
     # Helpers ---------------------------------------------------------------------------
 
@@ -436,28 +340,6 @@ class Codebook(LibraryPart):
                 ).scalars()
             }
         )
-
-    @staticmethod
-    def _state(s: Session, tag_ids: Iterable[int], highlight_ids: Iterable[int]) -> CodebookState:
-        tag_ids, highlight_ids = list(tag_ids), list(highlight_ids)
-        themes: dict[int, ThemeRecord | None] = dict.fromkeys(tag_ids)
-        for chunk in _chunks(tag_ids):
-            for r in s.execute(select(TagRow).where(TagRow.id.in_(chunk))).scalars():
-                themes[r.id] = ThemeRecord(r.id, r.parent_id, r.name, r.colour, r.description, r.created_at, r.pinned)
-        links: dict[int, list[int]] = {h: [] for h in highlight_ids}
-        for chunk in _chunks(highlight_ids):
-            for hid, tid in s.execute(
-                select(HighlightTagRow.highlight_id, HighlightTagRow.tag_id)
-                .where(HighlightTagRow.highlight_id.in_(chunk))
-                .order_by(HighlightTagRow.highlight_id, HighlightTagRow.position)
-            ):
-                links[hid].append(tid)
-        return CodebookState(themes, {h: tuple(ids) for h, ids in links.items()})
-
-    def _finish(self, s: Session, text: str, before: CodebookState) -> CodebookChange:
-        s.flush()
-        s.expire_all()
-        return CodebookChange(text, before, self._state(s, before.themes, before.links))
 
     @staticmethod
     def _row(s: Session, tag_id: int) -> TagRow:

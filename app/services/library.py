@@ -8,11 +8,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.domain.anchors import quote_of
+from app.domain.changes import Done
 from app.domain.export import (
     ExportDocument,
     ExportFormat,
@@ -27,7 +28,7 @@ from app.domain.export import (
 )
 from app.domain.structure import Structure
 from app.domain.tags import parse_tag_path
-from app.domain.text import normalise, sha256_hex, word_count
+from app.domain.text import excerpt, normalise, sha256_hex, word_count
 from app.domain.values import Document, DocumentSummary, Highlight, Tag, TagResult
 from app.importers import ImportedText, Progress, import_file
 from app.resources import MARKDOWN_TEMPLATE, SAMPLE_AUTHOR, SAMPLE_SOURCE, SAMPLE_TEXT, SAMPLE_TITLE
@@ -42,10 +43,13 @@ from app.services.editions import (
     VersionSummary,
 )
 from app.services.errors import AmbiguityError, NotFoundError, StorageError, storage
+from app.services.operations import Operations, default_author
 from app.services.queries import all_tags, read_highlights, summary_of
 from app.services.shelf import Shelf
 from db import DamagedLibraryError, Library, LibraryError, open_library, rolling_backup
-from db.models import DocumentRow, HighlightRow, HighlightTagRow, TagRow, VersionRow, utcnow
+from db.models import DocumentRow, HighlightRow, HighlightTagRow, VersionRow, utcnow
+
+_CHUNK = 500  # ids per IN (...) list, well under SQLite's limit on bound parameters
 
 __all__ = [
     "DamagedLibraryError",
@@ -83,16 +87,21 @@ def open_service(path: Path) -> LibraryService:
 class LibraryService:
     """Use cases over one open library. Every public method is one transaction."""
 
-    def __init__(self, library: Library, notices: tuple[str, ...] = ()) -> None:
-        """Wrap an open library; `notices` are what its owner should be told once, on opening."""
+    def __init__(self, library: Library, notices: tuple[str, ...] = (), author: str | None = None) -> None:
+        """Wrap an open library; `notices` are what its owner should be told once, on opening.
+
+        Changes are recorded as made by `author` (default: the name the person logged in with).
+        """
         self._library = library
         self.notices = notices
         self._sessions = library.sessions
-        self.codebook = Codebook(library.sessions, library.path)
-        self.shelf = Shelf(library.sessions, library.path)
-        # Version texts never change once stored, so the last one read is kept: making
-        # a highlight needs the text for its quote, and re-reading 5 MB each time is slow.
-        self._text_cache: tuple[int, str] | None = None
+        self.operations = Operations(library.sessions, library.path, default_author() if author is None else author)
+        self.codebook = Codebook(self.operations)
+        self.shelf = Shelf(self.operations)
+        # The last text read, by edition id and SHA-256: making a highlight needs the text
+        # for its quote, and re-reading 5 MB each time is slow. The digest is checked on
+        # each use, so a text kept from a transaction that was rolled back is never used.
+        self._text_cache: tuple[int, str, str] | None = None
 
     @property
     def path(self) -> Path:
@@ -111,6 +120,7 @@ class LibraryService:
 
     def close(self) -> None:
         """Close the library."""
+        self.operations.close()
         self._library.close()
 
     # Documents -------------------------------------------------------------------
@@ -135,7 +145,7 @@ class LibraryService:
             return [summary_of(d, n, w or 0) for d, n, w in s.execute(stmt)]
 
     @storage
-    def add_document(self, imported: ImportedText) -> tuple[DocumentSummary, bool]:
+    def add_document(self, imported: ImportedText) -> Done[tuple[DocumentSummary, bool]]:
         """Store an imported text as a new document, unless the same text is already there.
 
         Returns:
@@ -143,36 +153,41 @@ class LibraryService:
             this text (same SHA-256) already existed and is returned instead.
         """
         digest = sha256_hex(imported.text)
-        with self._sessions.begin() as s:
+        title = imported.title or "Untitled"
+        with self.operations.record(f"Import “{excerpt(title)}”") as op:
+            s = op.session
             existing = s.execute(
                 select(DocumentRow).join(VersionRow).where(VersionRow.sha256 == digest).limit(1)
             ).scalar_one_or_none()
             if existing is not None:
-                return self._summary(s, existing), False
-            doc = DocumentRow(
-                title=imported.title or "Untitled",
-                author=imported.author,
-                source=imported.source,
-                format=imported.format,
-                date=imported.date,
-                language=imported.language,
-            )
-            doc.versions.append(
-                VersionRow(
-                    number=1,
-                    text=imported.text,
-                    sha256=digest,
-                    structure=imported.structure.to_json(),
-                    word_count=word_count(imported.text),
+                found = self._summary(s, existing), False
+            else:
+                doc = DocumentRow(
+                    title=title,
+                    author=imported.author,
+                    source=imported.source,
+                    format=imported.format,
+                    date=imported.date,
+                    language=imported.language,
                 )
-            )
-            s.add(doc)
-            s.flush()
-            return self._summary(s, doc), True
+                doc.versions.append(
+                    VersionRow(
+                        number=1,
+                        text=imported.text,
+                        sha256=digest,
+                        structure=imported.structure.to_json(),
+                        word_count=word_count(imported.text),
+                    )
+                )
+                s.add(doc)
+                s.flush()
+                op.document_id = doc.id
+                found = self._summary(s, doc), True
+        return op.done(found)
 
     def import_path(
         self, path: Path, progress: Progress | None = None, encoding: str | None = None, ocr: str | None = None
-    ) -> tuple[DocumentSummary, bool]:
+    ) -> Done[tuple[DocumentSummary, bool]]:
         """Read a file with its format's importer (in `encoding`, or with OCR in `ocr`, if named) and add it.
 
         See `add_document`.
@@ -184,11 +199,11 @@ class LibraryService:
         """
         return self.add_document(import_file(path, progress, encoding, ocr))
 
-    def add_sample(self) -> DocumentSummary:
-        """Add the bundled sample text (the 1917 resolution) and return it."""
+    def add_sample(self) -> Done[tuple[DocumentSummary, bool]]:
+        """Add the bundled sample text (the 1917 resolution); see `add_document`."""
         imported = import_file(SAMPLE_TEXT)
         sample = replace(imported, title=SAMPLE_TITLE, author=SAMPLE_AUTHOR, source=SAMPLE_SOURCE)
-        return self.add_document(sample)[0]
+        return self.add_document(sample)
 
     @storage
     def open_document(self, document_id: int, *, mark_opened: bool = True) -> Document:
@@ -202,7 +217,7 @@ class LibraryService:
             if mark_opened and self.read_only is None:
                 doc.last_opened_at = utcnow()
             version = self._current_version(s, document_id)
-            self._text_cache = (version.id, version.text)
+            self._text_cache = (version.id, version.sha256, version.text)
             return Document(
                 id=doc.id,
                 title=doc.title,
@@ -243,6 +258,36 @@ class LibraryService:
             return self._document_highlights(s, document_id, self._current_version_meta(s, document_id))
 
     @storage
+    def highlights_among(self, document_id: int, ids: Iterable[int]) -> list[Highlight]:
+        """Return those of `ids` that are highlights on the document's current edition."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return []
+        h = HighlightRow.__table__.c
+        with self._sessions.begin() as s:
+            current = self._current_version_meta(s, document_id)
+            tags = all_tags(s)
+            return [
+                found
+                for chunk in (wanted[i : i + _CHUNK] for i in range(0, len(wanted), _CHUNK))
+                for found in read_highlights(
+                    s, tags, h.id.in_(chunk), h.document_id == document_id, h.version_id == current
+                )
+            ]
+
+    @storage
+    def highlight_counts(self, document_ids: Iterable[int]) -> dict[int, int]:
+        """Return how many highlights each of these documents has."""
+        wanted = list(set(document_ids))
+        stmt = (
+            select(HighlightRow.document_id, func.count())
+            .where(HighlightRow.document_id.in_(wanted))
+            .group_by(HighlightRow.document_id)
+        )
+        with self._sessions.begin() as s:
+            return dict.fromkeys(wanted, 0) | dict(s.execute(stmt).all())
+
+    @storage
     def orphans(self, document_id: int) -> list[Highlight]:
         """Return the highlights left on older editions (not found in the current one)."""
         with self._sessions.begin() as s:
@@ -258,7 +303,7 @@ class LibraryService:
     @storage
     def create_highlight(
         self, document_id: int, start: int, end: int, *, tags: Sequence[str] = (), note: str = ""
-    ) -> Highlight:
+    ) -> Done[Highlight]:
         """Highlight `[start, end)` of the document's current text, with themes and a note.
 
         It is one transaction: a bad theme path leaves no highlight behind.
@@ -268,10 +313,10 @@ class LibraryService:
             app.domain.tags.TagPathError: If a theme path is not valid.
         """
         paths = [parse_tag_path(t) for t in tags]
-        with self._sessions.begin() as s:
+        with self.operations.record("", document_id) as op:
+            s = op.session
             row = self._insert_highlight(s, document_id, start, end, note)
-            if not paths:
-                return self._make_value(row, ())
+            op.label = f"Highlight “{excerpt(row.exact)}”"
             tag_ids: list[int] = []
             for names in paths:
                 tag_id = ensure_path(s, names)[0]
@@ -279,31 +324,34 @@ class LibraryService:
                     tag_ids.append(tag_id)
             row.tag_links = [HighlightTagRow(tag_id=t, position=i) for i, t in enumerate(tag_ids)]
             s.flush()
-            return self._value(s, row)
+            value = self._value(s, row)
+        return op.done(value)
 
     @storage
-    def highlight_and_tag(self, document_id: int, start: int, end: int, path: str) -> TagResult:
+    def highlight_and_tag(self, document_id: int, start: int, end: int, path: str) -> Done[TagResult]:
         """Highlight `[start, end)` and tag it with the theme at `path`, in one transaction.
 
-        Unlike `create_highlight`, it says which themes were made for the path, so that
-        undo can take them away with the highlight and leave the codebook as it was.
+        Unlike `create_highlight`, it says which themes were made for the path.
 
         Raises:
             StorageError: If the span is empty or outside the text.
             app.domain.tags.TagPathError: If `path` is not a valid theme path.
         """
         names = parse_tag_path(path)
-        with self._sessions.begin() as s:
+        with self.operations.record("", document_id) as op:
+            s = op.session
             row = self._insert_highlight(s, document_id, start, end, "")
             tag_id, created_ids = ensure_path(s, names)
             row.tag_links = [HighlightTagRow(tag_id=tag_id, position=0)]
             s.flush()
             tags = self._all_tags(s)
-            return TagResult(
+            op.label = f"Highlight “{excerpt(row.exact)}” as {tags[tag_id].path}"
+            result = TagResult(
                 highlight=self._value(s, row, tags),
                 tag=tags[tag_id],
                 created=tuple(tags[i] for i in created_ids),
             )
+        return op.done(result)
 
     def _insert_highlight(self, s: Session, document_id: int, start: int, end: int, note: str) -> HighlightRow:
         version = self._current_version_meta(s, document_id)
@@ -349,11 +397,11 @@ class LibraryService:
             starts.append(at)
             at = text.find(wanted, at + 1)
         if not starts:
-            raise NotFoundError(f"The quote “{_short(wanted)}” does not occur in the document.")
+            raise NotFoundError(f"The quote “{excerpt(wanted, 60)}” does not occur in the document.")
         if occurrence is None:
             if len(starts) > 1:
                 raise AmbiguityError(
-                    f"The quote “{_short(wanted)}” occurs {len(starts)} times; choose one with --occurrence 1 to "
+                    f"The quote “{excerpt(wanted, 60)}” occurs {len(starts)} times; choose one with --occurrence 1 to "
                     f"{len(starts)}."
                 )
             occurrence = 1
@@ -386,62 +434,28 @@ class LibraryService:
         return match[0]
 
     @storage
-    def restore_highlight(self, highlight: Highlight, *, recreate: Sequence[Tag] = ()) -> Highlight:
-        """Put back a deleted highlight with the same id, tags, note and timestamps.
-
-        This is what undo of a delete (and redo of a create) does; the themes it carried
-        must still exist, or be in `recreate` (redo of a create that had made them).
-        """
-        with self._sessions.begin() as s:
-            _recreate_tags(s, recreate)
-            row = HighlightRow(
-                id=highlight.id,
-                document_id=highlight.document_id,
-                version_id=highlight.version_id,
-                made_on_version_id=highlight.made_on_version_id or highlight.version_id,
-                review_from=highlight.review_from,
-                start_offset=highlight.start,
-                end_offset=highlight.end,
-                exact=highlight.exact,
-                prefix=highlight.prefix,
-                suffix=highlight.suffix,
-                note=highlight.note,
-                created_at=highlight.created_at,
-                updated_at=highlight.updated_at,
-            )
-            row.tag_links = [HighlightTagRow(tag_id=t.id, position=i) for i, t in enumerate(highlight.tags)]
-            s.add(row)
-            s.flush()
-            return self._value(s, row)
-
-    @storage
-    def delete_highlight(self, highlight_id: int, *, drop_if_unused: Iterable[int] = ()) -> Highlight:
-        """Delete a highlight; return it as it was, for undo.
-
-        Args:
-            highlight_id: The highlight.
-            drop_if_unused: Themes to delete if no highlight carries them any more (undo
-                of a creation that made them), children before parents.
-        """
-        with self._sessions.begin() as s:
+    def delete_highlight(self, highlight_id: int) -> Done[Highlight]:
+        """Delete a highlight; return it as it was."""
+        with self.operations.record("") as op:
+            s = op.session
             row = self._highlight_row(s, highlight_id)
             value = self._value(s, row)
+            op.label, op.document_id = f"Delete highlight “{excerpt(row.exact)}”", row.document_id
             s.delete(row)
-            s.flush()
-            _drop_unused_tags(s, drop_if_unused)
-            return value
+        return op.done(value)
 
     @storage
-    def set_note(self, highlight_id: int, note: str) -> Highlight:
-        """Replace a highlight's note."""
-        with self._sessions.begin() as s:
+    def set_note(self, highlight_id: int, note: str) -> Done[Highlight]:
+        """Replace a highlight's note; saves of one note made while typing are one step to undo."""
+        with self.operations.record("Edit note") as op:
+            s = op.session
             row = self._highlight_row(s, highlight_id)
+            op.document_id, op.merge_key = row.document_id, f"note:{highlight_id}"
             if row.note != note:
                 row.note = note
                 row.updated_at = utcnow()
-            return self._value(s, row)
-
-    # Themes ----------------------------------------------------------------------
+            value = self._value(s, row)
+        return op.done(value)
 
     @storage
     def tags(self) -> list[Tag]:
@@ -450,56 +464,43 @@ class LibraryService:
             return sorted(self._all_tags(s).values(), key=lambda t: t.path.casefold())
 
     @storage
-    def tag_highlight(
-        self, highlight_id: int, path: str, *, position: int | None = None, recreate: Sequence[Tag] = ()
-    ) -> TagResult:
-        """Apply the theme at `path` to a highlight, creating missing themes on the way.
+    def tag_highlight(self, highlight_id: int, path: str) -> Done[TagResult]:
+        """Apply the theme at `path` to a highlight (last), creating missing themes on the way.
 
-        Args:
-            highlight_id: The highlight to tag.
-            path: A theme path such as ``power/soviets``; parents are created as needed.
-            position: Where among the highlight's tags to put it (default: last; a theme
-                the highlight already carries then stays where it is).
-            recreate: Themes to bring back with their old ids first (redo of a tagging
-                that had created them).
+        A theme the highlight already carries stays where it is.
 
         Raises:
             app.domain.tags.TagPathError: If `path` is not a valid theme path.
         """
         names = parse_tag_path(path)
-        with self._sessions.begin() as s:
+        with self.operations.record(f"Tag with {'/'.join(names)}") as op:
+            s = op.session
             row = self._highlight_row(s, highlight_id)
-            _recreate_tags(s, recreate)
+            op.document_id = row.document_id
             tag_id, created_ids = ensure_path(s, names)
-            already = any(link.tag_id == tag_id for link in row.tag_links)
-            if not already or position is not None:
-                links = [link for link in row.tag_links if link.tag_id != tag_id]
-                links.insert(len(links) if position is None else position, HighlightTagRow(tag_id=tag_id, position=0))
-                self._relink(s, row, links)
+            if all(link.tag_id != tag_id for link in row.tag_links):
+                self._relink(s, row, [*row.tag_links, HighlightTagRow(tag_id=tag_id, position=0)])
             tags = self._all_tags(s)
-            return TagResult(
+            result = TagResult(
                 highlight=self._value(s, row, tags),
                 tag=tags[tag_id],
                 created=tuple(tags[i] for i in created_ids),
             )
+        return op.done(result)
 
     @storage
-    def untag_highlight(self, highlight_id: int, tag_id: int, *, drop_if_unused: Iterable[int] = ()) -> Highlight:
-        """Remove a theme from a highlight.
-
-        Args:
-            highlight_id: The highlight.
-            tag_id: The theme to remove from it.
-            drop_if_unused: Themes to delete if no highlight carries them any more (undo
-                of a tagging that created them), children before parents.
-        """
-        with self._sessions.begin() as s:
+    def untag_highlight(self, highlight_id: int, tag_id: int) -> Done[Highlight]:
+        """Remove a theme from a highlight."""
+        with self.operations.record("Remove theme") as op:
+            s = op.session
             row = self._highlight_row(s, highlight_id)
+            tags = self._all_tags(s)
+            if tag_id in tags:
+                op.label = f"Remove theme {tags[tag_id].path}"
+            op.document_id = row.document_id
             self._relink(s, row, [link for link in row.tag_links if link.tag_id != tag_id])
-            _drop_unused_tags(s, drop_if_unused)
-            return self._value(s, row)
-
-    # Editions ---------------------------------------------------------------------
+            value = self._value(s, row, tags)
+        return op.done(value)
 
     @storage
     def prepare_edition(self, document_id: int, imported: ImportedText) -> EditionPlan:
@@ -527,18 +528,15 @@ class LibraryService:
             )
 
     @storage
-    def apply_edition(
-        self, plan: EditionPlan, outcome: EditionOutcome, *, version_id: int | None = None
-    ) -> EditionReport:
+    def apply_edition(self, plan: EditionPlan, outcome: EditionOutcome) -> Done[EditionReport]:
         """Store the new edition and move every placed highlight onto it, in one transaction.
 
-        Orphans stay on their old edition with their quote, themes and note. `version_id`
-        gives the edition its old id again (redo after undo).
+        Orphans stay on their old edition with their quote, themes and note.
         """
-        with self._sessions.begin() as s:
+        with self.operations.record(f"New edition {plan.number}", plan.document_id) as op:
+            s = op.session
             previous = self._current_version_meta(s, plan.document_id)
             version = VersionRow(
-                id=version_id,
                 document_id=plan.document_id,
                 number=plan.number,
                 text=plan.text,
@@ -571,36 +569,27 @@ class LibraryService:
                 row.exact, row.prefix, row.suffix = quote.exact, quote.prefix, quote.suffix
                 row.review_from = h.exact if placement is Placement.APPROXIMATE else ""
                 items.append(PlacedHighlight(h.id, placement, h.exact, quote.exact))
-            self._text_cache = (version.id, plan.text)
-            return EditionReport(plan.document_id, version.id, plan.number, version.created_at, tuple(items))
+            report = EditionReport(plan.document_id, version.id, plan.number, version.created_at, tuple(items))
+        return op.done(report)
 
     @storage
-    def revert_edition(self, plan: EditionPlan, report: EditionReport) -> None:
-        """Undo `apply_edition`: every highlight back where it was, the edition removed."""
-        with self._sessions.begin() as s:
-            for _version, _text, highlights in plan.groups:
-                for h in highlights:
-                    row = s.get(HighlightRow, h.id)
-                    if row is not None:
-                        row.version_id, row.start_offset, row.end_offset = h.version_id, h.start, h.end
-                        row.exact, row.prefix, row.suffix, row.review_from = h.exact, h.prefix, h.suffix, h.review_from
-            s.flush()
-            s.execute(delete(VersionRow).where(VersionRow.id == report.version_id))
-        self._text_cache = None
-
-    @storage
-    def accept_placement(self, highlight_id: int) -> Highlight:
+    def accept_placement(self, highlight_id: int) -> Done[Highlight]:
         """Accept where an approximately matched highlight was placed."""
-        with self._sessions.begin() as s:
+        with self.operations.record("Accept placement") as op:
+            s = op.session
             row = self._highlight_row(s, highlight_id)
+            op.document_id = row.document_id
             row.review_from = ""
-            return self._value(s, row)
+            value = self._value(s, row)
+        return op.done(value)
 
     @storage
-    def attach_highlight(self, highlight_id: int, start: int, end: int) -> Highlight:
+    def attach_highlight(self, highlight_id: int, start: int, end: int) -> Done[Highlight]:
         """Put a highlight (an orphan, or one placed wrongly) on `[start, end)` of the current edition."""
-        with self._sessions.begin() as s:
+        with self.operations.record("Attach highlight") as op:
+            s = op.session
             row = self._highlight_row(s, highlight_id)
+            op.document_id = row.document_id
             version = self._current_version_meta(s, row.document_id)
             try:
                 quote = quote_of(self._version_text(s, version), start, end)
@@ -609,17 +598,8 @@ class LibraryService:
             row.version_id, row.start_offset, row.end_offset = version, start, end
             row.exact, row.prefix, row.suffix, row.review_from = quote.exact, quote.prefix, quote.suffix, ""
             row.updated_at = utcnow()
-            return self._value(s, row)
-
-    @storage
-    def restore_anchor(self, highlight: Highlight) -> Highlight:
-        """Put a highlight back on the edition, span and quote it had (undo of an attach)."""
-        with self._sessions.begin() as s:
-            row = self._highlight_row(s, highlight.id)
-            row.version_id, row.start_offset, row.end_offset = highlight.version_id, highlight.start, highlight.end
-            row.exact, row.prefix, row.suffix = highlight.exact, highlight.prefix, highlight.suffix
-            row.review_from, row.updated_at = highlight.review_from, highlight.updated_at
-            return self._value(s, row)
+            value = self._value(s, row)
+        return op.done(value)
 
     @storage
     def versions(self, document_id: int) -> list[VersionSummary]:
@@ -773,7 +753,7 @@ class LibraryService:
             return dump_library(s, _now())
 
     @storage
-    def restore_json(self, data: object) -> tuple[int, int, int]:
+    def restore_json(self, data: object) -> Done[tuple[int, int, int]]:
         """Restore a JSON backup into this (empty) library; return the counts restored.
 
         Raises:
@@ -781,12 +761,11 @@ class LibraryService:
                 nothing is changed.
         """
         try:
-            with self._sessions.begin() as s:
-                counts = load_library(s, data)
+            with self.operations.record("Restore a JSON backup") as op:
+                counts = load_library(op.session, data)
         except IntegrityError as exc:
             raise RestoreError(f"its records contradict each other ({exc.orig}); the file is damaged") from exc
-        self._text_cache = None
-        return counts
+        return op.done(counts)
 
     # Helpers ---------------------------------------------------------------------
 
@@ -880,37 +859,17 @@ class LibraryService:
         return version_id
 
     def _version_text(self, s: Session, version_id: int) -> str:
-        if self._text_cache is None or self._text_cache[0] != version_id:
+        digest = s.execute(select(VersionRow.sha256).where(VersionRow.id == version_id)).scalar_one()
+        if self._text_cache is None or self._text_cache[:2] != (version_id, digest):
             text = s.execute(select(VersionRow.text).where(VersionRow.id == version_id)).scalar_one()
-            self._text_cache = (version_id, text)
-        return self._text_cache[1]
+            self._text_cache = (version_id, digest, text)
+        return self._text_cache[2]
 
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _short(text: str, limit: int = 60) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
 def default_template() -> str:
     """Return the bundled default Markdown export template."""
     return MARKDOWN_TEMPLATE.read_text(encoding="utf-8")
-
-
-def _recreate_tags(s: Session, tags: Sequence[Tag]) -> None:
-    """Bring back themes that an undo removed, with their ids (parents first)."""
-    for tag in tags:
-        s.add(TagRow(id=tag.id, parent_id=tag.parent_id, name=tag.name, colour=tag.colour))
-    s.flush()
-
-
-def _drop_unused_tags(s: Session, candidates: Iterable[int]) -> None:
-    """Delete each of these themes that no highlight carries and no theme sits under."""
-    for candidate in candidates:
-        used = s.execute(select(func.count()).where(HighlightTagRow.tag_id == candidate)).scalar_one()
-        children = s.execute(select(func.count()).where(TagRow.parent_id == candidate)).scalar_one()
-        if not used and not children:
-            s.execute(delete(TagRow).where(TagRow.id == candidate))

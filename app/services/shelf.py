@@ -1,58 +1,25 @@
-"""Managing documents on the library shelf: their properties, deleting and restoring them."""
+"""Managing documents on the library shelf: their properties, and deleting them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from app.domain.changes import Done
 from app.domain.structure import tidy
-from app.domain.values import DocumentProperties
+from app.domain.text import excerpt
+from app.domain.values import DocumentProperties, DocumentSummary
 from app.services.errors import NotFoundError, StorageError, storage
-from app.services.part import LibraryPart
-from db.models import Base, DocumentRow, HighlightRow, HighlightTagRow, TagRow, VersionRow
-
-_Row = dict[str, Any]
+from app.services.operations import RecordedPart
+from app.services.queries import summary_of
+from db.models import DocumentRow, HighlightRow
 
 
 class PropertiesError(StorageError):
     """Document properties that cannot be stored (an empty title); nothing changed."""
 
 
-@dataclass(frozen=True, slots=True)
-class DocumentSnapshot:
-    """Every stored row of one deleted document, to put it back exactly (its undo).
-
-    Attributes:
-        document: The document row's columns.
-        versions: Its editions' rows.
-        highlights: Its highlights' rows.
-        links: The theme links of those highlights, in order.
-    """
-
-    document: _Row
-    versions: tuple[_Row, ...]
-    highlights: tuple[_Row, ...]
-    links: tuple[_Row, ...]
-
-    @property
-    def title(self) -> str:
-        """The deleted document's title."""
-        return str(self.document["title"])
-
-    @property
-    def highlight_count(self) -> int:
-        """How many highlights went with it."""
-        return len(self.highlights)
-
-
-def _columns(row: Base) -> _Row:
-    return {c.key: getattr(row, c.key) for c in row.__table__.columns}
-
-
-class Shelf(LibraryPart):
+class Shelf(RecordedPart):
     """Document-level use cases over one library; each public method is one transaction."""
 
     @storage
@@ -63,8 +30,8 @@ class Shelf(LibraryPart):
             return DocumentProperties(title=doc.title, author=doc.author, date=doc.date, source=doc.source)
 
     @storage
-    def set_properties(self, document_id: int, properties: DocumentProperties) -> DocumentProperties:
-        """Store new properties and return the previous ones (for undo).
+    def set_properties(self, document_id: int, properties: DocumentProperties) -> Done[DocumentProperties]:
+        """Store new properties and return them as stored.
 
         Raises:
             PropertiesError: If the title is empty; nothing is changed.
@@ -72,51 +39,26 @@ class Shelf(LibraryPart):
         title = tidy(properties.title)
         if not title:
             raise PropertiesError("A document needs a title.")
-        with self._sessions.begin() as s:
-            doc = _document(s, document_id)
-            before = DocumentProperties(title=doc.title, author=doc.author, date=doc.date, source=doc.source)
+        with self._operations.record("", document_id) as op:
+            doc = _document(op.session, document_id)
             doc.title, doc.author = title, tidy(properties.author)
             doc.date, doc.source = tidy(properties.date), properties.source.strip()
-            return before
+            op.label = f"Edit properties of “{excerpt(title)}”"
+            stored = DocumentProperties(title=doc.title, author=doc.author, date=doc.date, source=doc.source)
+        return op.done(stored)
 
     @storage
-    def delete(self, document_id: int) -> DocumentSnapshot:
-        """Delete a document with its editions and highlights; return what `restore` needs."""
-        with self._sessions.begin() as s:
+    def delete(self, document_id: int) -> Done[DocumentSummary]:
+        """Delete a document with its editions and highlights; return it as it was."""
+        with self._operations.record("", document_id) as op:
+            s = op.session
             doc = _document(s, document_id)
-            versions = s.execute(select(VersionRow).where(VersionRow.document_id == document_id)).scalars()
-            highlights = list(s.execute(select(HighlightRow).where(HighlightRow.document_id == document_id)).scalars())
-            ids = [h.id for h in highlights]
-            links = s.execute(
-                select(HighlightTagRow)
-                .where(HighlightTagRow.highlight_id.in_(ids))
-                .order_by(HighlightTagRow.highlight_id, HighlightTagRow.position)
-            ).scalars()
-            snapshot = DocumentSnapshot(
-                document=_columns(doc),
-                versions=tuple(_columns(v) for v in versions),
-                highlights=tuple(_columns(h) for h in highlights),
-                links=tuple(_columns(link) for link in links),
-            )
+            count = s.execute(select(func.count()).where(HighlightRow.document_id == document_id)).scalar_one()
+            summary = summary_of(doc, count, 0)
+            op.label = f"Delete “{excerpt(doc.title)}”"
             # Foreign keys cascade from the document to everything below it.
             s.execute(delete(DocumentRow).where(DocumentRow.id == document_id))
-            return snapshot
-
-    @storage
-    def restore(self, snapshot: DocumentSnapshot) -> None:
-        """Put a deleted document back with the same ids, editions, highlights and themes.
-
-        A theme deleted since then is left off the highlights that carried it.
-        """
-        with self._sessions.begin() as s:
-            s.add(DocumentRow(**snapshot.document))
-            s.flush()
-            s.add_all(VersionRow(**v) for v in snapshot.versions)
-            s.flush()
-            s.add_all(HighlightRow(**h) for h in snapshot.highlights)
-            s.flush()
-            tags = set(s.execute(select(TagRow.id)).scalars())
-            s.add_all(HighlightTagRow(**link) for link in snapshot.links if link["tag_id"] in tags)
+        return op.done(summary)
 
 
 def _document(s: Session, document_id: int) -> DocumentRow:

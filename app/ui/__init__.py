@@ -1,1 +1,1 @@
-"""The PySide6 user interface: widgets, item models, undo commands and dialogs."""
+"""The PySide6 user interface: widgets, item models and dialogs."""

@@ -1,88 +1,114 @@
-"""The desk controller: the UI's one door to the services, and its change signals.
+"""The desk controller: the UI's one door to the services, and its one change signal.
 
-Widgets and undo commands call the controller; it calls the service (one transaction per
-call) and then emits one signal, so that every view refreshes from the same event.
+Every change goes through `run`: the service does it in one transaction and returns what
+it changed; the controller brings the open document's highlights (held once, in `store`)
+up to date and emits `changed` with those `Changes` and who asked. Undo, redo and the
+changes of other windows and processes come down the same path (Anki's pattern, GUIDE.md
+section 2), so each view has one place to learn what to redraw.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
 
+from app.domain.changes import Changes, Done, OperationSummary
 from app.domain.export import ExportFormat, ExportOrder
 from app.domain.values import Document, DocumentProperties, DocumentSummary, Highlight, Tag, TagResult, ThemeCount
 from app.importers import ImportedText, import_file
 from app.services import LibraryService
-from app.services.codebook import Codebook, CodebookChange, CodebookState
+from app.services.codebook import Codebook
 from app.services.editions import EditionOutcome, EditionPlan, EditionReport
-from app.services.shelf import DocumentSnapshot
+from app.ui.store import HighlightStore
 
-
-class _Highlights(dict[int, Highlight]):
-    """The open document's highlights by id, with their text order kept until one changes.
-
-    Moving the caret asks which highlight it entered and its number among the rest; with
-    ten thousand highlights, sorting them on every caret move cost milliseconds a page.
-    """
-
-    def __init__(self, highlights: Iterable[Highlight] = ()) -> None:
-        super().__init__((h.id, h) for h in highlights)
-        self._ordered: list[Highlight] | None = None
-        self._rank: dict[int, int] = {}
-
-    def __setitem__(self, key: int, value: Highlight) -> None:
-        self._ordered = None
-        super().__setitem__(key, value)
-
-    def pop(self, key: int, default: Highlight | None = None) -> Highlight | None:  # type: ignore[override]
-        self._ordered = None
-        return super().pop(key, default)
-
-    def ordered(self) -> list[Highlight]:
-        """Return the highlights in text order (a fresh list; the order is cached)."""
-        if self._ordered is None:
-            self._ordered = sorted(self.values(), key=lambda h: (h.start, h.end, h.id))
-            self._rank = {h.id: i for i, h in enumerate(self._ordered)}
-        return list(self._ordered)
-
-    def rank(self, highlight_id: int) -> int | None:
-        """Return the 0-based place of a highlight in text order, or None if it is not here."""
-        self.ordered()
-        return self._rank.get(highlight_id)
+T = TypeVar("T")
 
 
 class DeskController(QObject):
-    """Holds the open document and its highlights, and announces every change."""
+    """Holds the open document and its highlights, and announces every change once."""
 
-    document_opened = Signal(object)  # Document
-    highlight_added = Signal(object)  # Highlight
-    highlight_changed = Signal(object)  # Highlight
-    highlight_removed = Signal(int)
-    documents_changed = Signal()  # documents added or removed: reload the list
-    highlight_count_changed = Signal(int, int)  # document id, +1 or -1
-    tags_changed = Signal()
-    orphans_changed = Signal()
-    highlights_reloaded = Signal()  # themes changed under many highlights: redraw them all
-    document_renamed = Signal(object)  # Document: the open document's properties changed
-    document_closed = Signal()  # the open document was deleted
+    document_opened = Signal(object)  # Document: a document was opened (or reopened on a new edition)
+    document_closed = Signal()  # the open document is gone (deleted here or elsewhere)
+    # Changes, and the object that asked for them (None: an undo, a redo, another process).
+    changed = Signal(object, object)
 
     def __init__(self, service: LibraryService, parent: QObject | None = None) -> None:
         """Wrap the library service."""
         super().__init__(parent)
         self.service = service
         self.document: Document | None = None
-        self._highlights = _Highlights()
+        self.store = HighlightStore()
 
     def replace_service(self, service: LibraryService) -> None:
         """Work on a reopened library (after a restore); nothing is open until asked."""
         self.service = service
         self.document = None
-        self._highlights = _Highlights()
-        self.documents_changed.emit()
-        self.tags_changed.emit()
+        self.store.reset(())
+
+    # The one path for changes ---------------------------------------------------------
+
+    def run(self, work: Callable[[LibraryService], Done[T]], initiator: object | None = None) -> Done[T]:
+        """Make a change through the service, then bring every view up to date from what it changed."""
+        done = work(self.service)
+        self.absorb(done.changes, initiator)
+        return done
+
+    def undo(self, down_to: int | None = None) -> Done[list[OperationSummary]]:
+        """Undo the newest change, or every change back to `down_to` (see `Operations.undo`)."""
+        return self.run(lambda s: s.operations.undo(down_to))
+
+    def redo(self) -> Done[list[OperationSummary]]:
+        """Redo the change undone last."""
+        return self.run(lambda s: s.operations.redo())
+
+    def poll(self) -> Changes:
+        """Take in what other windows and processes changed since the last poll (cheap when nothing did)."""
+        changes = self.service.operations.news()
+        if changes:
+            self.absorb(changes, None)
+        return changes
+
+    def absorb(self, changes: Changes, initiator: object | None) -> None:
+        """Bring the open document and its highlights up to date, then tell every view."""
+        document = self.document
+        if document is not None:
+            if document.id in changes.documents and not self._still_there(document.id):
+                self.document = None
+                self.store.reset(())
+                self.changed.emit(changes, initiator)
+                self.document_closed.emit()
+                return
+            if document.id in changes.texts:
+                self.open_document(document.id)
+            else:
+                if document.id in changes.documents:
+                    stored = self.service.shelf.properties(document.id)
+                    self.document = replace(document, title=stored.title, author=stored.author, source=stored.source)
+                if changes.themes:
+                    # A renamed or recoloured theme changes the highlights that carry it:
+                    # the views are told of those as changed highlights.
+                    retagged = self.store.retag(self.service.tags())
+                    changes = replace(changes, highlights_changed=changes.highlights_changed | set(retagged))
+                if changes.highlights:
+                    self._refresh(changes)
+        self.changed.emit(changes, initiator)
+
+    def _still_there(self, document_id: int) -> bool:
+        return any(d.id == document_id for d in self.service.list_documents())
+
+    def _refresh(self, changes: Changes) -> None:
+        assert self.document is not None
+        fresh = {h.id: h for h in self.service.highlights_among(self.document.id, changes.highlights)}
+        for highlight_id in changes.highlights:
+            highlight = fresh.get(highlight_id)
+            if highlight is None:
+                self.store.drop(highlight_id)
+            else:
+                self.store.put(highlight)
 
     # Documents -------------------------------------------------------------------
 
@@ -94,7 +120,7 @@ class DeskController(QObject):
         """Open a document and load its highlights."""
         document = self.service.open_document(document_id)
         self.document = document
-        self._highlights = _Highlights(self.service.highlights(document_id))
+        self.store.reset(self.service.highlights(document_id), self.service.tags())
         self.document_opened.emit(document)
         return document
 
@@ -104,42 +130,19 @@ class DeskController(QObject):
 
     def add_document(self, imported: ImportedText) -> tuple[DocumentSummary, bool]:
         """Store an imported text (see `LibraryService.add_document`)."""
-        summary, added = self.service.add_document(imported)
-        if added:
-            self.documents_changed.emit()
-        return summary, added
+        return self.run(lambda s: s.add_document(imported)).value
 
     def properties(self, document_id: int) -> DocumentProperties:
         """Return a document's editable properties."""
         return self.service.shelf.properties(document_id)
 
     def set_properties(self, document_id: int, properties: DocumentProperties) -> DocumentProperties:
-        """Store a document's properties; return the previous ones."""
-        before = self.service.shelf.set_properties(document_id, properties)
-        if self.document is not None and self.document.id == document_id:
-            stored = self.service.shelf.properties(document_id)
-            self.document = replace(self.document, title=stored.title, author=stored.author, source=stored.source)
-            self.document_renamed.emit(self.document)
-        self.documents_changed.emit()
-        return before
+        """Store a document's properties; return them as stored."""
+        return self.run(lambda s: s.shelf.set_properties(document_id, properties)).value
 
-    def delete_document(self, document_id: int) -> DocumentSnapshot:
+    def delete_document(self, document_id: int) -> DocumentSummary:
         """Delete a document with its highlights; the open document closes if it was this one."""
-        snapshot = self.service.shelf.delete(document_id)
-        if self.document is not None and self.document.id == document_id:
-            self.document = None
-            self._highlights = _Highlights()
-            self.document_closed.emit()
-        self.documents_changed.emit()
-        self.tags_changed.emit()
-        return snapshot
-
-    def restore_document(self, snapshot: DocumentSnapshot) -> None:
-        """Put a deleted document back (undo) and open it."""
-        self.service.shelf.restore(snapshot)
-        self.documents_changed.emit()
-        self.tags_changed.emit()
-        self.open_document(int(snapshot.document["id"]))
+        return self.run(lambda s: s.shelf.delete(document_id)).value
 
     def export(
         self,
@@ -163,7 +166,7 @@ class DeskController(QObject):
         return self.service.snippet(highlight_id)
 
     def save_reading_position(self, position: int) -> None:
-        """Remember the reading position of the open document."""
+        """Remember the reading position of the open document (bookkeeping, not a change)."""
         if self.document is not None:
             self.service.set_reading_position(self.document.id, position)
 
@@ -171,78 +174,50 @@ class DeskController(QObject):
 
     def highlights(self) -> list[Highlight]:
         """Return the open document's highlights in text order."""
-        return self._highlights.ordered()
+        return self.store.ordered()
 
     def highlight_rank(self, highlight_id: int) -> tuple[int, int] | None:
         """Return a highlight's 1-based number in text order and the count, or None if it is not open."""
-        rank = self._highlights.rank(highlight_id)
-        return None if rank is None else (rank + 1, len(self._highlights))
+        rank = self.store.rank(highlight_id)
+        return None if rank is None else (rank + 1, len(self.store))
 
     def highlight_with_span(self, start: int, end: int) -> Highlight | None:
         """Return a highlight of the open document covering exactly `[start, end)`."""
-        return next((h for h in self._highlights.values() if h.start == start and h.end == end), None)
+        return self.store.with_span(start, end)
 
     def highlight(self, highlight_id: int) -> Highlight | None:
         """Return a highlight of the open document, if it is there."""
-        return self._highlights.get(highlight_id)
+        return self.store.get(highlight_id)
 
     def tags(self) -> list[Tag]:
         """Return every theme in the library."""
         return self.service.tags()
 
     def create_highlight(self, start: int, end: int, *, tags: Sequence[str] = ()) -> Highlight:
-        """Highlight a span of the open document (with themes, in the same transaction)."""
-        highlight = self.service.create_highlight(self._open_document().id, start, end, tags=tags)
-        if tags:
-            self.tags_changed.emit()
-        return self._added(highlight)
+        """Highlight a span of the open document (with themes, in the same change)."""
+        document_id = self._open_document().id
+        return self.run(lambda s: s.create_highlight(document_id, start, end, tags=tags)).value
 
     def highlight_and_tag(self, start: int, end: int, path: str) -> TagResult:
         """Highlight a span of the open document and tag it, saying which themes were made."""
-        result = self.service.highlight_and_tag(self._open_document().id, start, end, path)
-        self.tags_changed.emit()
-        self._added(result.highlight)
-        return result
+        document_id = self._open_document().id
+        return self.run(lambda s: s.highlight_and_tag(document_id, start, end, path)).value
 
-    def restore_highlight(self, highlight: Highlight, *, recreate: Sequence[Tag] = ()) -> Highlight:
-        """Put a deleted highlight back, same id and all (and the themes made with it)."""
-        restored = self._added(self.service.restore_highlight(highlight, recreate=recreate))
-        if recreate:
-            self.tags_changed.emit()
-        return restored
-
-    def delete_highlight(self, highlight_id: int, *, drop_if_unused: Iterable[int] = ()) -> Highlight:
-        """Delete a highlight and return it as it was (dropping themes made with it, if unused)."""
-        drop = list(drop_if_unused)
-        removed = self.service.delete_highlight(highlight_id, drop_if_unused=drop)
-        if self._highlights.pop(highlight_id, None) is not None:
-            self.highlight_removed.emit(highlight_id)
-        self.highlight_count_changed.emit(removed.document_id, -1)
-        if drop:
-            self.tags_changed.emit()
-        return removed
+    def delete_highlight(self, highlight_id: int) -> Highlight:
+        """Delete a highlight and return it as it was."""
+        return self.run(lambda s: s.delete_highlight(highlight_id)).value
 
     def set_note(self, highlight_id: int, note: str) -> Highlight:
         """Replace a highlight's note."""
-        return self._changed(self.service.set_note(highlight_id, note))
+        return self.run(lambda s: s.set_note(highlight_id, note)).value
 
-    def tag_highlight(
-        self, highlight_id: int, path: str, *, position: int | None = None, recreate: Sequence[Tag] = ()
-    ) -> TagResult:
+    def tag_highlight(self, highlight_id: int, path: str) -> TagResult:
         """Apply a theme (by path) to a highlight."""
-        result = self.service.tag_highlight(highlight_id, path, position=position, recreate=recreate)
-        if result.created or recreate:
-            self.tags_changed.emit()
-        self._changed(result.highlight)
-        return result
+        return self.run(lambda s: s.tag_highlight(highlight_id, path)).value
 
-    def untag_highlight(self, highlight_id: int, tag_id: int, *, drop_if_unused: Iterable[int] = ()) -> Highlight:
+    def untag_highlight(self, highlight_id: int, tag_id: int) -> Highlight:
         """Remove a theme from a highlight."""
-        drop = list(drop_if_unused)
-        highlight = self._changed(self.service.untag_highlight(highlight_id, tag_id, drop_if_unused=drop))
-        if drop:
-            self.tags_changed.emit()
-        return highlight
+        return self.run(lambda s: s.untag_highlight(highlight_id, tag_id)).value
 
     # Codebook --------------------------------------------------------------------
 
@@ -250,24 +225,9 @@ class DeskController(QObject):
         """Return the codebook with its counts."""
         return self.service.codebook.themes()
 
-    def change_codebook(self, work: Callable[[Codebook], CodebookChange]) -> CodebookChange:
-        """Make a codebook change and refresh every view of themes and highlights."""
-        change = work(self.service.codebook)
-        self._reload_themes()
-        return change
-
-    def restore_codebook(self, state: CodebookState) -> None:
-        """Write a codebook state back (undo or redo of a codebook change)."""
-        self.service.codebook.restore(state)
-        self._reload_themes()
-
-    def _reload_themes(self) -> None:
-        # A rename or recolour changes every highlight carrying the theme, so the open
-        # document's highlights are read again rather than patched one by one.
-        if self.document is not None:
-            self._highlights = _Highlights(self.service.highlights(self.document.id))
-            self.highlights_reloaded.emit()
-        self.tags_changed.emit()
+    def change_codebook(self, work: Callable[[Codebook], Done[None]]) -> Done[None]:
+        """Make a codebook change."""
+        return self.run(lambda s: work(s.codebook))
 
     # Editions --------------------------------------------------------------------
 
@@ -275,58 +235,19 @@ class DeskController(QObject):
         """Return the open document's highlights left on older editions."""
         return [] if self.document is None else self.service.orphans(self.document.id)
 
-    def apply_edition(self, plan: EditionPlan, outcome: EditionOutcome, version_id: int | None = None) -> EditionReport:
-        """Store a new edition and reopen the document on it."""
-        report = self.service.apply_edition(plan, outcome, version_id=version_id)
-        self.open_document(plan.document_id)  # views reload highlights and orphans from it
-        return report
-
-    def revert_edition(self, plan: EditionPlan, report: EditionReport) -> None:
-        """Remove an edition again, every highlight back where it was."""
-        self.service.revert_edition(plan, report)
-        self.open_document(plan.document_id)
+    def apply_edition(self, plan: EditionPlan, outcome: EditionOutcome) -> EditionReport:
+        """Store a new edition (the open document is reopened on it)."""
+        return self.run(lambda s: s.apply_edition(plan, outcome)).value
 
     def accept_placement(self, highlight_id: int) -> Highlight:
         """Accept where an approximately matched highlight now stands."""
-        return self._changed(self.service.accept_placement(highlight_id))
+        return self.run(lambda s: s.accept_placement(highlight_id)).value
 
     def attach_highlight(self, highlight_id: int, start: int, end: int) -> Highlight:
         """Put a highlight (an orphan, or one to move) on a span of the current text."""
-        was_here = highlight_id in self._highlights
-        highlight = self.service.attach_highlight(highlight_id, start, end)
-        if was_here:
-            self._highlights.pop(highlight_id)
-            self.highlight_removed.emit(highlight_id)
-        self._highlights[highlight.id] = highlight
-        self.highlight_added.emit(highlight)
-        self.orphans_changed.emit()
-        return highlight
-
-    def restore_anchor(self, highlight: Highlight) -> Highlight:
-        """Undo an attach: the highlight goes back where it was."""
-        restored = self.service.restore_anchor(highlight)
-        if self._highlights.pop(highlight.id, None) is not None:
-            self.highlight_removed.emit(highlight.id)
-        if self.document is not None and restored.version_id == self.document.version_id:
-            self._highlights[restored.id] = restored
-            self.highlight_added.emit(restored)
-        self.orphans_changed.emit()
-        return restored
+        return self.run(lambda s: s.attach_highlight(highlight_id, start, end)).value
 
     def _open_document(self) -> Document:
         if self.document is None:
             raise RuntimeError("No document is open.")
         return self.document
-
-    def _added(self, highlight: Highlight) -> Highlight:
-        if self.document is not None and highlight.document_id == self.document.id:
-            self._highlights[highlight.id] = highlight
-            self.highlight_added.emit(highlight)
-        self.highlight_count_changed.emit(highlight.document_id, 1)
-        return highlight
-
-    def _changed(self, highlight: Highlight) -> Highlight:
-        if highlight.id in self._highlights:
-            self._highlights[highlight.id] = highlight
-            self.highlight_changed.emit(highlight)
-        return highlight

@@ -32,7 +32,6 @@ from shiboken6 import Shiboken
 from app.domain.values import DocumentProperties, DocumentSummary
 from app.importers import ImportCancelled, ImportedText, ScanError, TextImportError, import_file, import_pasted
 from app.services import StorageError
-from app.ui.commands import DeleteDocumentCommand, PropertiesCommand
 from app.ui.models import ID_ROLE
 from app.ui.status import STATUS_MS
 
@@ -286,11 +285,8 @@ class DocumentActions:
             return
         try:
             self.controller.set_properties(document_id, after)
-            stored = self.controller.properties(document_id)
         except StorageError as exc:
             self.window.show_error("The properties were not saved", str(exc))
-            return
-        self.window.undo_stack.push(PropertiesCommand(self.controller, document_id, before, stored))
 
     def delete_document(self) -> QMessageBox | None:
         """Ask, then delete the chosen document with its highlights (undoable)."""
@@ -322,12 +318,11 @@ class DocumentActions:
     def _delete(self, document_id: int) -> None:
         self.window.panel.flush_note()
         try:
-            snapshot = self.controller.delete_document(document_id)
+            deleted = self.controller.delete_document(document_id)
         except StorageError as exc:
             self.window.show_error("The document was not deleted", str(exc))
             return
-        self.window.undo_stack.push(DeleteDocumentCommand(self.controller, snapshot))
-        self.window.statusBar().showMessage(f"Deleted “{snapshot.title}”. Ctrl+Z brings it back.", STATUS_MS)
+        self.window.statusBar().showMessage(f"Deleted “{deleted.title}”. Ctrl+Z brings it back.", STATUS_MS)
         # The keyboard stays in the list it was in, on the document now open; queued, so
         # that it comes after the question box hands the focus back as it closes.
         QTimer.singleShot(0, self._focus_library)

@@ -16,7 +16,6 @@ from PySide6.QtGui import (
     QDropEvent,
     QGuiApplication,
     QKeySequence,
-    QUndoStack,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -38,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.anchors import trim_span
+from app.domain.changes import Changes, Done, OperationSummary
 from app.domain.structure import Structure
 from app.domain.tags import TagPathError
 from app.domain.values import Document, Highlight, Tag
@@ -51,18 +51,9 @@ from app.importers import (
 )
 from app.services import LibraryError, StorageError, backups, open_service, restore_from_backup
 from app.services.editions import EditionOutcome, EditionPlan
+from app.services.operations import UndoError
 from app.ui.access import ItemFocus
 from app.ui.backups_dialog import BackupsDialog
-from app.ui.commands import (
-    AttachCommand,
-    CreateHighlightCommand,
-    DeleteHighlightCommand,
-    DoneCommand,
-    EditionCommand,
-    NoteCommand,
-    TagCommand,
-    UntagCommand,
-)
 from app.ui.controller import DeskController
 from app.ui.documents import DocumentActions
 from app.ui.editions import EditionWorker, ReviewDialog, VersionsDialog
@@ -70,6 +61,7 @@ from app.ui.encoding_dialog import EncodingDialog
 from app.ui.export_dialog import ExportDialog
 from app.ui.file_dialogs import open_paths
 from app.ui.find_bar import FindBar
+from app.ui.history import HistoryDialog
 from app.ui.keys import MenuKeysFirst
 from app.ui.line_layout import DEFAULT_LINE_SPACING
 from app.ui.models import ID_ROLE, DocumentListModel
@@ -86,7 +78,11 @@ from app.ui.view_actions import ViewActions
 
 POSITION_SAVE_DELAY_MS = 800
 HEADING_CONTEXT_LINES = 2
-THEMES_REFRESH_MS = 150  # theme counts follow tagging after a pause, not per keystroke
+# Counting highlights per theme and per document reads every link: the counts follow a
+# change after a pause, so that H, T and Delete never wait for them.
+COUNTS_REFRESH_MS = 150
+# How often the window looks for changes made by another window or the command line.
+POLL_MS = 1000
 
 
 @dataclass(frozen=True)
@@ -108,7 +104,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("Marginalia")
         self.controller = controller
         self.preferences = preferences
-        self.undo_stack = QUndoStack(self)
         self.last_message: QMessageBox | None = None
         self.last_review: ReviewDialog | None = None
         self._edition_worker: EditionWorker | None = None
@@ -156,7 +151,7 @@ class MainWindow(QMainWindow):
         reader_layout.addLayout(text_row, 1)
         reader_layout.addWidget(self.find_bar)
 
-        self.panel = HighlightPanel()
+        self.panel = HighlightPanel(controller.store)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -182,10 +177,15 @@ class MainWindow(QMainWindow):
         self._position_timer.setInterval(POSITION_SAVE_DELAY_MS)
         self._position_timer.timeout.connect(self.save_reading_position)
 
-        self._themes_timer = QTimer(self)
-        self._themes_timer.setSingleShot(True)
-        self._themes_timer.setInterval(THEMES_REFRESH_MS)
-        self._themes_timer.timeout.connect(self.refresh_themes)
+        self._counted: set[int] = set()  # documents whose highlight counts are to be shown afresh
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setSingleShot(True)
+        self._counts_timer.setInterval(COUNTS_REFRESH_MS)
+        self._counts_timer.timeout.connect(self._refresh_counts)
+        self._shown_document_id: int | None = None
+        self._poll_timer = QTimer(self)
+        self._poll_timer.setInterval(POLL_MS)
+        self._poll_timer.timeout.connect(self.poll)
 
         self.themes = ThemeActions(self)
         self.document_actions = DocumentActions(self)
@@ -199,6 +199,9 @@ class MainWindow(QMainWindow):
         self.show_library_state()
         self.refresh_library()
         self.refresh_themes()
+        self._show_undo_state()
+        self.controller.poll()  # starts watching for other windows' changes
+        self._poll_timer.start()
         saved = self.preferences.get("themes/expanded", "")
         self.themes_panel.expand([int(i) for i in saved.split(",") if i.isdigit()])
 
@@ -261,6 +264,7 @@ class MainWindow(QMainWindow):
         a("&File", "&Quit", self.close, [QKeySequence.StandardKey.Quit])
         self.undo_action = a("&Edit", "&Undo", self.undo, ["Ctrl+Z"])
         self.redo_action = a("&Edit", "&Redo", self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
+        a("&Edit", "&History…", self.show_history, ["Ctrl+H"])
         self._menus["&Edit"].addSeparator()
         a("&Edit", "&Find…", self.open_find, ["Ctrl+F"])
         a("&Edit", "Find &next", self.find_bar.find_next, ["F3"])
@@ -332,12 +336,6 @@ class MainWindow(QMainWindow):
         a("&View", "Filter highlights by wor&ds", self.panel.filter_field.setFocus, ["Ctrl+Shift+F"])
         a("&Help", "&Keyboard shortcuts", self.show_shortcuts, ["F1"])
         a("&Help", "&About Marginalia", self.show_about)
-        self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
-        self.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
-        self.undo_stack.undoTextChanged.connect(lambda t: self.undo_action.setText(f"&Undo {t}".strip()))
-        self.undo_stack.redoTextChanged.connect(lambda t: self.redo_action.setText(f"&Redo {t}".strip()))
-        self.undo_action.setEnabled(False)
-        self.redo_action.setEnabled(False)
 
     def _build_theme_actions(self, here: tuple[QWidget, ...]) -> None:
         a, t, tree = self._action, self.themes, (self.themes_panel.view,)
@@ -373,22 +371,14 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         c = self.controller
         c.document_opened.connect(self._on_document_opened)
-        c.highlight_added.connect(self._on_highlight_added)
-        c.highlight_changed.connect(self._on_highlight_changed)
-        c.highlight_removed.connect(self._on_highlight_removed)
-        c.documents_changed.connect(self.refresh_library)
-        c.highlight_count_changed.connect(self.documents.change_count)
-        c.tags_changed.connect(self.refresh_themes)
-        c.highlights_reloaded.connect(self._on_highlights_reloaded)
+        c.document_closed.connect(self._on_document_closed)
+        c.changed.connect(self._on_changes)
         self.panel.filter_changed.connect(self._update_theme_map)
         self.themes_panel.model.rename_requested.connect(self.themes.rename_to)
         self.themes_panel.model.move_requested.connect(self.themes.move_to)
         self.themes_panel.activated.connect(self.themes.show_passages)
         self.theme_map.position_requested.connect(self._go_to_position)
         self.outline.position_requested.connect(self._go_to_heading)
-        c.document_renamed.connect(lambda document: self.setWindowTitle(f"{document.title} — Marginalia"))
-        c.document_closed.connect(self._on_document_closed)
-        c.orphans_changed.connect(lambda: self.panel.set_orphans(self.controller.orphans()))
         self.reader.caret_moved.connect(self._on_caret_moved)
         self.reader.caret_moved.connect(self.outline.follow)
         self.reader.verticalScrollBar().valueChanged.connect(lambda _v: self._position_timer.start())
@@ -406,9 +396,45 @@ class MainWindow(QMainWindow):
 
     # Themes ----------------------------------------------------------------------
 
+    def _on_changes(self, changes: Changes, _initiator: object) -> None:
+        """Redraw what a change (here, by undo or redo, or elsewhere) touched, and no more."""
+        document = self.controller.document
+        if document is not None and document.id not in changes.texts:  # a new edition reopens it
+            self.reader.show_changes(changes, self.controller.store)
+            self.panel.show_changes(changes)
+            if document.id in changes.orphans or changes.highlights_added & changes.highlights_removed:
+                self.panel.set_orphans(self.controller.orphans())
+            if document.id in changes.documents:
+                self.setWindowTitle(f"{document.title} — Marginalia")
+        if changes.documents:
+            self.refresh_library()
+        if changes.themes:
+            self.refresh_themes()
+        if changes.counted or changes.highlights:
+            self._counted |= changes.counted
+            self._counts_timer.start()
+        self._show_undo_state()
+
+    def _refresh_counts(self) -> None:
+        """Show the highlight counts of documents and themes after highlights came or went."""
+        counted, self._counted = self._counted, set()
+        try:
+            for document_id, count in self.controller.service.highlight_counts(counted).items():
+                self.documents.set_count(document_id, count)
+        except StorageError as exc:
+            self.statusBar().showMessage(str(exc), STATUS_MS)
+        self.refresh_themes()
+
+    def poll(self) -> None:
+        """Take in what another window or the command line changed (called about once a second)."""
+        try:
+            self.controller.poll()
+        except StorageError as exc:
+            self.statusBar().showMessage(str(exc), STATUS_MS)
+
     def refresh_themes(self) -> None:
         """Reload the codebook into the themes panel and the panel's completion and filter."""
-        self._themes_timer.stop()
+        self._counts_timer.stop()
         try:
             themes = self.controller.themes()
         except StorageError as exc:
@@ -429,11 +455,6 @@ class MainWindow(QMainWindow):
             tag = keys.get(key)
             action.setText(f"&{key}  #{tag.path}" if tag else f"&{key}  (no theme on this key yet)")
         self.themes_panel.set_number_keys(keys)
-
-    def _on_highlights_reloaded(self) -> None:
-        highlights = self.controller.highlights()
-        self.reader.set_highlights(highlights)
-        self.panel.set_highlights(highlights, keep_current=True)
 
     def _update_theme_map(self) -> None:
         document = self.controller.document
@@ -496,24 +517,27 @@ class MainWindow(QMainWindow):
             self.show_error("Cannot open the document", str(exc))
 
     def _on_document_opened(self, document: Document) -> None:
+        # The same document again is a new edition of it: the reader stays where it was.
+        position = self.reader.first_visible_position() if document.id == self._shown_document_id else None
+        self._shown_document_id = document.id
         self.reader.set_text(document.text)
         self.reader.set_headings(document.structure.headings)
         self.view_actions.number_paragraphs()
         self.outline.set_structure(document.structure)
-        highlights = self.controller.highlights()
-        self.reader.set_highlights(highlights)
-        self.panel.set_highlights(highlights)
+        self.reader.set_highlights(self.controller.highlights())
+        self.panel.reload()
         self.panel.set_orphans(self.controller.orphans())
         self.find_bar.set_text(document.text)
         self.setWindowTitle(f"{document.title} — Marginalia")
         self.refresh_library()
-        self.reader.scroll_to_position(document.reading_position)
+        self.reader.scroll_to_position(document.reading_position if position is None else position)
         self._position_timer.stop()
         self.view_actions.show_position()
         self.focus_reader()
 
     def _on_document_closed(self) -> None:
         """The open document was deleted: open the most recent other one, if any."""
+        self._shown_document_id = None
         remaining = self.controller.documents()
         if remaining:
             self.open_document(remaining[-1].id)
@@ -523,8 +547,10 @@ class MainWindow(QMainWindow):
     def show_no_document(self) -> None:
         """Empty the reader and the panel: the library has no document to show."""
         self.reader.set_text("")
+        self._shown_document_id = None
         self.outline.set_structure(Structure())
-        self.panel.set_highlights([])
+        self.reader.set_highlights([])
+        self.panel.reload()
         self.find_bar.set_text("")
         self.setWindowTitle("Marginalia")
         self.statusBar().showMessage("The library is empty: open a text with Ctrl+O.", STATUS_MS)
@@ -597,7 +623,6 @@ class MainWindow(QMainWindow):
         except StorageError as exc:
             self.show_error("The highlight was not saved", str(exc))
             return None
-        self.undo_stack.push(CreateHighlightCommand(self.controller, highlight))
         self.select_highlight(highlight)
         self.statusBar().showMessage(
             f"Highlighted “{short_quote(highlight.exact)}”. T adds a theme, N a note.", STATUS_MS
@@ -635,13 +660,11 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("There is no current highlight to delete.", STATUS_MS)
             return
         self.panel.flush_note()
-        current = self.controller.highlight(current.id) or current
         try:
-            removed = self.controller.delete_highlight(current.id)
+            self.controller.delete_highlight(current.id)
         except StorageError as exc:
             self.show_error("The highlight was not deleted", str(exc))
             return
-        self.undo_stack.push(DeleteHighlightCommand(self.controller, removed))
         self.statusBar().showMessage("Highlight deleted. Ctrl+Z brings it back.", STATUS_MS)
 
     def copy_current(self) -> None:
@@ -761,7 +784,6 @@ class MainWindow(QMainWindow):
         except StorageError as exc:
             self.show_error("The new edition was not added", str(exc))
             return
-        self.undo_stack.push(EditionCommand(self.controller, plan, outcome, report))
         dialog = ReviewDialog(report, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accept_requested.connect(self._accept_placement)
@@ -804,7 +826,6 @@ class MainWindow(QMainWindow):
         except StorageError as exc:
             self.show_error("The orphan was not attached", str(exc))
             return
-        self.undo_stack.push(AttachCommand(self.controller, orphan, attached))
         self.select_highlight(attached)
 
     def show_versions(self) -> None:
@@ -841,9 +862,12 @@ class MainWindow(QMainWindow):
         except LibraryError as exc:
             self.show_error("The library could not be reopened", str(exc))
             return
-        self.undo_stack.clear()
         self.controller.replace_service(service)
+        self.controller.poll()
         self.show_library_state()
+        self.refresh_library()
+        self.refresh_themes()
+        self._show_undo_state()
         document_id = service.last_opened_document_id()
         if document_id is not None:
             self.open_document(document_id)
@@ -897,23 +921,13 @@ class MainWindow(QMainWindow):
         if before is not None and before.tags == result.highlight.tags:
             self.statusBar().showMessage(f"Already tagged #{result.tag.path}.", STATUS_MS)
             return
-        position = next(i for i, t in enumerate(result.highlight.tags) if t.id == result.tag.id)
-        self.undo_stack.push(TagCommand(self.controller, result, position))
         self.statusBar().showMessage(f"Tagged #{result.tag.path}.", STATUS_MS)
 
     def _remove_tag(self, highlight_id: int, tag: Tag) -> None:
-        before = self.controller.highlight(highlight_id)
-        if before is None:
-            return
-        position = next((i for i, t in enumerate(before.tags) if t.id == tag.id), None)
-        if position is None:
-            return
         try:
             self.controller.untag_highlight(highlight_id, tag.id)
         except StorageError as exc:
             self.show_error("The theme was not removed", str(exc))
-            return
-        self.undo_stack.push(UntagCommand(self.controller, highlight_id, tag, position))
 
     def _save_note(self, highlight_id: int, note: str) -> None:
         before = self.controller.highlight(highlight_id)
@@ -923,62 +937,85 @@ class MainWindow(QMainWindow):
             self.controller.set_note(highlight_id, note)
         except StorageError as exc:
             self.show_error("The note was not saved", str(exc))
-            return
-        self.undo_stack.push(NoteCommand(self.controller, highlight_id, before.note, note))
 
     def undo(self) -> None:
-        """Undo the last change (a note being typed is saved first, so it can be undone).
-
-        The change is reverted first and the history moves only if that was saved.
-        """
-        self.panel.flush_note()
-        index = self.undo_stack.index()
-        command = self.undo_stack.command(index - 1) if index > 0 else None
-        if isinstance(command, DoneCommand) and self._carried_out(command.revert, "Undo failed"):
-            command.mark_done()
-            self.undo_stack.undo()
-            self.statusBar().showMessage(f"Undone: {command.text()}", STATUS_MS)
-            self._make_current(command.current_after(undone=True))
+        """Undo the last change (a note being typed is saved first, so it can be undone)."""
+        self._step(self.controller.undo, "Undo", "Undone")
 
     def redo(self) -> None:
-        """Redo the last undone change; the history moves only if it was saved."""
-        self.panel.flush_note()
-        index = self.undo_stack.index()
-        command = self.undo_stack.command(index) if index < self.undo_stack.count() else None
-        if isinstance(command, DoneCommand) and self._carried_out(command.apply, "Redo failed"):
-            command.mark_done()
-            self.undo_stack.redo()
-            self.statusBar().showMessage(f"Redone: {command.text()}", STATUS_MS)
-            self._make_current(command.current_after(undone=False))
+        """Redo the last undone change."""
+        self._step(self.controller.redo, "Redo", "Redone")
 
-    def _make_current(self, highlight_id: int | None) -> None:
-        """Select a highlight an undo or redo brought back, if it is in the open document."""
-        highlight = None if highlight_id is None else self.controller.highlight(highlight_id)
+    def _step(self, work: Callable[[], Done[list[OperationSummary]]], verb: str, past: str) -> None:
+        self.panel.flush_note()
+        try:
+            done = work()
+        except UndoError as exc:
+            self.show_error(f"Nothing was {past.lower()}", str(exc))
+            return
+        except StorageError as exc:
+            self.show_error(f"{verb} failed", f"{exc}\n\nNothing was changed; you can try again.")
+            return
+        self.statusBar().showMessage(f"{past}: {done.label}", STATUS_MS)
+        self._show_undone(done.value[0].document_id, done.changes)
+
+    def show_history(self) -> HistoryDialog | None:
+        """List the changes made in this library, newest first (Ctrl+H); Enter undoes back to one."""
+        self.panel.flush_note()
+        try:
+            history = self.controller.service.operations.history()
+        except StorageError as exc:
+            self.show_error("Cannot read the history", str(exc))
+            return None
+        dialog = HistoryDialog(history, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.undo_requested.connect(self.undo_to)
+        dialog.redo_requested.connect(self.redo_to)
+        dialog.open()
+        return dialog
+
+    def undo_to(self, operation_id: int) -> None:
+        """Undo every change back to (and including) one in the history."""
+        try:
+            done = self.controller.undo(down_to=operation_id)
+        except StorageError as exc:
+            self.show_error("Nothing was undone", str(exc))
+            return
+        self.statusBar().showMessage(f"Undone: {done.label}", STATUS_MS)
+        self._show_undone(done.value[-1].document_id, done.changes)
+
+    def redo_to(self, operation_id: int) -> None:
+        """Redo undone changes up to (and including) one in the history."""
+        try:
+            while (following := self.controller.service.operations.next_redo()) and following.id <= operation_id:
+                done = self.controller.redo()
+        except StorageError as exc:
+            self.show_error("Not everything was redone", str(exc))
+            return
+        self.statusBar().showMessage(f"Redone up to “{done.label}”.", STATUS_MS)
+
+    def _show_undone(self, document_id: int | None, changes: Changes) -> None:
+        """Show what an undo or redo changed: its document (brought back, say), and the highlight."""
+        shown = self.controller.document
+        elsewhere = shown is None or shown.id != document_id
+        if document_id is not None and elsewhere and any(d.id == document_id for d in self.controller.documents()):
+            self.open_document(document_id)
+        back = sorted(i for i in changes.highlights_added | changes.highlights_changed if i in self.controller.store)
+        highlight = self.controller.highlight(back[0]) if back else None
         if highlight is not None:
             self.select_highlight(highlight)
 
-    def _carried_out(self, work: Callable[[], None], title: str) -> bool:
+    def _show_undo_state(self) -> None:
+        """Name, in the Edit menu, the change Ctrl+Z would undo and the one Ctrl+Shift+Z would redo."""
         try:
-            work()
-        except StorageError as exc:
-            self.show_error(title, f"{exc}\n\nNothing was changed; you can try again.")
-            return False
-        return True
-
-    def _on_highlight_added(self, highlight: Highlight) -> None:
-        self.reader.add_highlight(highlight)
-        self.panel.add(highlight)
-        self._themes_timer.start()
-
-    def _on_highlight_changed(self, highlight: Highlight) -> None:
-        self.reader.update_highlight(highlight)
-        self.panel.update(highlight)
-        self._themes_timer.start()
-
-    def _on_highlight_removed(self, highlight_id: int) -> None:
-        self.reader.remove_highlight_id(highlight_id)
-        self.panel.remove(highlight_id)
-        self._themes_timer.start()
+            undo = self.controller.service.operations.next_undo()
+            redo = self.controller.service.operations.next_redo()
+        except StorageError:
+            undo = redo = None
+        self.undo_action.setEnabled(undo is not None)
+        self.undo_action.setText(f"&Undo {undo.label}" if undo else "&Undo")
+        self.redo_action.setEnabled(redo is not None)
+        self.redo_action.setText(f"&Redo {redo.label}" if redo else "&Redo")
 
     def _on_caret_moved(self, position: int) -> None:
         if self.reader.textCursor().hasSelection():

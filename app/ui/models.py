@@ -11,7 +11,9 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QColor, QStandardItem, QStandardItemModel
 
 from app.domain.tags import UNTAGGED_COLOUR
+from app.domain.text import excerpt
 from app.domain.values import DocumentSummary, Highlight
+from app.ui.store import HighlightStore, text_order
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 QUOTE_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -21,12 +23,6 @@ EXCERPT_CHARS = 140
 NOTE_EXCERPT_CHARS = 90
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def excerpt(text: str, limit: int) -> str:
-    """Flatten white space and cut `text` to `limit` characters with an ellipsis."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
 # How each importer's format is named in the library list.
@@ -56,12 +52,11 @@ class DocumentListModel(QAbstractListModel):
         self._rows = list(documents)
         self.endResetModel()
 
-    def change_count(self, document_id: int, delta: int) -> None:
-        """Add `delta` to a document's highlight count (a highlight was made or removed)."""
+    def set_count(self, document_id: int, count: int) -> None:
+        """Show a document's new highlight count (highlights were made or removed)."""
         row = self.row_of(document_id)
         if row is not None:
-            doc = self._rows[row]
-            self._rows[row] = replace(doc, highlight_count=doc.highlight_count + delta)
+            self._rows[row] = replace(self._rows[row], highlight_count=count)
             index = self.index(row)
             self.dataChanged.emit(index, index)
 
@@ -100,22 +95,24 @@ class HighlightListModel(QStandardItemModel):
     """The highlight panel: one row per highlight in text order, updated in place.
 
     Rows live in C++ items holding only the display text and the highlight id; the other
-    roles are computed on request from the highlights kept here. A pure Python model made
-    the view call into Python once per row (rowCount through index()) on every insertion,
+    roles are computed on request from the open document's store, which holds the
+    highlights (this model keeps only where each row is). A pure Python model made the
+    view call into Python once per row (rowCount through index()) on every insertion,
     about 20 ms at 10,000 highlights; this way an insertion costs a few milliseconds.
     """
 
-    def __init__(self) -> None:
-        """Start empty."""
+    def __init__(self, store: HighlightStore) -> None:
+        """Start empty, showing highlights of `store`."""
         super().__init__(0, 1)
-        self._by_id: dict[int, Highlight] = {}
+        self._store = store
+        self._key_of: dict[int, tuple[int, int, int]] = {}
         self._keys: list[tuple[int, int, int]] = []
 
     def set_highlights(self, highlights: list[Highlight]) -> None:
         """Replace every row (the list is sorted here)."""
-        ordered = sorted(highlights, key=_key)
-        self._by_id = {h.id: h for h in ordered}
-        self._keys = [_key(h) for h in ordered]
+        ordered = sorted(highlights, key=text_order)
+        self._keys = [text_order(h) for h in ordered]
+        self._key_of = {key[2]: key for key in self._keys}
         # The column stays: inserting rows into a model with no column makes Qt insert
         # the column in the middle of the row insertion, which views must not see.
         self.removeRows(0, self.rowCount())
@@ -123,45 +120,56 @@ class HighlightListModel(QStandardItemModel):
 
     def add(self, highlight: Highlight) -> int:
         """Insert a highlight at its place in text order; return its row."""
-        row = bisect_left(self._keys, _key(highlight))
-        self._by_id[highlight.id] = highlight
+        key = text_order(highlight)
+        row = bisect_left(self._keys, key)
+        self._key_of[highlight.id] = key
+        self._keys.insert(row, key)
         self.insertRow(row, _item(highlight))
-        self._keys.insert(row, _key(highlight))
         return row
 
     def update(self, highlight: Highlight) -> None:
-        """Refresh the row of a changed highlight (its span never changes)."""
+        """Refresh the row of a changed highlight (moved to its new place if its span changed)."""
         row = self.row_of(highlight.id)
-        item = self.item(row) if row is not None else None
+        if row is None:
+            return
+        if self._keys[row] != text_order(highlight):
+            self.remove(highlight.id)
+            self.add(highlight)
+            return
+        item = self.item(row)
         if item is not None:
-            self._by_id[highlight.id] = highlight
             item.setText(_display(highlight))  # emits dataChanged for the row, every role
 
     def remove(self, highlight_id: int) -> None:
         """Remove a highlight's row."""
         row = self.row_of(highlight_id)
         if row is not None:
-            self.removeRow(row)
             del self._keys[row]
-            del self._by_id[highlight_id]
+            del self._key_of[highlight_id]
+            self.removeRow(row)
 
     def row_of(self, highlight_id: int) -> int | None:
         """Return the row of a highlight, if it is shown."""
-        highlight = self._by_id.get(highlight_id)
-        if highlight is None:
+        key = self._key_of.get(highlight_id)
+        if key is None:
             return None
-        row = bisect_left(self._keys, _key(highlight))
-        return row if row < len(self._keys) and self._keys[row] == _key(highlight) else None
+        row = bisect_left(self._keys, key)
+        return row if row < len(self._keys) and self._keys[row] == key else None
 
     def highlight_at(self, row: int) -> Highlight:
-        """Return the highlight shown in `row`."""
-        return self._by_id[self._keys[row][2]]
+        """Return the highlight shown in `row` (the store holds every shown one)."""
+        # The row's own id, not the key list: while Qt inserts or removes a row, views
+        # ask about rows numbered as the items stand, which the keys may not yet match.
+        highlight = self._store.get(self.index(row, 0).data(ID_ROLE))
+        if highlight is None:
+            raise LookupError(f"Row {row} shows a highlight that is no longer in the open document.")
+        return highlight
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: ANN401 - Qt role data
         """Return the display text, tooltip, colour, parts for the delegate, or the id."""
         if role in (Qt.ItemDataRole.DisplayRole, ID_ROLE) or not index.isValid():
             return super().data(index, role)
-        highlight = self._by_id.get(super().data(index, ID_ROLE))
+        highlight = self._store.get(super().data(index, ID_ROLE))
         if highlight is None:
             return None
         h = highlight
@@ -195,7 +203,3 @@ def _item(h: Highlight) -> QStandardItem:
     item.setEditable(False)
     item.setDropEnabled(False)
     return item
-
-
-def _key(h: Highlight) -> tuple[int, int, int]:
-    return (h.start, h.end, h.id)

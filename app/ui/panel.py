@@ -22,12 +22,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.changes import Changes
 from app.domain.codebook import Combine, ThemeFilter, descendants, filter_highlights
 from app.domain.tags import UNTAGGED_COLOUR
+from app.domain.text import excerpt
 from app.domain.values import Highlight, Tag
 from app.ui.access import clearable
 from app.ui.delegates import HighlightDelegate
-from app.ui.models import ID_ROLE, HighlightListModel, excerpt
+from app.ui.models import ID_ROLE, HighlightListModel
+from app.ui.store import HighlightStore
 
 NOTE_SAVE_DELAY_MS = 400
 TAG_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -116,20 +119,19 @@ class HighlightPanel(QWidget):
     leave_requested = Signal()
     filter_changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        """Build the list and the detail fields."""
+    def __init__(self, store: HighlightStore, parent: QWidget | None = None) -> None:
+        """Build the list and the detail fields, showing the highlights of `store`."""
         super().__init__(parent)
         self.setObjectName("highlightPanel")
+        self._store = store
         # Every highlight of the document, kept in step with each change; a filter shows a
         # small model of its own instead, so that filtering never removes (or clearing it
         # re-adds) 50,000 rows: a swap of models is instant, 50,000 removals are not.
-        self._every = HighlightListModel()
+        self._every = HighlightListModel(store)
         self.model = self._every
         self._current: Highlight | None = None
         self._loading_note = False
         self._selecting = False
-        self._all: dict[int, Highlight] = {}
-        self._ordered: list[Highlight] | None = None  # _all in text order, made when needed
         self._shown: list[Highlight] | None = None  # what the filter lets through, made when needed
         self._filter = ThemeFilter()
         self._tags: list[Tag] = []
@@ -265,18 +267,30 @@ class HighlightPanel(QWidget):
         value = item.data(TAG_ROLE) if item is not None else None
         return value if isinstance(value, Highlight) else None
 
-    def set_highlights(self, highlights: list[Highlight], *, keep_current: bool = False) -> None:
-        """Show a document's highlights (through the filter); none current unless kept."""
+    def reload(self, *, keep_current: bool = False) -> None:
+        """Show the store's highlights afresh (through the filter); none current unless kept."""
         # Taken before the model is reset: the reset clears the list's current row.
         kept = self._current.id if keep_current and self._current is not None else None
         self.flush_note()
         self._show_current(None)
-        self._all = {h.id: h for h in highlights}
-        self._ordered = None
-        self._every.set_highlights(list(self._all.values()))
+        self._every.set_highlights(self._store.ordered())
         self._refilter()
-        if kept is not None and kept in self._all:
+        if kept is not None and kept in self._store:
             self.select(kept)  # shown afresh: its themes may have been renamed or merged
+
+    def show_changes(self, changes: Changes) -> None:
+        """Redraw the highlights `changes` touched."""
+        for highlight_id in sorted(changes.highlights):
+            highlight = self._store.get(highlight_id)
+            if highlight is None:
+                self._forget(highlight_id)
+            elif self._every.row_of(highlight_id) is None:
+                self._add(highlight)
+            else:
+                self._refresh(highlight)
+        if changes.highlights:
+            self._update_header()
+            self.filter_changed.emit()
 
     def set_tags(self, tags: list[Tag]) -> None:
         """Offer these theme paths for completion and for the filter."""
@@ -287,39 +301,31 @@ class HighlightPanel(QWidget):
         if any(t not in known for t in self._filter.themes):
             self.set_filter(replace(self._filter, themes=tuple(t for t in self._filter.themes if t in known)))
 
-    def add(self, highlight: Highlight) -> None:
+    def _add(self, highlight: Highlight) -> None:
         """Show a new highlight (a new highlight is shown even if the filter would hide it)."""
-        self._all[highlight.id] = highlight
-        self._ordered = None
+        self._shown = None
         self._every.add(highlight)
         if self.model is not self._every:
             self.model.add(highlight)
-        self._update_header()
-        self.filter_changed.emit()
 
-    def update(self, highlight: Highlight) -> None:  # type: ignore[override]
+    def _refresh(self, highlight: Highlight) -> None:
         """Show a changed highlight (and refresh the details if it is current)."""
-        self._all[highlight.id] = highlight
-        self._ordered = None
+        self._shown = None
         self._every.update(highlight)
         if self.model is not self._every:
             self.model.update(highlight)
         if self._current is not None and self._current.id == highlight.id:
             self._show_current(highlight)
-        self.filter_changed.emit()
 
-    def remove(self, highlight_id: int) -> None:
+    def _forget(self, highlight_id: int) -> None:
         """Drop a deleted highlight."""
         if self._current is not None and self._current.id == highlight_id:
             self._note_timer.stop()
             self._show_current(None)
-        self._all.pop(highlight_id, None)
-        self._ordered = None
+        self._shown = None
         self._every.remove(highlight_id)
         if self.model is not self._every:
             self.model.remove(highlight_id)
-        self._update_header()
-        self.filter_changed.emit()
 
     # Filter ----------------------------------------------------------------------
 
@@ -343,7 +349,7 @@ class HighlightPanel(QWidget):
         self.flush_note()
         current = self._current.id if self._current is not None else None
         if self._filter.active:
-            filtered = HighlightListModel()
+            filtered = HighlightListModel(self._store)
             filtered.set_highlights(self.shown())
             self._show_model(filtered)
         else:
@@ -370,12 +376,9 @@ class HighlightPanel(QWidget):
 
     def shown(self) -> list[Highlight]:
         """Return the highlights the filter lets through, in text order."""
-        if self._ordered is None:
-            self._ordered = sorted(self._all.values(), key=lambda h: (h.start, h.end, h.id))
-            self._shown = None
         if self._shown is None:
-            active = self._filter.active
-            self._shown = filter_highlights(self._ordered, self._filter, self._tree) if active else self._ordered
+            ordered = self._store.ordered()
+            self._shown = filter_highlights(ordered, self._filter, self._tree) if self._filter.active else ordered
         return list(self._shown)
 
     def _build_filter_menu(self) -> None:
@@ -506,7 +509,7 @@ class HighlightPanel(QWidget):
     def _update_header(self) -> None:
         count = self.model.rowCount()
         if self._filter.active:
-            self.header.setText(f"Highlights ({count} of {len(self._all)}, filtered)")
+            self.header.setText(f"Highlights ({count} of {len(self._store)}, filtered)")
         else:
             self.header.setText(f"Highlights ({count})")
 

@@ -21,6 +21,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
+from app.domain.changes import Changes
 from app.domain.colours import HIGHLIGHT_ALPHA, readable_variant
 from app.domain.structure import Heading
 from app.domain.tags import UNTAGGED_COLOUR
@@ -28,6 +29,7 @@ from app.domain.text import Utf16Map
 from app.domain.values import Highlight
 from app.ui.line_layout import SpacedLayout
 from app.ui.paragraph_margin import MARGIN_WIDTH, ParagraphMargin
+from app.ui.store import HighlightStore
 
 DEFAULT_FONT_SIZE = 13
 MIN_FONT_SIZE, MAX_FONT_SIZE = 8, 40
@@ -88,6 +90,7 @@ class ReaderView(QPlainTextEdit):
         self._map = Utf16Map("")
         self._spans: list[_Span] = []
         self._keys: list[tuple[int, int, int]] = []
+        self._key_of: dict[int, tuple[int, int, int]] = {}  # highlight id -> its key in _keys
         self._max_end: list[int] = []
         self._current_id: int | None = None
         self._variants: dict[str, QColor] = {}
@@ -270,41 +273,46 @@ class ReaderView(QPlainTextEdit):
         """Replace the painted highlights (any order; overlapping ones blend)."""
         self._spans = sorted((self._span(h) for h in highlights), key=_span_key)
         self._keys = [_span_key(s) for s in self._spans]
+        self._key_of = {key[2]: key for key in self._keys}
         self._max_end = list(accumulate((s.end for s in self._spans), max))
         self.schedule_overlay()
 
-    def add_highlight(self, highlight: Highlight) -> None:
-        """Paint one more highlight."""
+    def show_changes(self, changes: Changes, store: HighlightStore) -> None:
+        """Repaint the highlights `changes` touched, as `store` now holds them."""
+        for highlight_id in changes.highlights:
+            highlight = store.get(highlight_id)
+            if highlight is None:
+                self._remove(highlight_id)
+            elif self._key_of.get(highlight_id) == _span_key(self._span(highlight)):
+                index = bisect_left(self._keys, self._key_of[highlight_id])
+                self._spans[index] = self._span(highlight)  # its themes, and so its colour, changed
+                self.schedule_overlay()
+            else:
+                self._remove(highlight_id)
+                self._add(highlight)
+
+    def _add(self, highlight: Highlight) -> None:
         span = self._span(highlight)
-        index = bisect_left(self._keys, _span_key(span))
+        key = _span_key(span)
+        index = bisect_left(self._keys, key)
         self._spans.insert(index, span)
-        self._keys.insert(index, _span_key(span))
+        self._keys.insert(index, key)
+        self._key_of[highlight.id] = key
         self._max_end.insert(index, -1)
         self._repair_max_end(index)
 
-    def update_highlight(self, highlight: Highlight) -> None:
-        """Repaint a highlight whose themes (and so colour) changed."""
-        index = self._index_of(highlight)
-        if index is not None:
-            self._spans[index] = self._span(highlight)
-            self.schedule_overlay()
-
-    def remove_highlight_id(self, highlight_id: int) -> None:
-        """Stop painting a deleted highlight."""
-        index = next((i for i, s in enumerate(self._spans) if s.highlight_id == highlight_id), None)
-        if index is not None:
-            del self._spans[index]
-            del self._keys[index]
-            del self._max_end[index]
-            self._repair_max_end(index)
+    def _remove(self, highlight_id: int) -> None:
+        key = self._key_of.pop(highlight_id, None)
+        if key is None:
+            return
+        index = bisect_left(self._keys, key)
+        del self._spans[index]
+        del self._keys[index]
+        del self._max_end[index]
+        self._repair_max_end(index)
 
     def _span(self, h: Highlight) -> _Span:
         return _Span(self._map.to_utf16(h.start), self._map.to_utf16(h.end), self._colour(h.colour), h.id, h.colour)
-
-    def _index_of(self, h: Highlight) -> int | None:
-        key = (self._map.to_utf16(h.start), self._map.to_utf16(h.end), h.id)
-        index = bisect_left(self._keys, key)
-        return index if index < len(self._keys) and self._keys[index] == key else None
 
     def _repair_max_end(self, index: int) -> None:
         """Fix the running maximum of span ends after a span was inserted or removed at `index`.

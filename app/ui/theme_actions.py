@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog, QInputDialog
 
 from app.domain.anchors import trim_span
+from app.domain.changes import Done
 from app.domain.codebook import (
     CodebookFileError,
     CodebookFormat,
@@ -28,9 +29,8 @@ from app.domain.colours import ColourError
 from app.domain.tags import TagPathError
 from app.domain.values import Tag, ThemeCount
 from app.services import StorageError
-from app.services.codebook import Codebook, CodebookChange
+from app.services.codebook import Codebook
 from app.services.files import write_whole
-from app.ui.commands import CodebookCommand, CreateHighlightCommand, TagCommand
 from app.ui.file_dialogs import open_paths, save_path
 from app.ui.statistics import StatisticsDialog
 from app.ui.status import STATUS_MS
@@ -107,7 +107,6 @@ class ThemeActions:
                 except (TagPathError, StorageError) as exc:
                     window.show_error("The highlight was not saved", str(exc))
                     return
-                window.undo_stack.push(CreateHighlightCommand(self.controller, made.highlight, made.created))
                 window.select_highlight(made.highlight)
                 self._status(f"Highlighted and tagged #{made.tag.path}.")
                 return
@@ -123,8 +122,6 @@ class ThemeActions:
         if before is not None and before.tags == result.highlight.tags:
             self._status(f"Already tagged #{result.tag.path}.")
             return
-        position = next(i for i, t in enumerate(result.highlight.tags) if t.id == result.tag.id)
-        window.undo_stack.push(TagCommand(self.controller, result, position))
         self._status(f"Tagged #{result.tag.path}.")
 
     def _target_text(self) -> str | None:
@@ -248,14 +245,13 @@ class ThemeActions:
         if ok:
             self._change(lambda c: c.pin(theme.tag.id, key or None), "The theme was not pinned")
 
-    def _change(self, work: Callable[[Codebook], CodebookChange], title: str) -> bool:
+    def _change(self, work: Callable[[Codebook], Done[None]], title: str) -> bool:
         try:
-            change = self.controller.change_codebook(work)
+            done = self.controller.change_codebook(work)
         except (StorageError, TagPathError, ColourError) as exc:
             self.window.show_error(title, f"{exc}\n\nNothing was changed.")
             return False
-        self.window.undo_stack.push(CodebookCommand(self.controller, change))
-        self._status(f"{change.text}. Ctrl+Z undoes it.")
+        self._status(f"{done.label}. Ctrl+Z undoes it.")
         return True
 
     # Seeing themes -------------------------------------------------------------------

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.text import excerpt
 from app.domain.values import DocumentSummary, Highlight, Tag
-from app.ui.models import excerpt
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 DOC_ROLE = Qt.ItemDataRole.UserRole + 2

@@ -14,14 +14,14 @@ from app.domain.export import ExportFormat, ExportOrder
 from app.domain.tags import TagPathError
 from app.importers import ImportedText
 from app.services import LibraryService, open_service
-from app.services.codebook import CodebookChange, CodebookError
+from app.services.codebook import CodebookError
 
 TEXT = "One soviet.\n\nTwo workers.\n\nThree peasants.\n\nFour land.\n\nFive war.\n"
 
 
 def _library(service: LibraryService) -> tuple[int, dict[str, int]]:
     """A document with five highlights tagged in overlapping ways; return ids by word."""
-    summary, _ = service.add_document(ImportedText.of(TEXT, title="T"))
+    summary, _ = service.add_document(ImportedText.of(TEXT, title="T")).value
     ids = {}
     for word, themes in {
         "soviet": ["power/soviets", "class"],
@@ -31,7 +31,7 @@ def _library(service: LibraryService) -> tuple[int, dict[str, int]]:
         "war": [],
     }.items():
         start = TEXT.index(word)
-        h = service.create_highlight(summary.id, start, start + len(word), tags=themes)
+        h = service.create_highlight(summary.id, start, start + len(word), tags=themes).value
         ids[word] = h.id
     return summary.id, ids
 
@@ -50,16 +50,12 @@ def _state(service: LibraryService) -> dict[str, Any]:
     return data
 
 
-def _undo(service: LibraryService, change: CodebookChange) -> None:
-    service.codebook.restore(change.before)
-
-
 def test_merge_moves_every_highlight_once_and_undo_restores_everything(service: LibraryService) -> None:
     _, ids = _library(service)
-    both = service.create_highlight(1, 0, 3, tags=["power/soviets", "economy/land", "class"]).id
+    both = service.create_highlight(1, 0, 3, tags=["power/soviets", "economy/land", "class"]).value.id
     before = _state(service)
     source, target = _tag_id(service, "power/soviets"), _tag_id(service, "class")
-    change = service.codebook.merge(source, target)
+    service.codebook.merge(source, target)
     paths = {t.path for t in service.tags()}
     assert "power/soviets" not in paths and "class" in paths
     assert _themes_of(service, ids["soviet"]) == ["class"]  # carried both: kept once
@@ -70,9 +66,9 @@ def test_merge_moves_every_highlight_once_and_undo_restores_everything(service: 
         assert len(themes) == len(set(themes))
     counts = {c.tag.path: c.highlights for c in service.codebook.themes()}
     assert counts["class"] == 3
-    _undo(service, change)
+    service.operations.undo()
     assert _state(service) == before
-    service.codebook.restore(change.after)  # redo
+    service.operations.redo()
     assert _themes_of(service, ids["soviet"]) == ["class"]
 
 
@@ -80,13 +76,13 @@ def test_merge_brings_sub_themes_and_merges_same_named_ones(service: LibraryServ
     _library(service)
     service.create_highlight(1, 0, 3, tags=["people/peasants", "people/clergy"])
     before = _state(service)
-    change = service.codebook.merge(_tag_id(service, "people"), _tag_id(service, "class"))
+    service.codebook.merge(_tag_id(service, "people"), _tag_id(service, "class"))
     paths = {t.path for t in service.tags()}
     assert {"class/peasants", "class/clergy", "class/workers"} <= paths
     assert not any(p.startswith("people") for p in paths)
     counts = {c.tag.path: c.highlights for c in service.codebook.themes()}
     assert counts["class/peasants"] == 3  # two before, and the one from people/peasants
-    _undo(service, change)
+    service.operations.undo()
     assert _state(service) == before
 
 
@@ -136,21 +132,21 @@ def test_split_moves_only_the_chosen_highlights(service: LibraryService) -> None
     _, ids = _library(service)
     before = _state(service)
     peasants = _tag_id(service, "class/peasants")
-    change = service.codebook.split(peasants, [ids["land"]], "class/peasants/landless")
+    service.codebook.split(peasants, [ids["land"]], "class/peasants/landless")
     assert _themes_of(service, ids["land"]) == ["economy/land", "class/peasants/landless", "power"]
     assert _themes_of(service, ids["peasants"]) == ["class/peasants"]
-    _undo(service, change)
+    service.operations.undo()
     assert _state(service) == before
 
 
 def test_delete_keeps_other_themes_and_undo_brings_the_subtree_back(service: LibraryService) -> None:
     _, ids = _library(service)
     before = _state(service)
-    change = service.codebook.delete(_tag_id(service, "class"))
+    service.codebook.delete(_tag_id(service, "class"))
     assert not any(t.path.startswith("class") for t in service.tags())
     assert _themes_of(service, ids["soviet"]) == ["power/soviets"]
     assert _themes_of(service, ids["land"]) == ["economy/land", "power"]
-    _undo(service, change)
+    service.operations.undo()
     assert _state(service) == before
 
 
@@ -158,23 +154,21 @@ def test_recolour_describe_pin_and_create(service: LibraryService) -> None:
     _library(service)
     before = _state(service)
     power = _tag_id(service, "power")
-    changes = [
-        service.codebook.recolour(power, "#123ABC"),
-        service.codebook.describe(power, "  Who decides.  "),
-        service.codebook.pin(power, 3),
-        service.codebook.create("ideas/revolution", colour="#ff0000", description="Change."),
-    ]
+    service.codebook.recolour(power, "#123ABC")
+    service.codebook.describe(power, "  Who decides.  ")
+    service.codebook.pin(power, 3)
+    service.codebook.create("ideas/revolution", colour="#ff0000", description="Change.")
     tag = next(t for t in service.tags() if t.id == power)
     assert (tag.colour, tag.description, tag.pinned) == ("#123abc", "Who decides.", 3)
     assert service.codebook.number_keys()[3].id == power
     made = next(t for t in service.tags() if t.path == "ideas/revolution")
     assert (made.colour, made.description) == ("#ff0000", "Change.")
-    changes.append(service.codebook.pin(_tag_id(service, "class"), 3))  # takes the key from power
+    service.codebook.pin(_tag_id(service, "class"), 3)  # takes the key from power
     assert next(t for t in service.tags() if t.id == power).pinned is None
     with pytest.raises(CodebookError, match="already"):
         service.codebook.create("ideas/revolution")
-    for change in reversed(changes):
-        _undo(service, change)
+    for _change in range(5):
+        service.operations.undo()
     assert _state(service) == before
 
 
@@ -197,7 +191,7 @@ def test_counts_with_and_without_sub_themes(service: LibraryService) -> None:
 
 def test_theme_view_groups_passages_by_document(service: LibraryService) -> None:
     _, ids = _library(service)
-    other, _ = service.add_document(ImportedText.of("Soviets again.", title="Another"))
+    other, _ = service.add_document(ImportedText.of("Soviets again.", title="Another")).value
     service.create_highlight(other.id, 0, 7, tags=["power/soviets"])
     groups = service.codebook.passages(_tag_id(service, "power"))
     assert [(d.title, [h.exact for h in hs]) for d, hs in groups] == [
@@ -220,10 +214,10 @@ def test_codebook_file_round_trip_into_another_library(
     entries = parse_codebook(text, fmt)
     other = open_service(tmp_path / "other.sqlite")
     try:
-        change = other.codebook.import_entries(entries)
+        other.codebook.import_entries(entries)
         got = {t.path: (t.colour, t.description) for t in other.tags()}
         assert got == {t.tag.path: (t.tag.colour, t.tag.description) for t in themes}
-        other.codebook.restore(change.before)
+        other.operations.undo()
         assert other.tags() == []
     finally:
         other.close()
@@ -251,10 +245,10 @@ def test_any_merge_then_undo_is_exact(service: LibraryService, plan: list[tuple[
             if source not in tags or target not in tags or target.startswith(source):
                 continue
             before = _state(service)
-            change = service.codebook.merge(tags[source], tags[target])
+            service.codebook.merge(tags[source], tags[target])
             for h in service.highlights(1):
                 assert len({t.id for t in h.tags}) == len(h.tags)
-            service.codebook.restore(change.before)
+            service.operations.undo()
             assert _state(service) == before
 
 

@@ -22,11 +22,11 @@ NEW = (
 
 
 def _edition(service: LibraryService) -> tuple[int, dict[str, int]]:
-    doc = service.add_document(ImportedText.of(OLD, title="Resolution"))[0]
+    doc = service.add_document(ImportedText.of(OLD, title="Resolution")).value[0]
     ids = {}
     for quote in ["All power to the Soviets", "control of the factories to the workers", "Bread, peace and land"]:
         start = OLD.index(quote)
-        ids[quote] = service.create_highlight(doc.id, start, start + len(quote), tags=["t"], note=quote[:5]).id
+        ids[quote] = service.create_highlight(doc.id, start, start + len(quote), tags=["t"], note=quote[:5]).value.id
     return doc.id, ids
 
 
@@ -34,7 +34,7 @@ def test_an_edition_places_moves_reviews_and_orphans(service: LibraryService) ->
     doc, ids = _edition(service)
     plan = service.prepare_edition(doc, ImportedText.of(NEW, title="ignored"))
     progress: list[tuple[int, int]] = []
-    report = service.apply_edition(plan, plan.run(lambda done, total: progress.append((done, total))))
+    report = service.apply_edition(plan, plan.run(lambda done, total: progress.append((done, total)))).value
     assert progress[-1] == (3, 3)
     placements = {item.highlight_id: item.placement for item in report.items}
     assert placements == {
@@ -53,9 +53,9 @@ def test_an_edition_places_moves_reviews_and_orphans(service: LibraryService) ->
     [orphan] = service.orphans(doc)
     assert (orphan.exact, orphan.note, [t.path for t in orphan.tags]) == ("Bread, peace and land", "Bread", ["t"])
     # Accept the approximate place; re-attach the orphan by hand.
-    assert service.accept_placement(approximate.id).review_from == ""
+    assert service.accept_placement(approximate.id).value.review_from == ""
     start = NEW.index("Peace for everyone")
-    attached = service.attach_highlight(orphan.id, start, start + len("Peace for everyone"))
+    attached = service.attach_highlight(orphan.id, start, start + len("Peace for everyone")).value
     assert attached.exact == "Peace for everyone" and service.orphans(doc) == []
     versions = service.versions(doc)
     assert [(v.number, v.current, v.highlights_made) for v in versions] == [(1, False, 3), (2, True, 0)]
@@ -66,14 +66,15 @@ def test_an_edition_can_be_undone_and_redone_with_the_same_ids(service: LibraryS
     before = {h.id: h for h in service.highlights(doc)}
     plan = service.prepare_edition(doc, ImportedText.of(NEW, title="x"))
     outcome = plan.run()
-    report = service.apply_edition(plan, outcome)
-    service.revert_edition(plan, report)
+    report = service.apply_edition(plan, outcome).value
+    after = {h.id: h for h in service.highlights(doc)}
+    service.operations.undo()
     assert service.open_document(doc).text == OLD
     assert {h.id: h for h in service.highlights(doc)} == before
     assert service.orphans(doc) == []
-    again = service.apply_edition(plan, outcome, version_id=report.version_id)
-    assert again.version_id == report.version_id
-    assert [i.placement for i in again.items] == [i.placement for i in report.items]
+    service.operations.redo()
+    assert service.open_document(doc).version_id == report.version_id
+    assert {h.id: h for h in service.highlights(doc)} == after
 
 
 def test_the_same_text_again_is_not_a_new_edition(service: LibraryService) -> None:

@@ -30,11 +30,13 @@ TRICKY = (
 
 @pytest.fixture
 def filled(service: LibraryService) -> LibraryService:
-    doc = service.add_document(ImportedText.of(TRICKY, title="Tricky: a *test*", author="A. Author"))[0]
-    whole = service.create_highlight(doc.id, 0, len(TRICKY), tags=["form/markdown", "power/soviets"], note="n1\nn2")
+    doc = service.add_document(ImportedText.of(TRICKY, title="Tricky: a *test*", author="A. Author")).value[0]
+    whole = service.create_highlight(
+        doc.id, 0, len(TRICKY), tags=["form/markdown", "power/soviets"], note="n1\nn2"
+    ).value
     service.create_highlight(doc.id, TRICKY.index("Second"), TRICKY.index("marks==") + 7, tags=["power"])
     service.create_highlight(doc.id, TRICKY.index("café"), TRICKY.index("café") + 4)
-    other = service.add_document(ImportedText.of("Another text, short.", title="Other"))[0]
+    other = service.add_document(ImportedText.of("Another text, short.", title="Other")).value[0]
     service.create_highlight(other.id, 0, 7, tags=["power/soviets"])
     assert whole.exact == TRICKY
     return service
@@ -146,7 +148,7 @@ def test_backup_restore_backup_gives_the_same_library(filled: LibraryService, tm
     filled.set_reading_position(1, 17)
     first = filled.backup_json()
     empty = open_service(tmp_path / "restored.sqlite")
-    assert empty.restore_json(first) == (2, 4, 4)
+    assert empty.restore_json(first).value == (2, 4, 4)
     second = empty.backup_json()
     first.pop("exported"), second.pop("exported")
     assert first == second
@@ -209,7 +211,7 @@ def test_any_highlighted_text_reads_back_from_the_export(service: LibraryService
     from app.domain.text import normalise
 
     text = normalise(f"Before.\n\n{quote}\n\nAfter.")
-    doc, _ = service.add_document(ImportedText.of(text, title=f"t{abs(hash(text))}"))
+    doc, _ = service.add_document(ImportedText.of(text, title=f"t{abs(hash(text))}")).value
     start = text.index("Before.") + len("Before.\n\n")
     end = len(text) - len("\n\nAfter.")
     if start >= end:

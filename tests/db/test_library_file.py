@@ -13,7 +13,7 @@ from sqlalchemy import inspect, text
 from db.backups import backup_library, backups_dir
 from db.engine import make_engine, open_library
 from db.failures import LibraryError
-from db.schema import alembic_config
+from db.schema import alembic_config, scripts
 
 
 def _upgrade(path: Path, revision: str) -> None:
@@ -95,10 +95,10 @@ def test_a_library_from_the_first_revision_opens_with_all_its_data(tmp_path: Pat
     assert (h.id, h.start, h.end, h.exact, h.note) == (11, 4, 9, "power", "a note\n        over two lines")
     assert [t.path for t in h.tags] == ["power/soviets"]
     assert h.made_on_version_id == 3  # filled by migration 0002
-    assert (
-        len(list(backups_dir(path).glob("old-before-0005-*.sqlite"))) == 1
-    )  # taken before upgrading (named after the target)
-    assert service.create_highlight(7, 0, 3).id == 13
+    head = scripts().get_current_head()
+    # Taken before upgrading, and named after the revision it was upgraded to.
+    assert len(list(backups_dir(path).glob(f"old-before-{head}-*.sqlite"))) == 1
+    assert service.create_highlight(7, 0, 3).value.id == 13
     service.close()
 
 

@@ -16,13 +16,13 @@ TEXT = "Alpha 😀 beta.\nGamma cafe\u0301 delta.\n\nEpsilon \u00a0zeta."
 
 
 def _doc(service: LibraryService, text: str = TEXT, title: str = "T") -> int:
-    summary, added = service.add_document(ImportedText.of(text, title=title))
+    summary, added = service.add_document(ImportedText.of(text, title=title)).value
     assert added
     return summary.id
 
 
 def test_sample_is_the_1917_resolution(service: LibraryService) -> None:
-    summary = service.add_sample()
+    summary = service.add_sample().value[0]
     doc = service.open_document(summary.id)
     assert (doc.title, doc.author) == (SAMPLE_TITLE, SAMPLE_AUTHOR)
     assert "Resolution on the Soviets of Workers’ And Soldiers’ Deputies" in doc.text
@@ -43,8 +43,8 @@ def test_the_same_text_imported_twice_is_one_document(service: LibraryService, t
     first.write_text("Same words.\n")
     second = tmp_path / "b.txt"
     second.write_bytes(b"\xef\xbb\xbfSame words.\r\n")  # same text once normalised
-    a, added_a = service.import_path(first)
-    b, added_b = service.import_path(second)
+    a, added_a = service.import_path(first).value
+    b, added_b = service.import_path(second).value
     assert (added_a, added_b) == (True, False)
     assert a.id == b.id
     assert len(service.list_documents()) == 1
@@ -54,7 +54,7 @@ def test_highlight_stores_quote_and_context_in_code_points(service: LibraryServi
     doc_id = _doc(service)
     start = TEXT.index("😀")
     end = TEXT.index("delta") + len("delta")
-    h = service.create_highlight(doc_id, start, end)
+    h = service.create_highlight(doc_id, start, end).value
     stored = service.open_document(doc_id).text
     assert h.exact == stored[start:end]
     assert h.exact.startswith("😀 beta.\nGamma café")
@@ -72,16 +72,16 @@ def test_highlight_outside_the_text_is_refused_and_nothing_is_saved(service: Lib
 
 def test_tags_form_a_tree_and_take_colours(service: LibraryService) -> None:
     doc_id = _doc(service)
-    h = service.create_highlight(doc_id, 0, 5)
-    first = service.tag_highlight(h.id, "power/soviets")
+    h = service.create_highlight(doc_id, 0, 5).value
+    first = service.tag_highlight(h.id, "power/soviets").value
     assert [t.path for t in first.created] == ["power", "power/soviets"]
     assert first.tag.parent_id == first.created[0].id
     assert first.tag.colour == first.created[0].colour == PALETTE[0]
-    second = service.tag_highlight(h.id, "#class / peasantry")
+    second = service.tag_highlight(h.id, "#class / peasantry").value
     assert second.tag.colour == PALETTE[1]
     assert [t.path for t in second.highlight.tags] == ["power/soviets", "class/peasantry"]
     assert second.highlight.colour == PALETTE[0]  # the first tag's colour
-    again = service.tag_highlight(h.id, "power/soviets")
+    again = service.tag_highlight(h.id, "power/soviets").value
     assert again.created == ()
     assert [t.path for t in again.highlight.tags] == ["power/soviets", "class/peasantry"]
     assert [t.path for t in service.tags()] == ["class", "class/peasantry", "power", "power/soviets"]
@@ -89,44 +89,42 @@ def test_tags_form_a_tree_and_take_colours(service: LibraryService) -> None:
 
 def test_bad_tag_path_changes_nothing(service: LibraryService) -> None:
     doc_id = _doc(service)
-    h = service.create_highlight(doc_id, 0, 5)
+    h = service.create_highlight(doc_id, 0, 5).value
     with pytest.raises(TagPathError):
         service.tag_highlight(h.id, "power//")
     assert service.tags() == []
 
 
-def test_untag_can_drop_themes_it_leaves_unused(service: LibraryService) -> None:
+def test_undoing_a_tagging_takes_away_the_themes_it_made(service: LibraryService) -> None:
     doc_id = _doc(service)
-    h1 = service.create_highlight(doc_id, 0, 5)
-    h2 = service.create_highlight(doc_id, 6, 8)
-    result = service.tag_highlight(h1.id, "power/soviets")
+    h1 = service.create_highlight(doc_id, 0, 5).value
+    h2 = service.create_highlight(doc_id, 6, 8).value
     service.tag_highlight(h2.id, "power")
-    ids = [t.id for t in reversed(result.created)]
-    after = service.untag_highlight(h1.id, result.tag.id, drop_if_unused=ids)
-    assert after.tags == ()
-    # "soviets" was unused and went; "power" is still on h2 and stays.
+    service.tag_highlight(h1.id, "power/soviets")
+    service.operations.undo()
+    assert service.highlight(h1.id).tags == ()
+    # "soviets" was made by the tagging and went; "power" was there before and stays.
     assert [t.path for t in service.tags()] == ["power"]
 
 
 def test_delete_and_restore_brings_back_the_same_highlight(service: LibraryService) -> None:
     doc_id = _doc(service)
-    h = service.create_highlight(doc_id, 0, 5)
+    h = service.create_highlight(doc_id, 0, 5).value
     service.tag_highlight(h.id, "a/b")
     service.tag_highlight(h.id, "c")
-    h = service.set_note(h.id, "line one\nline two")
-    gone = service.delete_highlight(h.id)
+    h = service.set_note(h.id, "line one\nline two").value
+    gone = service.delete_highlight(h.id).value
     assert gone == h
     assert service.highlights(doc_id) == []
-    back = service.restore_highlight(gone)
-    assert back == h
+    service.operations.undo()
     assert service.highlights(doc_id) == [h]
 
 
 def test_new_ids_are_never_reused(service: LibraryService) -> None:
     doc_id = _doc(service)
-    h = service.create_highlight(doc_id, 0, 5)
+    h = service.create_highlight(doc_id, 0, 5).value
     service.delete_highlight(h.id)
-    assert service.create_highlight(doc_id, 0, 5).id == h.id + 1
+    assert service.create_highlight(doc_id, 0, 5).value.id == h.id + 1
 
 
 def test_missing_rows_raise_not_found(service: LibraryService) -> None:
@@ -152,9 +150,12 @@ def test_reading_state_survives_reopening(library_path: Path) -> None:
 
 def test_a_write_that_fails_midway_leaves_nothing_behind(service: LibraryService) -> None:
     doc_id = _doc(service)
-    h = service.create_highlight(doc_id, 0, 5)
+    h = service.create_highlight(doc_id, 0, 5).value
     with pytest.raises(StorageError):
-        # The restore collides with the existing id inside the transaction, after the
-        # tag links were staged: none of it may remain.
-        service.restore_highlight(h)
+        # The highlight is made and its themes staged before the bad span is refused
+        # inside the same transaction: none of it may remain, in the history neither.
+        service.create_highlight(doc_id, 3, 2, tags=["power"])
     assert service.highlights(doc_id) == [h]
+    assert service.tags() == []
+    [last, *_] = service.operations.history()
+    assert last.label.startswith("Highlight")

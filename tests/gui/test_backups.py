@@ -44,7 +44,8 @@ def test_restore_from_backup_in_the_window(
     assert [h.id for h in window.controller.highlights()] == [kept_id]
     assert [h.id for h in restored.highlights(1)] == [kept_id]
     assert window.panel.model.rowCount() == 1
-    assert not window.undo_action.isEnabled()  # the history was of the replaced library
+    # The history is the restored library's own: the later highlight is not in it.
+    assert window.undo_action.text() == "&Undo Highlight “the eight-hour day”"
     assert "kept as library-before-restore-" in window.statusBar().currentMessage()
     [before] = (restored.path.parent / "backups").glob("library-before-restore-*.sqlite")
     con = sqlite3.connect(before)

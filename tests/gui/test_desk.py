@@ -129,7 +129,8 @@ def test_highlights_are_listed_in_text_order_and_overlaps_stay_visible(window: M
     window.reader._update_overlay()
     assert {earlier, overlapping} <= set(window.reader.painted_highlight_ids())
     assert painted_colour(window, earlier).alpha() < 255  # translucent, so overlaps blend
-    assert " · 3 highlights · " in window.documents.data(window.documents.index(0))
+    # The counts follow a moment later, so that making a highlight never waits for them.
+    qtbot.waitUntil(lambda: " · 3 highlights · " in window.documents.data(window.documents.index(0)))
 
 
 def test_h_without_a_selection_explains_itself(window: MainWindow, qtbot: QtBot) -> None:
@@ -228,7 +229,7 @@ def test_delete_undo_and_redo_restore_the_same_highlight(
     assert service.list_documents()[0].highlight_count == 0
     qtbot.keyClick(window.reader, KEY.Key_Z, CTRL)  # undo delete
     assert service.highlight(h) == full
-    assert window.statusBar().currentMessage() == "Undone: Delete highlight “the largest forces of the bou…”"
+    assert window.statusBar().currentMessage() == "Undone: Delete highlight “the largest forces of the bourgeoisie”"
     assert window.controller.highlights() == [full]
     qtbot.keyClick(window.reader, KEY.Key_Z, CTRL)  # undo note
     assert stored(service, h)[2] == ""
@@ -237,7 +238,7 @@ def test_delete_undo_and_redo_restore_the_same_highlight(
     assert service.tags() == []
     qtbot.keyClick(window.reader, KEY.Key_Z, CTRL)  # undo create
     assert window.controller.highlights() == []
-    assert not window.undo_action.isEnabled()
+    assert window.undo_action.text().startswith("&Undo Import “Resolution")  # what came before
 
     for _ in range(3):
         qtbot.keyClick(window.reader, KEY.Key_Z, CTRL | SHIFT)

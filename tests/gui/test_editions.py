@@ -71,6 +71,8 @@ def test_a_new_edition_is_reviewed_and_its_orphan_attached(
     qtbot.keyClick(window.reader, Qt.Key.Key_Z, CTRL)  # undo the attach: an orphan again
     assert window.panel.orphan_list.count() == 1
     assert service.highlight(orphan).exact == "Pravda No. 46"
+    qtbot.keyClick(window.reader, Qt.Key.Key_Z, CTRL)  # undo accepting the approximate place
+    assert service.highlight(changed).review_from == "the eight-hour day have been introduced"
     qtbot.keyClick(window.reader, Qt.Key.Key_Z, CTRL)  # undo the edition
     assert _doc_text(window) == TEXT
     assert [h.exact for h in window.controller.highlights()] == [
@@ -118,7 +120,7 @@ def test_an_edition_read_while_another_document_was_opened_goes_nowhere(
 
 
 def test_cancelling_changes_nothing(qtbot: QtBot, service: LibraryService) -> None:
-    doc = service.add_document(ImportedText.of(TEXT, title="T"))[0]
+    doc = service.add_document(ImportedText.of(TEXT, title="T")).value[0]
     service.create_highlight(doc.id, 0, 5)
     plan = service.prepare_edition(doc.id, ImportedText.of("New. " + TEXT, title="T"))
     worker = EditionWorker(plan)

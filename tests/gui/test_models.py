@@ -10,6 +10,7 @@ from pytestqt.modeltest import ModelTester
 
 from app.domain.values import DocumentSummary, Highlight, Tag
 from app.ui.models import ID_ROLE, DocumentListModel, HighlightListModel
+from app.ui.store import HighlightStore
 
 NOW = datetime(2026, 1, 1)
 TAG = Tag(id=1, name="soviets", path="power/soviets", parent_id=None, colour="#7cc6fe")
@@ -20,17 +21,24 @@ def _h(hid: int, start: int, note: str = "", tags: tuple[Tag, ...] = ()) -> High
 
 
 def test_highlight_model_keeps_text_order_through_changes(qtmodeltester: ModelTester) -> None:
-    model = HighlightListModel()
+    store = HighlightStore([_h(3, 30), _h(1, 10)])
+    model = HighlightListModel(store)
     qtmodeltester.check(model)
-    model.set_highlights([_h(3, 30), _h(1, 10)])
+    model.set_highlights(store.ordered())
+    store.put(_h(2, 20))
     assert model.add(_h(2, 20)) == 1
     assert [model.index(r, 0).data(ID_ROLE) for r in range(3)] == [1, 2, 3]
+    store.put(_h(2, 20, note="a note\nwith two lines", tags=(TAG,)))
     model.update(_h(2, 20, note="a note\nwith two lines", tags=(TAG,)))
     shown = model.index(1, 0).data()
     assert shown == "“quote 2 line two”\n#power/soviets\n✎ a note with two lines"
     assert model.index(1, 0).data(Qt.ItemDataRole.DecorationRole) == QColor("#7cc6fe")
+    store.drop(1)
     model.remove(1)
     assert [model.index(r, 0).data(ID_ROLE) for r in range(model.rowCount())] == [2, 3]
+    store.put(_h(3, 5))  # attached elsewhere: its row moves to its new place
+    model.update(_h(3, 5))
+    assert [model.index(r, 0).data(ID_ROLE) for r in range(model.rowCount())] == [3, 2]
     qtmodeltester.check(model)
 
 

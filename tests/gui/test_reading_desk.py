@@ -41,8 +41,8 @@ def test_heading_type_does_not_leak_into_the_next_document(
 ) -> None:
     book = tmp_path / "book.md"
     book.write_text("# Chapter One\n\nFirst words.\n\n# Chapter Two\n\nMore words.\n", encoding="utf-8")
-    chapters = service.add_document(import_file(book))[0]
-    plain = service.add_document(ImportedText.of("Plain words only.\n\nNothing else.", title="Plain"))[0]
+    chapters = service.add_document(import_file(book)).value[0]
+    plain = service.add_document(ImportedText.of("Plain words only.\n\nNothing else.", title="Plain")).value[0]
     window.open_document(chapters.id)
     heading = window.controller.document.structure.headings[1] if window.controller.document else None
     assert heading is not None
@@ -218,7 +218,7 @@ def test_a_heading_jumped_to_has_a_line_of_context_above_it(
     book = tmp_path / "book.md"
     paragraphs = "\n\n".join(f"Paragraph {i} of the first chapter." for i in range(80))
     book.write_text(f"# One\n\n{paragraphs}\n\n# Two\n\n{paragraphs}\n", encoding="utf-8")
-    window.open_document(service.add_document(import_file(book))[0].id)
+    window.open_document(service.add_document(import_file(book)).value[0].id)
     heading = window.controller.document.structure.headings[1]  # type: ignore[union-attr]
     qtbot.keyClick(window.reader, Qt.Key.Key_5, Qt.KeyboardModifier.ControlModifier)
     window.outline.setCurrentIndex(window.outline.model().index(1, 0))
@@ -233,7 +233,7 @@ def test_a_lone_highlight_in_a_long_text_is_a_visible_mark_on_the_theme_map(
     window: MainWindow, qtbot: QtBot, service: LibraryService
 ) -> None:
     long_text = "\n\n".join(f"Paragraph {i}, with some words in it." for i in range(20_000))
-    document = service.add_document(ImportedText.of(long_text, title="Long"))[0]
+    document = service.add_document(ImportedText.of(long_text, title="Long")).value[0]
     window.open_document(document.id)
     start = long_text.index("Paragraph 10000,")
     window.controller.create_highlight(start, start + 9, tags=["power"])
@@ -262,7 +262,7 @@ def test_the_paragraph_margin_shows_the_numbers_citations_use(
 ) -> None:
     book = tmp_path / "book.md"
     book.write_text("# One\n\nFirst of one.\n\nSecond of one.\n\n# Two\n\nFirst of two.\n\nSecond of two.\n")
-    document = service.add_document(import_file(book))[0]
+    document = service.add_document(import_file(book)).value[0]
     window.open_document(document.id)
     assert not window.reader.paragraph_margin.isVisible()
     qtbot.keyClick(window.reader, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
@@ -286,7 +286,7 @@ def test_the_status_bar_says_where_the_reader_is_and_ctrl_g_goes_there(
     window: MainWindow, qtbot: QtBot, service: LibraryService, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     long_text = "\n\n".join(f"Paragraph {i}, with some words in it." for i in range(3000))
-    window.open_document(service.add_document(ImportedText.of(long_text, title="Long"))[0].id)
+    window.open_document(service.add_document(ImportedText.of(long_text, title="Long")).value[0].id)
     label = window.view_actions.position_label
     assert label.text() == "0%"
     monkeypatch.setattr(QInputDialog, "getText", lambda *_a, **_k: ("50%", True))
@@ -448,7 +448,7 @@ def test_reopen_with_encoding_previews_the_candidates_and_keeps_the_highlights(
     text = "Ĉu vi parolas Esperanton? Ĝi estas facila.\n\nLa dua paragrafo, kun pli da vortoj."
     source = tmp_path / "esperanto.txt"
     source.write_bytes(text.encode("iso8859-3"))
-    window.open_document(service.import_path(source)[0].id)
+    window.open_document(service.import_path(source).value[0].id)
     assert "Øi estas" in _text(window)  # guessed as Windows-1252
     kept = highlight_quote(qtbot, window, "La dua paragrafo")
     dialog = window.reopen_with_encoding()

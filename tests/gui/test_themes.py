@@ -96,7 +96,7 @@ def test_f2_renames_and_the_export_and_panel_follow_then_undo(
     qtbot.keyClicks(editor, "councils")
     qtbot.keyClick(editor, KEY.Key_Return)  # the delegate commits on the next event loop turn
     qtbot.waitUntil(lambda: _paths(service, ids["soviets"]) == ["power/councils", "class/workers"])
-    assert window.undo_stack.undoText() == "Rename power/soviets to councils"
+    assert window.undo_action.text() == "&Undo Rename power/soviets to councils"
     assert (
         window.panel.model.highlight_at(window.panel.model.row_of(ids["soviets"]) or 0).tags[0].path == "power/councils"
     )

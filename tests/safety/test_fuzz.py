@@ -68,14 +68,14 @@ def test_any_json_restores_whole_or_not_at_all(
     service: LibraryService, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
 ) -> None:
     if not service.list_documents():
-        doc = service.add_document(ImportedText.of("One two three four five six.", title="Fuzz"))[0]
+        doc = service.add_document(ImportedText.of("One two three four five six.", title="Fuzz")).value[0]
         service.create_highlight(doc.id, 0, 3, tags=["a/b"])
         service.create_highlight(doc.id, 4, 7, note="n")
     backup = json.loads(json.dumps(service.backup_json()))
     candidate = data.draw(_mutations(backup))
     target_dir = tmp_path_factory.mktemp("target")
     target = open_service(target_dir / "library.sqlite")
-    outcome = _attempt(lambda: target.restore_json(candidate), RestoreError)
+    outcome = _attempt(lambda: target.restore_json(candidate).value, RestoreError)
     if isinstance(outcome, RestoreError):
         assert str(outcome)
         assert target.list_documents() == [] and target.tags() == []
@@ -85,13 +85,13 @@ def test_any_json_restores_whole_or_not_at_all(
 
 
 def test_a_backup_with_duplicate_ids_is_refused(service: LibraryService, tmp_path: Path) -> None:
-    doc = service.add_document(ImportedText.of("One two three four.", title="Dup"))[0]
+    doc = service.add_document(ImportedText.of("One two three four.", title="Dup")).value[0]
     service.create_highlight(doc.id, 0, 3)
     service.create_highlight(doc.id, 4, 7)
     backup = service.backup_json()
     backup["highlights"][1]["id"] = backup["highlights"][0]["id"]
     target = open_service(tmp_path / "target.sqlite")
-    outcome = _attempt(lambda: target.restore_json(backup), RestoreError)
+    outcome = _attempt(lambda: target.restore_json(backup).value, RestoreError)
     assert isinstance(outcome, RestoreError) and "at $.highlights[1].id: a second highlight" in str(outcome)
     assert target.list_documents() == []
     target.close()

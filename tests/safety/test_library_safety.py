@@ -28,7 +28,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def _library_with_data(path: Path, note: str = "kept") -> None:
     """A library with one highlight, and a daily backup of it as a later day's start makes."""
     service = open_service(path)
-    doc = service.add_document(ImportedText.of("All power to the Soviets.\n\nLand to the peasants.", title="T"))[0]
+    doc = service.add_document(ImportedText.of("All power to the Soviets.\n\nLand to the peasants.", title="T")).value[
+        0
+    ]
     service.create_highlight(doc.id, 0, 9, tags=["power"], note=note)
     service.close()
     for daily in (path.parent / "backups").glob("*-daily-*.sqlite"):

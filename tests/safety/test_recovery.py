@@ -39,7 +39,7 @@ def _library(path: Path, note: str = "kept", words: int = 0) -> Path:
     """A library with one document (longer with `words`) and one highlight carrying `note`."""
     service = open_service(path)
     text = "All power to the Soviets.\n\nLand to the peasants." + " bread" * words
-    doc = service.add_document(ImportedText.of(text, title="Theses"))[0]
+    doc = service.add_document(ImportedText.of(text, title="Theses")).value[0]
     service.create_highlight(doc.id, 0, 9, tags=["power"], note=note)
     service.close()
     return path

@@ -25,8 +25,10 @@ Backup = dict[str, Any]
 def backup(tmp_path_factory: pytest.TempPathFactory) -> Backup:
     """A real backup: two documents (one with two editions), nested and pinned themes, notes."""
     service = open_service(tmp_path_factory.mktemp("source") / "library.sqlite")
-    first = service.add_document(ImportedText.of("All power to the Soviets.\n\nLand to the peasants.", title="A"))[0]
-    second = service.add_document(ImportedText.of("Peace, bread and land.", title="B"))[0]
+    first = service.add_document(
+        ImportedText.of("All power to the Soviets.\n\nLand to the peasants.", title="A")
+    ).value[0]
+    second = service.add_document(ImportedText.of("Peace, bread and land.", title="B")).value[0]
     service.create_highlight(first.id, 0, 9, tags=["power/soviets", "class"], note="the slogan")
     service.create_highlight(second.id, 0, 5, tags=["war"])
     service.set_reading_position(first.id, 12)
@@ -141,7 +143,7 @@ def test_a_backup_that_contradicts_itself_is_refused_naming_where(
 
 
 def test_the_unchanged_backup_restores_and_checks_out(backup: Backup, target: LibraryService) -> None:
-    assert target.restore_json(copy.deepcopy(backup)) == (2, 4, 2)
+    assert target.restore_json(copy.deepcopy(backup)).value == (2, 4, 2)
     _assert_consistent(target)
     again = target.backup_json()
     again.pop("exported"), backup.get("exported")
@@ -210,7 +212,7 @@ def test_any_mutation_of_a_real_backup_is_refused_clearly_or_restores_consistent
         candidate = _set(candidate, path, data.draw(_HOSTILE, label="value"))
     service = open_service(tmp_path_factory.mktemp("target") / "library.sqlite")
     try:
-        counts = service.restore_json(candidate)
+        counts = service.restore_json(candidate).value
     except RestoreError as exc:
         message = str(exc)
         assert message.startswith(("at $", "it is", "it is a backup of version")), message

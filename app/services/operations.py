@@ -1,0 +1,402 @@
+"""Operations: every change is one transaction with one row in the library's history.
+
+A service method opens `Operations.record`; the journal's triggers (db.journal) note every
+row the transaction touches, and when it ends one `operations` row is written in the same
+transaction with the label, the time, the changes and the rows' images before (and the
+digest of each row after). Undo writes the before images back, in reverse order, after
+checking that every row is still what the change left; redo writes the after images again.
+Nothing about undo lives in the UI or in the services' signatures.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import secrets
+import sqlite3
+import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.domain.changes import Changes, Done, OperationSummary
+from app.domain.text import excerpt
+from app.services.errors import StorageError, storage
+from app.services.part import LibraryPart
+from db import journal
+from db.models import DocumentRow, OperationRow, utcnow
+
+T = TypeVar("T")
+
+# At least this many operations are kept; older ones are pruned as new ones come.
+KEEP = 1000
+# Saves of one note closer together than this are one step to undo.
+MERGE_WINDOW = timedelta(minutes=2)
+
+_NOUNS = {
+    "documents": "the document",
+    "document_versions": "an edition of the document",
+    "tags": "the theme",
+    "highlights": "the highlight",
+    "highlight_tags": "the themes of a highlight",
+}
+
+
+class UndoError(StorageError):
+    """An undo or redo that cannot be made; the message says why. Nothing was changed."""
+
+
+def default_author() -> str:
+    """Return who is making changes: the name the person logged in with."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return ""
+
+
+def _digest(image: str | None) -> str | None:
+    return None if image is None else hashlib.blake2b(image.encode(), digest_size=16).hexdigest()
+
+
+def _pack(items: Sequence[Any]) -> bytes:
+    return zlib.compress(json.dumps(items, separators=(",", ":")).encode(), 6)
+
+
+def _unpack(blob: bytes) -> list[Any]:
+    items: list[Any] = json.loads(zlib.decompress(blob))
+    return items
+
+
+def changes_of(entries: Sequence[journal.Entry]) -> Changes:
+    """Say what a list of touched rows means to the views."""
+    kinds: dict[str, set[int]] = {
+        name: set()
+        for name in (
+            "documents",
+            "texts",
+            "highlights_added",
+            "highlights_changed",
+            "highlights_removed",
+            "counted",
+            "themes",
+            "orphans",
+        )
+    }
+    for entry in entries:
+        before = json.loads(entry.before) if entry.before else None
+        after = json.loads(entry.after) if entry.after else None
+        row = after or before
+        assert row is not None
+        if entry.table == "documents":
+            kinds["documents"].add(row["id"])
+            if before is None or after is None:
+                kinds["counted"].add(row["id"])
+        elif entry.table == "document_versions":
+            kinds["texts"].add(row["document_id"])
+            kinds["orphans"].add(row["document_id"])
+        elif entry.table == "tags":
+            kinds["themes"].add(row["id"])
+        elif entry.table == "highlight_tags":
+            kinds["highlights_changed"].add(row["highlight_id"])
+        elif before is None:
+            kinds["highlights_added"].add(row["id"])
+            kinds["counted"].add(row["document_id"])
+        elif after is None:
+            kinds["highlights_removed"].add(row["id"])
+            kinds["counted"].add(row["document_id"])
+        else:
+            kinds["highlights_changed"].add(row["id"])
+            if before["version_id"] != after["version_id"]:
+                kinds["orphans"].add(row["document_id"])
+    born_or_gone = kinds["highlights_added"] | kinds["highlights_removed"]
+    kinds["highlights_changed"] -= born_or_gone
+    return Changes(**{name: frozenset(ids) for name, ids in kinds.items()})
+
+
+@dataclass
+class Recording:
+    """An operation being made: its session, and the label and document to record."""
+
+    session: Session
+    label: str
+    document_id: int | None = None
+    merge_key: str = ""
+    changes: Changes = field(default_factory=Changes)
+
+    def done(self, value: T) -> Done[T]:
+        """Return the value with what this operation changed and its label."""
+        return Done(value, self.changes, self.label)
+
+
+class Operations(LibraryPart):
+    """The library's history of changes: recording, undo, redo, and what changed since."""
+
+    def __init__(self, sessions: sessionmaker[Session], path: Path, author: str) -> None:
+        """Record changes as `author`; this process's changes carry a token of its own."""
+        super().__init__(sessions, path)
+        self.sessions = sessions
+        self.author = author
+        self.origin = secrets.token_hex(8)
+        self._watcher: journal.Watcher | None = None
+        self._seen = 0
+
+    @contextmanager
+    def record(self, label: str, document_id: int | None = None) -> Iterator[Recording]:
+        """Run one change in one transaction and write its operation row with it.
+
+        A change that touches nothing writes no row. Set `label` and `document_id` on the
+        yielded recording when they are known only inside.
+        """
+        with self._sessions.begin() as s:
+            conn = s.connection()
+            journal.start(conn)
+            recording = Recording(s, label, document_id)
+            yield recording
+            s.flush()
+            entries = journal.read(conn)
+            if entries:
+                recording.changes = changes_of(entries)
+                self._write(s, recording, entries)
+
+    def _write(self, s: Session, recording: Recording, entries: list[journal.Entry]) -> None:
+        packed = [
+            [e.table, journal.key_of(e.table, json.loads(e.before or e.after or "{}")), e.before, _digest(e.after)]
+            for e in entries
+        ]
+        last = s.execute(select(OperationRow).order_by(OperationRow.id.desc()).limit(1)).scalar_one_or_none()
+        now = utcnow()
+        stamp = self._next_stamp(s)
+        if (
+            recording.merge_key
+            and last is not None
+            and last.state == 0
+            and last.merge_key == recording.merge_key
+            and last.origin == self.origin
+            and now - last.at < MERGE_WINDOW
+        ):
+            last.entries = _pack(_unpack(last.entries) + packed)
+            last.changes = (Changes.from_json(last.changes) | recording.changes).to_json()
+            last.at, last.stamp = now, stamp
+            return
+        row = OperationRow(
+            label=recording.label,
+            author=self.author,
+            origin=self.origin,
+            at=now,
+            document_id=recording.document_id,
+            changes=recording.changes.to_json(),
+            merge_key=recording.merge_key,
+            entries=_pack(packed),
+            state=0,
+            stamp=stamp,
+        )
+        s.add(row)
+        s.flush()
+        # A new change ends what could be redone, and the oldest history is let go (the
+        # row with the highest stamp stays, so that stamps never run backwards).
+        s.execute(delete(OperationRow).where(OperationRow.state == 1, OperationRow.author == self.author))
+        s.execute(
+            delete(OperationRow).where(
+                OperationRow.id <= row.id - KEEP,
+                OperationRow.stamp < stamp,
+            )
+        )
+
+    @staticmethod
+    def _next_stamp(s: Session) -> int:
+        return int(s.execute(select(func.coalesce(func.max(OperationRow.stamp), 0))).scalar_one()) + 1
+
+    # Undo and redo ------------------------------------------------------------------
+
+    @storage
+    def undo(self, down_to: int | None = None) -> Done[list[OperationSummary]]:
+        """Undo the newest change, or every change of this author back to `down_to` included.
+
+        The label names what was undone (the change's own label).
+
+        Raises:
+            UndoError: If there is nothing to undo, or a row a change touched has since
+                been changed by something not undone with it; nothing is changed then.
+        """
+        with self._sessions.begin() as s:
+            conn = s.connection()
+            stmt = select(OperationRow).where(OperationRow.state == 0, OperationRow.author == self.author)
+            stmt = stmt.where(OperationRow.id >= down_to) if down_to is not None else stmt.limit(1)
+            targets = list(s.execute(stmt.order_by(OperationRow.id.desc())).scalars())
+            if not targets:
+                raise UndoError("There is nothing to undo.")
+            journal.start(conn)
+            conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+            stamp = self._next_stamp(s)
+            for op in targets:
+                entries = _unpack(op.entries)
+                after_images: list[str | None] = []
+                for table, key, before, after in reversed(entries):
+                    now = journal.current(conn, table, key)
+                    if _digest(now) != after:
+                        raise UndoError(self._conflict(s, "undo", op, table, now or before))
+                    after_images.append(now)
+                    journal.write(conn, table, key, before, exists=now is not None)
+                op.redo = _pack(after_images[::-1])
+                op.state, op.stamp, op.origin = 1, stamp, self.origin
+            changes = changes_of(journal.read(conn))
+            summaries = [self._summary(s, op) for op in targets]
+            label = targets[0].label if len(targets) == 1 else f"{len(targets)} changes back to “{targets[-1].label}”"
+            return Done(summaries, changes, label)
+
+    @storage
+    def redo(self) -> Done[list[OperationSummary]]:
+        """Redo the change undone last (the list holds it alone).
+
+        Raises:
+            UndoError: If there is nothing to redo, or the rows it would write have been
+                changed since it was undone.
+        """
+        with self._sessions.begin() as s:
+            conn = s.connection()
+            op = s.execute(
+                select(OperationRow)
+                .where(OperationRow.state == 1, OperationRow.author == self.author)
+                .order_by(OperationRow.id)
+                .limit(1)
+            ).scalar_one_or_none()
+            if op is None or op.redo is None:
+                raise UndoError("There is nothing to redo.")
+            journal.start(conn)
+            conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+            for (table, key, before, _after), image in zip(_unpack(op.entries), _unpack(op.redo), strict=True):
+                now = journal.current(conn, table, key)
+                if now != before:
+                    raise UndoError(self._conflict(s, "redo", op, table, now or before))
+                journal.write(conn, table, key, image, exists=now is not None)
+            op.redo, op.state, op.stamp, op.origin = None, 0, self._next_stamp(s), self.origin
+            return Done([self._summary(s, op)], changes_of(journal.read(conn)), op.label)
+
+    def _conflict(self, s: Session, verb: str, op: OperationRow, table: str, image: str | None) -> str:
+        what = _NOUNS[table]
+        row = json.loads(image) if image else {}
+        if table == "highlights" and row.get("exact"):
+            what = f"{what} “{excerpt(row['exact'])}”"
+        elif table in ("tags", "documents") and (row.get("name") or row.get("title")):
+            what = f"{what} “{excerpt(row.get('name') or row.get('title') or '')}”"
+        later = s.execute(
+            select(OperationRow.label, OperationRow.author)
+            .where(OperationRow.id > op.id, OperationRow.state == 0)
+            .order_by(OperationRow.id.desc())
+            .limit(1)
+        ).first()
+        by = f" by “{later.label}” ({later.author or 'someone'})" if later is not None else ""
+        return (
+            f"Cannot {verb} “{op.label}”: {what} was changed since{by}. "
+            f"Nothing was changed; {verb} that later change first if it should go."
+        )
+
+    # Reading the history ------------------------------------------------------------
+
+    @storage
+    def history(self, limit: int = KEEP) -> list[OperationSummary]:
+        """Return this author's changes, newest first (undone ones, still redoable, included)."""
+        with self._sessions.begin() as s:
+            rows = s.execute(
+                select(OperationRow)
+                .where(OperationRow.author == self.author)
+                .order_by(OperationRow.id.desc())
+                .limit(limit)
+            ).scalars()
+            return [self._summary(s, op) for op in rows]
+
+    @storage
+    def next_undo(self) -> OperationSummary | None:
+        """Return the change Ctrl+Z would undo, if any."""
+        return self._next(0, newest=True)
+
+    @storage
+    def next_redo(self) -> OperationSummary | None:
+        """Return the change Ctrl+Shift+Z would redo, if any."""
+        return self._next(1, newest=False)
+
+    def _next(self, state: int, *, newest: bool) -> OperationSummary | None:
+        order = OperationRow.id.desc() if newest else OperationRow.id
+        with self._sessions.begin() as s:
+            op = s.execute(
+                select(OperationRow)
+                .where(OperationRow.state == state, OperationRow.author == self.author)
+                .order_by(order)
+                .limit(1)
+            ).scalar_one_or_none()
+            return None if op is None else self._summary(s, op)
+
+    @storage
+    def stamp(self) -> int:
+        """Return the library's newest stamp: changes after it are news."""
+        with self._sessions.begin() as s:
+            return self._next_stamp(s) - 1
+
+    @storage
+    def changes_since(self, stamp: int) -> tuple[int, Changes]:
+        """Return the newest stamp and what others (windows, processes) changed after `stamp`."""
+        with self._sessions.begin() as s:
+            rows = s.execute(
+                select(OperationRow.stamp, OperationRow.changes, OperationRow.origin).where(OperationRow.stamp > stamp)
+            ).all()
+        changes = Changes()
+        for row in rows:
+            stamp = max(stamp, row.stamp)
+            if row.origin != self.origin:
+                changes = changes | Changes.from_json(row.changes)
+        return stamp, changes
+
+    @storage
+    def news(self) -> Changes:
+        """Return what other windows and processes changed since the last call (cheap when nothing did).
+
+        The first call only starts watching.
+        """
+        try:
+            if self._watcher is None:
+                self._watcher = journal.Watcher(self.path)
+                self._seen = self.stamp()
+                return Changes()
+            if not self._watcher.changed():
+                return Changes()
+        except sqlite3.Error:
+            # The file cannot be watched now (moved away, being restored): look again later.
+            self.close()
+            return Changes()
+        self._seen, changes = self.changes_since(self._seen)
+        return changes
+
+    def close(self) -> None:
+        """Stop watching for other processes' changes."""
+        if self._watcher is not None:
+            self._watcher.close()
+            self._watcher = None
+
+    @staticmethod
+    def _summary(s: Session, op: OperationRow) -> OperationSummary:
+        title = "" if op.document_id is None else s.get(DocumentRow, op.document_id)
+        return OperationSummary(
+            id=op.id,
+            label=op.label,
+            at=op.at,
+            author=op.author,
+            document_id=op.document_id,
+            document_title=title.title if isinstance(title, DocumentRow) else "",
+            undone=op.state == 1,
+        )
+
+
+class RecordedPart(LibraryPart):
+    """A part of the services whose every change is one recorded operation."""
+
+    def __init__(self, operations: Operations) -> None:
+        """Work on the library of `operations`, recording changes there."""
+        super().__init__(operations.sessions, operations.path)
+        self._operations = operations
