@@ -13,9 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from alembic import command
-from alembic.runtime.migration import MigrationContext
-from alembic.util.exc import CommandError
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -38,7 +35,7 @@ from db.failures import (
     space_needed,
 )
 from db.journal import install as install_journal
-from db.schema import alembic_config, known_revisions, scripts
+from db.schema import HEAD, alembic_config, current_revision, known_revisions
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -122,16 +119,14 @@ def _check_file(path: Path) -> bool:
 
 def _migrate(path: Path, existed: bool) -> None:
     """Bring the library to the newest schema, backing it up first when it changes."""
-    config = alembic_config()
-    head = scripts().get_current_head()
     # Foreign keys stay OFF while migrating: a batch migration rebuilds tables by copy,
     # drop and rename, and with them ON the drop would cascade into the highlights.
     engine = make_engine(path, foreign_keys=False)
     try:
         with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
+            current = current_revision(conn)
             conn.rollback()
-        if current == head:
+        if current == HEAD:
             return
         if current is not None and current not in known_revisions():
             raise LibraryError(
@@ -140,10 +135,8 @@ def _migrate(path: Path, existed: bool) -> None:
             )
         if existed:
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-            backup_library(path, backups_dir(path) / f"{path.stem}-before-{head}-{stamp}.sqlite")
-        with engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+            backup_library(path, backups_dir(path) / f"{path.stem}-before-{HEAD}-{stamp}.sqlite")
+        _upgrade(engine, path)
         with engine.connect() as conn:
             problems = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
             integrity = conn.execute(text("PRAGMA integrity_check")).scalar_one()
@@ -157,17 +150,31 @@ def _migrate(path: Path, existed: bool) -> None:
         engine.dispose()
 
 
+def _upgrade(engine: Engine, path: Path) -> None:
+    """Run the migrations (Alembic is imported here, when one is due, and only then)."""
+    from alembic import command
+    from alembic.util.exc import CommandError
+
+    config = alembic_config()
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    except CommandError as exc:
+        raise LibraryError(f"Cannot upgrade the library {path}: {exc}.") from exc
+
+
 def _open_read_only(path: Path, reason: str) -> Library:
     """Open an up-to-date library for reading only; `reason` says why it cannot be written."""
     engine = make_engine(path, read_only=True, journal=True)
     try:
         with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
+            current = current_revision(conn)
             conn.rollback()
     except (DBAPIError, sqlite3.Error) as exc:
         engine.dispose()
         raise failure(f"Cannot read the library {path}", exc, path) from exc
-    if current != scripts().get_current_head():
+    if current != HEAD:
         engine.dispose()
         raise LibraryError(f"The library {path} must be upgraded before use, and cannot be now: {reason}.")
     sessions = sessionmaker(engine, expire_on_commit=False)
@@ -212,7 +219,7 @@ def open_library(path: Path) -> Library:
             conn.rollback()
     except DiskFullError:
         raise  # the backup before an upgrade: an old schema cannot be read as it is
-    except (DBAPIError, sqlite3.Error, CommandError, OSError) as exc:
+    except (DBAPIError, sqlite3.Error, OSError) as exc:
         if existed and is_disk_full(exc, path, needed):
             return _open_read_only(path, disk_full_reason(path, needed))
         raise failure(f"Cannot open the library {path}", exc, path, needed) from exc

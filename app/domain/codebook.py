@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import combinations
 
-from markdown_it import MarkdownIt
 from rapidfuzz import fuzz, utils
 
 from app.domain.colours import ColourError, parse_hex
@@ -431,6 +430,8 @@ def _parse_csv(text: str) -> list[CodebookEntry]:
 
 
 def _parse_markdown(text: str) -> list[CodebookEntry]:
+    from markdown_it import MarkdownIt  # here: only reading a codebook file needs it
+
     lines = text.split("\n")
     tokens = MarkdownIt("commonmark").parse(text)
     headings: list[tuple[int, int, str]] = []  # first line, line after the heading, path

@@ -14,14 +14,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, NamedTuple
-
-from jinja2 import Environment, StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from app.domain.markdown import escape_inline, hashtag, quote_block, yaml_string
 from app.domain.structure import Structure
 from app.domain.values import Highlight
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 UNTAGGED = "Untagged"
 
@@ -235,7 +235,11 @@ def _environment(*, sandboxed: bool) -> Environment:
     A user's template runs sandboxed: it cannot reach files, the network or Python
     internals. The bundled template is Marginalia's own code and runs without the
     sandbox, whose check on every attribute took most of the time of a large export.
+    Jinja2 is imported here, by the exports that need it: it slowed every command's start.
     """
+    from jinja2 import Environment, StrictUndefined
+    from jinja2.sandbox import SandboxedEnvironment
+
     kind = SandboxedEnvironment if sandboxed else Environment
     env = kind(
         autoescape=False, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, undefined=StrictUndefined
@@ -270,6 +274,8 @@ def render_markdown(export: ExportSet, template_source: str, *, trusted: bool = 
         "include_notes": export.include_notes,
         "documents": export.documents,
     }
+    from jinja2 import TemplateError
+
     try:
         return _environment(sandboxed=not trusted).from_string(template_source).render(context)
     except TemplateError as exc:

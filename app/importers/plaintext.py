@@ -7,13 +7,15 @@ import itertools
 import re
 import unicodedata
 from pathlib import Path
-
-from charset_normalizer import CharsetMatch, from_bytes
+from typing import TYPE_CHECKING
 
 from app.domain.structure import Heading, Structure
 from app.domain.text import normalise
 from app.importers.base import MAX_TEXT_BYTES, ImportedText, TextImportError
 from app.importers.files import read_file
+
+if TYPE_CHECKING:
+    from charset_normalizer import CharsetMatch
 
 # Longest first: the UTF-32-LE BOM begins with the UTF-16-LE one.
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -96,6 +98,8 @@ def encoding_candidates(data: bytes) -> list[str]:
     Those that read as one language's alphabet come before those that put symbols inside
     words or mix languages' letters; the detector's order decides between equals.
     """
+    from charset_normalizer import from_bytes  # here: only a text of unknown encoding needs it
+
     oddities: dict[str, tuple[int, int]] = {}
     guess = _guessed_encoding(data)
     detected = [m.encoding for m in sorted(from_bytes(data), key=lambda m: (m.chaos, -m.coherence))]
@@ -253,6 +257,8 @@ def _best_match(data: bytes) -> tuple[str, str] | None:
     puts symbols or mixed scripts inside words, a Latin code page that does so less is
     taken instead (Latin-3 Esperanto read as Windows-1252 had "¼aýdo" for "ĵaŭdo").
     """
+    from charset_normalizer import from_bytes  # here: only a text of unknown encoding needs it
+
     candidates = list(from_bytes(data))
     if not candidates:
         return None

@@ -13,7 +13,7 @@ from sqlalchemy import inspect, text
 from db.backups import backup_library, backups_dir
 from db.engine import make_engine, open_library
 from db.failures import LibraryError
-from db.schema import alembic_config, scripts
+from db.schema import HEAD, alembic_config, scripts
 
 
 def _upgrade(path: Path, revision: str) -> None:
@@ -32,6 +32,10 @@ def test_models_and_migrations_do_not_drift(tmp_path: Path) -> None:
         config.attributes["connection"] = conn
         command.check(config)  # raises if autogenerate would write a new migration
     library.close()
+
+
+def test_the_head_revision_known_without_alembic_is_the_migrations_head() -> None:
+    assert scripts().get_current_head() == HEAD
 
 
 def test_new_library_has_the_schema_and_connection_settings(tmp_path: Path) -> None:
