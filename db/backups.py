@@ -50,7 +50,8 @@ def backups_dir(library_path: Path) -> Path:
     return library_path.parent / "backups"
 
 
-def _stamp() -> str:
+def stamp() -> str:
+    """Return the present moment as file names carry it (UTC, sorting in time order)."""
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
 
 
@@ -264,7 +265,7 @@ def _discard(backup: Path) -> None:
 
 def set_aside(library_path: Path) -> Path:
     """Move a damaged library (and its WAL files) aside, unchanged, and return its new name."""
-    aside = library_path.with_name(f"{library_path.stem}.damaged-{_stamp()}{library_path.suffix}")
+    aside = library_path.with_name(f"{library_path.stem}.damaged-{stamp()}{library_path.suffix}")
     for suffix in ("", "-wal", "-shm"):
         source = Path(f"{library_path}{suffix}")
         if source.exists():
@@ -311,7 +312,7 @@ def _checkpoint(library_path: Path) -> None:
 
 def _copy_aside(library_path: Path) -> Path:
     """Copy a damaged library and its log files, byte for byte, to a name beside it."""
-    aside = library_path.with_name(f"{library_path.stem}.damaged-{_stamp()}{library_path.suffix}")
+    aside = library_path.with_name(f"{library_path.stem}.damaged-{stamp()}{library_path.suffix}")
     for suffix in ("", "-wal", "-shm"):
         source = Path(f"{library_path}{suffix}")
         if source.exists():
@@ -363,7 +364,7 @@ def restore_backup(library_path: Path, backup: Path) -> Path | None:
                 Path(f"{library_path}{suffix}").unlink(missing_ok=True)
         elif existed:
             kept = backup_library(
-                library_path, backups_dir(library_path) / f"{library_path.stem}-before-restore-{_stamp()}.sqlite"
+                library_path, backups_dir(library_path) / f"{library_path.stem}-before-restore-{stamp()}.sqlite"
             )
             # A log left beside the library would be read into the restored file.
             _checkpoint(library_path)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
@@ -24,6 +23,7 @@ from db.backups import (
     check_integrity,
     read_only_connection,
     remove_leftovers,
+    stamp,
 )
 from db.failures import (
     DiskFullError,
@@ -134,8 +134,7 @@ def _migrate(path: Path, existed: bool) -> None:
                 f"(schema {current}); it was left untouched. Please update Marginalia."
             )
         if existed:
-            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-            backup_library(path, backups_dir(path) / f"{path.stem}-before-{HEAD}-{stamp}.sqlite")
+            backup_library(path, backups_dir(path) / f"{path.stem}-before-{HEAD}-{stamp()}.sqlite")
         _upgrade(engine, path)
         with engine.connect() as conn:
             problems = conn.execute(text("PRAGMA foreign_key_check")).fetchall()

@@ -9,14 +9,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from app.importers.base import ImportCancelled, ImportedText, Progress, ScanError, TextImportError
+from app.domain.progress import Cancelled, Progress
+from app.importers.base import ImportedText, ScanError, TextImportError
 from app.importers.plaintext import encoding_candidates, read_plain_text
 
 __all__ = [
     "ENCODED_SUFFIXES",
     "FORMATS",
     "SUPPORTED_SUFFIXES",
-    "ImportCancelled",
+    "Cancelled",
     "ImportedText",
     "Progress",
     "ScanError",
@@ -104,7 +105,7 @@ def import_file(
     Args:
         path: The file.
         progress: Told (done, total) as long imports go (PDF pages, EPUB chapters); it
-            may raise `ImportCancelled`.
+            may raise `Cancelled`.
         encoding: For a text file (plain, Markdown, web page), the encoding to read it
             in instead of the one detected.
         ocr: For a scanned PDF, the language (Tesseract's code: "eng") to read its page
@@ -151,7 +152,7 @@ def _reading(source: Path | str) -> Iterator[None]:
     """
     try:
         yield
-    except (TextImportError, ImportCancelled):
+    except (TextImportError, Cancelled):
         raise
     except RecursionError:
         raise TextImportError(source, "its markup is nested too deeply to read") from None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypedDict, Unpack
@@ -13,14 +12,6 @@ from app.domain.text import normalise
 # A text larger than this is almost certainly not something a person reads closely,
 # and decoding it would hold several times its size in memory.
 MAX_TEXT_BYTES = 200 * 1024 * 1024
-
-
-# Called with (done, total) as an import goes; it may raise ImportCancelled to stop it.
-Progress = Callable[[int, int], None]
-
-
-class ImportCancelled(Exception):  # noqa: N818 - a user's choice, not an error
-    """The user cancelled an import; nothing was stored."""
 
 
 class TextImportError(Exception):

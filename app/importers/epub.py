@@ -16,8 +16,9 @@ from xml.etree.ElementTree import Element
 
 from bs4 import Tag
 
+from app.domain.progress import Progress
 from app.domain.structure import TextBuilder
-from app.importers.base import ImportedText, Progress, TextImportError
+from app.importers.base import ImportedText, TextImportError
 from app.importers.files import (
     children,
     find_all,

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from app.domain.progress import Progress
 from app.domain.structure import TextBuilder
-from app.importers.base import ImportedText, Progress, TextImportError
+from app.importers.base import ImportedText, TextImportError
 from app.importers.files import read_file
 from app.importers.pdf import join_lines, load_pdf, pdf_date
 from app.importers.pdf_layout import TESSERACT_PACKAGES

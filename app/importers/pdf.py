@@ -18,8 +18,9 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from app.domain.progress import Progress
 from app.domain.structure import TextBuilder
-from app.importers.base import ImportedText, Progress, ScanError, TextImportError
+from app.importers.base import ImportedText, ScanError, TextImportError
 from app.importers.files import read_file
 from app.importers.pdf_layout import (
     OCR_REMEDY,

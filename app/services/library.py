@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -195,7 +194,7 @@ class LibraryService:
         Raises:
             app.importers.TextImportError: When the file cannot be imported; the library is
                 not touched.
-            app.importers.ImportCancelled: When `progress` cancelled it; nothing was stored.
+            app.importers.Cancelled: When `progress` cancelled it; nothing was stored.
         """
         return self.add_document(import_file(path, progress, encoding, ocr))
 
@@ -686,7 +685,7 @@ class LibraryService:
                         locations=tuple(locators[h.version_id].locate(h.start) for h in highlights),
                     )
                 )
-        return ExportSet(documents=tuple(documents), exported_at=_now(), include_notes=include_notes, order=order)
+        return ExportSet(documents=tuple(documents), exported_at=utcnow(), include_notes=include_notes, order=order)
 
     @staticmethod
     def _theme_ids(tags: dict[int, Tag], paths: Sequence[str]) -> set[int] | None:
@@ -750,7 +749,7 @@ class LibraryService:
     def backup_json(self) -> dict[str, Any]:
         """Return the whole library as JSON values (see `app.services.backup`)."""
         with self._sessions.begin() as s:
-            return dump_library(s, _now())
+            return dump_library(s, utcnow())
 
     @storage
     def restore_json(self, data: object) -> Done[tuple[int, int, int]]:
@@ -864,10 +863,6 @@ class LibraryService:
             text = s.execute(select(VersionRow.text).where(VersionRow.id == version_id)).scalar_one()
             self._text_cache = (version_id, digest, text)
         return self._text_cache[2]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def default_template() -> str:

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from app.domain.values import DocumentProperties, DocumentSummary
-from app.importers import ImportCancelled, ImportedText, ScanError, TextImportError, import_file, import_pasted
+from app.importers import Cancelled, ImportedText, ScanError, TextImportError, import_file, import_pasted
 from app.services import StorageError
 from app.ui.models import ID_ROLE
 from app.ui.status import STATUS_MS
@@ -60,7 +60,7 @@ class ImportWorker(QThread):
         """Read the file; report the text, the failure, or nothing when cancelled."""
         try:
             imported = import_file(self.path, self._progress, ocr=self.ocr)
-        except ImportCancelled:
+        except Cancelled:
             return
         except ScanError as exc:
             self.scanned.emit(f"{self.path.name}: {exc.finding}.")
@@ -72,7 +72,7 @@ class ImportWorker(QThread):
 
     def _progress(self, done: int, total: int) -> None:
         if self.cancel_requested:
-            raise ImportCancelled
+            raise Cancelled
         self.progressed.emit(done, total)
 
 

@@ -15,11 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.progress import Cancelled
 from app.services.editions import EditionPlan, EditionReport, Placement, VersionSummary
-
-
-class Cancelled(Exception):  # noqa: N818 - a request, not an error
-    """The reader cancelled the re-anchoring."""
 
 
 class EditionWorker(QThread):

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.domain.text import normalise
-from app.importers import ImportCancelled, ImportedText, TextImportError, import_file, import_pasted
+from app.importers import Cancelled, ImportedText, TextImportError, import_file, import_pasted
 from tests.formats import (
     CHAPTER_ONE,
     CHAPTER_TWO,
@@ -273,9 +273,9 @@ def test_epub_reports_progress_and_can_be_cancelled(tmp_path: Path) -> None:
     assert seen == [(1, 2), (2, 2)]
 
     def cancel(done: int, total: int) -> None:
-        raise ImportCancelled
+        raise Cancelled
 
-    with pytest.raises(ImportCancelled):
+    with pytest.raises(Cancelled):
         import_file(path, cancel)
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from app.importers import ImportCancelled, ScanError, TextImportError, import_file
+from app.importers import Cancelled, ScanError, TextImportError, import_file
 from app.importers import ocr as ocr_module
 
 TESSERACT = shutil.which("tesseract") is not None
@@ -64,9 +64,9 @@ def test_ocr_can_be_cancelled_and_names_the_languages_it_has(tmp_path: Path) -> 
     scan = scan_of(tmp_path / "scan.pdf", pages=2)
 
     def cancel(done: int, _total: int) -> None:
-        raise ImportCancelled
+        raise Cancelled
 
-    with pytest.raises(ImportCancelled):
+    with pytest.raises(Cancelled):
         import_file(scan, cancel, ocr="eng")
     assert "eng" in ocr_module.ocr_languages() and "osd" not in ocr_module.ocr_languages()
     with pytest.raises(TextImportError, match=r"Tesseract has no “klingon” installed .*eng"):
