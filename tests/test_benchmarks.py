@@ -13,6 +13,7 @@ from benchmarks import common
 # What each benchmark measures at full size, made small enough to run in seconds.
 TINY: dict[str, dict[str, object]] = {
     "export": {"HIGHLIGHTS": 200, "REPEATS": 1},
+    "operations": {"COUNTS": (30,), "STEPS": 2, "REPEATS": 1},
     "imports": {"PDF_PAGES": 3, "REPEATS": 1, "OCR_PAGES": 1},
     "reading_desk": {"HIGHLIGHTS": 100, "REPEATS": 1, "STEPS": 3},
     "reanchor": {"HIGHLIGHTS": 100, "EDITS": 20},
