@@ -129,7 +129,7 @@ def changes(app: QApplication, window: MainWindow, text: str, rng: random.Random
         times["H"].append(key(app, window, (Qt.Key.Key_H, NONE)))
         made = window.panel.current()
         assert made is not None
-        assert made.start == at
+        assert at <= made.start < at + 40  # the selection, trimmed of white space
 
         def tag(path: str = f"bench/t{i % 5}") -> None:
             window.themes.apply(path)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
@@ -32,11 +31,9 @@ from shiboken6 import Shiboken
 from app.domain.values import DocumentProperties, DocumentSummary
 from app.importers import Cancelled, ImportedText, ScanError, TextImportError, import_file, import_pasted
 from app.services import StorageError
+from app.ui.desk import Desk
 from app.ui.models import ID_ROLE
 from app.ui.status import STATUS_MS
-
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
 
 PROGRESS_DELAY_MS = 400  # quick imports finish before a dialog would flash up
 
@@ -118,7 +115,7 @@ class PropertiesDialog(QDialog):
 class DocumentActions:
     """The document commands of the main window: import, paste, properties, delete."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Desk) -> None:
         """Act on `window`'s controller and undo stack."""
         self.window = window
         self.controller = window.controller
@@ -153,7 +150,7 @@ class DocumentActions:
         path, done, ocr = self._queue.pop(0)
         worker = ImportWorker(path, ocr)
         reading = f"Reading {path.name} with OCR ({ocr}), page by page…" if ocr else f"Reading {path.name}…"
-        progress = QProgressDialog(reading, "Cancel", 0, 0, self.window)
+        progress = QProgressDialog(reading, "Cancel", 0, 0, self.window.as_widget())
         progress.setWindowTitle("Importing")
         progress.setAccessibleName(f"Progress of importing {path.name}")
         progress.setMinimumDuration(PROGRESS_DELAY_MS)
@@ -180,7 +177,7 @@ class DocumentActions:
             self.window.show_error("Cannot import the file", f"{finding}\n\nTo read a scan, {INSTALL}.")
             return
         language, chosen = QInputDialog.getItem(
-            self.window,
+            self.window.as_widget(),
             "Read the scan with OCR",
             f"{finding}\n\nRead it with Tesseract OCR, page by page? Language of the text:",
             languages,
@@ -233,7 +230,7 @@ class DocumentActions:
             "Already in your library",
             f"{name} has exactly the same text as “{existing.title}”, already in your library. Open it?",
             QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
-            self.window,
+            self.window.as_widget(),
         )
         box.setAccessibleName("Already in your library")
         box.setDefaultButton(QMessageBox.StandardButton.Open)
@@ -274,7 +271,7 @@ class DocumentActions:
         except StorageError as exc:
             self.window.show_error("Cannot edit the properties", str(exc))
             return None
-        dialog = PropertiesDialog(before, self.window)
+        dialog = PropertiesDialog(before, self.window.as_widget())
         dialog.accepted.connect(lambda: self._save_properties(document_id, before, dialog.properties()))
         self.last_dialog = dialog
         dialog.open()
@@ -305,7 +302,7 @@ class DocumentActions:
             "Delete document",
             f"Delete {what}?\nCtrl+Z brings it back.",
             QMessageBox.StandardButton.Cancel,
-            self.window,
+            self.window.as_widget(),
         )
         delete = box.addButton("&Delete", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)

@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
-    QProgressDialog,
     QSplitter,
     QTableWidget,
     QTableWidgetItem,
@@ -37,31 +36,24 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.anchors import trim_span
-from app.domain.changes import Changes, Done, OperationSummary
+from app.domain.changes import Changes
 from app.domain.structure import Structure
 from app.domain.tags import TagPathError
 from app.domain.values import Document, Highlight, Tag
 from app.importers import (
-    ENCODED_SUFFIXES,
     SUPPORTED_SUFFIXES,
-    ImportedText,
     TextImportError,
-    encoding_candidates,
-    import_file,
 )
 from app.services import LibraryError, StorageError, backups, open_service, restore_from_backup
-from app.services.editions import EditionOutcome, EditionPlan
-from app.services.operations import UndoError
 from app.ui.access import ItemFocus
 from app.ui.backups_dialog import BackupsDialog
 from app.ui.controller import DeskController
 from app.ui.documents import DocumentActions
-from app.ui.editions import EditionWorker, ReviewDialog, VersionsDialog
-from app.ui.encoding_dialog import EncodingDialog
+from app.ui.edition_actions import EditionActions
 from app.ui.export_dialog import ExportDialog
 from app.ui.file_dialogs import open_paths
 from app.ui.find_bar import FindBar
-from app.ui.history import HistoryDialog
+from app.ui.history_actions import HistoryActions
 from app.ui.keys import MenuKeysFirst
 from app.ui.line_layout import DEFAULT_LINE_SPACING
 from app.ui.models import ID_ROLE, DocumentListModel
@@ -81,6 +73,7 @@ HEADING_CONTEXT_LINES = 2
 # Counting highlights per theme and per document reads every link: the counts follow a
 # change after a pause, so that H, T and Delete never wait for them.
 COUNTS_REFRESH_MS = 150
+MAP_REFRESH_MS = 60
 # How often the window looks for changes made by another window or the command line.
 POLL_MS = 1000
 
@@ -105,9 +98,6 @@ class MainWindow(QMainWindow):
         self.controller = controller
         self.preferences = preferences
         self.last_message: QMessageBox | None = None
-        self.last_review: ReviewDialog | None = None
-        self._edition_worker: EditionWorker | None = None
-        self._moving: Highlight | None = None
         self._action_specs: list[ActionSpec] = []
         self.key_actions: list[QAction] = []
         self.page_actions: list[QAction] = []
@@ -183,6 +173,12 @@ class MainWindow(QMainWindow):
         self._counts_timer.setInterval(COUNTS_REFRESH_MS)
         self._counts_timer.timeout.connect(self._refresh_counts)
         self._shown_document_id: int | None = None
+        # The theme map sums up every highlight: redrawn once a burst of changes is over,
+        # not inside each one, where it made H cost what the document holds.
+        self._map_timer = QTimer(self)
+        self._map_timer.setSingleShot(True)
+        self._map_timer.setInterval(MAP_REFRESH_MS)
+        self._map_timer.timeout.connect(self._update_theme_map)
         self._poll_timer = QTimer(self)
         self._poll_timer.setInterval(POLL_MS)
         self._poll_timer.timeout.connect(self.poll)
@@ -190,6 +186,8 @@ class MainWindow(QMainWindow):
         self.themes = ThemeActions(self)
         self.document_actions = DocumentActions(self)
         self.view_actions = ViewActions(self)
+        self.editions = EditionActions(self, self.document_actions)
+        self.history = HistoryActions(self)
         self.setAcceptDrops(True)
         self._build_actions()
         # An open menu's letters open its entries, not the text's single-letter actions.
@@ -199,7 +197,7 @@ class MainWindow(QMainWindow):
         self.show_library_state()
         self.refresh_library()
         self.refresh_themes()
-        self._show_undo_state()
+        self.history.show_state()
         self.controller.poll()  # starts watching for other windows' changes
         self._poll_timer.start()
         saved = self.preferences.get("themes/expanded", "")
@@ -255,16 +253,16 @@ class MainWindow(QMainWindow):
         a("&File", "&Paste as new document", self.document_actions.paste_as_document, ["Ctrl+Shift+V"])
         a("&File", "Document propert&ies…", self.document_actions.edit_properties, ["F2"], local_to=library)
         a("&File", "Dele&te document…", self.document_actions.delete_document, ["Delete"], local_to=library)
-        a("&File", "Replace te&xt with a new edition…", self.open_edition_dialog, ["Ctrl+Shift+O"])
-        a("&File", "New edition from the clip&board", self.edition_from_clipboard)
-        a("&File", "Reopen with encodin&g…", self.reopen_with_encoding)
-        a("&File", "Editions of this &document…", self.show_versions)
+        a("&File", "Replace te&xt with a new edition…", self.editions.open_edition_dialog, ["Ctrl+Shift+O"])
+        a("&File", "New edition from the clip&board", self.editions.edition_from_clipboard)
+        a("&File", "Reopen with encodin&g…", self.editions.reopen_with_encoding)
+        a("&File", "Editions of this &document…", self.editions.show_versions)
         a("&File", "&Export highlights…", self.open_export, ["Ctrl+E"])
         a("&File", "&Restore from backup…", self.open_backups)
         a("&File", "&Quit", self.close, [QKeySequence.StandardKey.Quit])
-        self.undo_action = a("&Edit", "&Undo", self.undo, ["Ctrl+Z"])
-        self.redo_action = a("&Edit", "&Redo", self.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
-        a("&Edit", "&History…", self.show_history, ["Ctrl+H"])
+        self.undo_action = a("&Edit", "&Undo", self.history.undo, ["Ctrl+Z"])
+        self.redo_action = a("&Edit", "&Redo", self.history.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
+        a("&Edit", "&History…", self.history.show_history, ["Ctrl+H"])
         self._menus["&Edit"].addSeparator()
         a("&Edit", "&Find…", self.open_find, ["Ctrl+F"])
         a("&Edit", "Find &next", self.find_bar.find_next, ["F3"])
@@ -277,7 +275,7 @@ class MainWindow(QMainWindow):
         a(
             "&Highlight",
             "&Attach orphan (or highlight to move) to selection",
-            self.attach_orphan,
+            self.editions.attach_orphan,
             ["A"],
             local_to=(*here, self.panel.orphan_list),
         )
@@ -364,6 +362,10 @@ class MainWindow(QMainWindow):
         a("T&hemes", "E&xport codebook…", t.export_codebook)
         a("T&hemes", "&Import codebook…", t.import_codebook)
 
+    def as_widget(self) -> QWidget:
+        """The window, as the parent of the dialogs its actions open."""
+        return self
+
     def action_specs(self) -> list[ActionSpec]:
         """Return every action with its menu and shortcuts (what F1 lists)."""
         return list(self._action_specs)
@@ -373,7 +375,7 @@ class MainWindow(QMainWindow):
         c.document_opened.connect(self._on_document_opened)
         c.document_closed.connect(self._on_document_closed)
         c.changed.connect(self._on_changes)
-        self.panel.filter_changed.connect(self._update_theme_map)
+        self.panel.filter_changed.connect(self._map_timer.start)
         self.themes_panel.model.rename_requested.connect(self.themes.rename_to)
         self.themes_panel.model.move_requested.connect(self.themes.move_to)
         self.themes_panel.activated.connect(self.themes.show_passages)
@@ -413,7 +415,7 @@ class MainWindow(QMainWindow):
         if changes.counted or changes.highlights:
             self._counted |= changes.counted
             self._counts_timer.start()
-        self._show_undo_state()
+        self.history.show_state()
 
     def _refresh_counts(self) -> None:
         """Show the highlight counts of documents and themes after highlights came or went."""
@@ -680,162 +682,6 @@ class MainWindow(QMainWindow):
             return
         self.statusBar().showMessage("Copied the highlight as Markdown.", STATUS_MS)
 
-    def open_edition_dialog(self) -> None:
-        """Choose the file of a new edition of the open document (Ctrl+Shift+O)."""
-        if self.controller.document is None:
-            return
-        patterns = " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES)
-        filters = f"Texts ({patterns});;All files (*)"
-        for path in open_paths(self, "New edition of this document", self.preferences, filters, many=False):
-            self.replace_with_edition(path)
-
-    def edition_from_clipboard(self) -> EditionWorker | None:
-        """Make the text on the clipboard the open document's new edition."""
-        text = QGuiApplication.clipboard().text()
-        if not text.strip():
-            self.show_error("The new edition was not added", "The clipboard holds no text.")
-            return None
-        document = self.controller.document
-        title = document.title if document else ""
-        return self._start_edition(lambda: ImportedText.of(text, title=title, source="clipboard"))
-
-    def replace_with_edition(self, path: Path) -> None:
-        """Make `path` the open document's new edition, re-anchoring its highlights.
-
-        The file is read off the UI thread first (a long PDF takes seconds); the edition
-        goes to the document that was open when it was asked for, or nowhere.
-        """
-        document = self.controller.document
-        if document is None:
-            return
-
-        def read(imported: ImportedText) -> None:
-            if self.controller.document is None or self.controller.document.id != document.id:
-                self.show_error("The new edition was not added", f"“{document.title}” is no longer open.")
-                return
-            self._start_edition(lambda: imported)
-
-        self.document_actions.read_then(path, read)
-
-    def reopen_with_encoding(self) -> EncodingDialog | None:
-        """Read the open text's file again in an encoding the reader picks, as a new edition."""
-        document = self.controller.document
-        if document is None:
-            return None
-        path = Path(document.source)
-        if path.suffix.lower() not in ENCODED_SUFFIXES or not path.is_file():
-            self.statusBar().showMessage(
-                f"Only a text file can be reopened with another encoding, and {document.source} is not one "
-                "(or is no longer there).",
-                STATUS_MS,
-            )
-            return None
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            self.show_error("The file was not read", f"{path}: {exc.strerror or exc}")
-            return None
-        dialog = EncodingDialog(path.name, data, encoding_candidates(data), self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._start_edition(lambda: import_file(path, encoding=dialog.chosen())))
-        dialog.open()
-        return dialog
-
-    def _start_edition(self, read: Callable[[], ImportedText]) -> EditionWorker | None:
-        """Re-anchor on a worker thread behind a progress dialog that can be cancelled.
-
-        The library changes only when the work is done, in one transaction.
-        """
-        document = self.controller.document
-        if document is None:
-            return None
-        self.panel.flush_note()
-        try:
-            plan = self.controller.service.prepare_edition(document.id, read())
-        except (TextImportError, StorageError) as exc:
-            self.show_error("The new edition was not added", str(exc))
-            return None
-        progress = QProgressDialog("Finding every highlight in the new edition…", "Cancel", 0, 1, self)
-        progress.setWindowTitle("New edition")
-        progress.setAccessibleName("Progress of the new edition")
-        progress.setMinimumDuration(300)
-        worker = EditionWorker(plan)
-
-        def show_progress(done: int, total: int) -> None:
-            progress.setMaximum(max(1, total))
-            progress.setValue(done)
-
-        worker.progressed.connect(show_progress)
-        progress.canceled.connect(lambda: setattr(worker, "cancel_requested", True))
-        worker.succeeded.connect(lambda outcome: self._edition_ready(plan, outcome))
-        worker.finished.connect(progress.reset)
-        worker.finished.connect(
-            lambda: self.statusBar().showMessage(
-                "The new edition was cancelled; nothing changed." if worker.cancel_requested else "", STATUS_MS
-            )
-        )
-        self._edition_worker = worker
-        worker.start()
-        return worker
-
-    def _edition_ready(self, plan: EditionPlan, outcome: EditionOutcome) -> None:
-        try:
-            report = self.controller.apply_edition(plan, outcome)
-        except StorageError as exc:
-            self.show_error("The new edition was not added", str(exc))
-            return
-        dialog = ReviewDialog(report, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accept_requested.connect(self._accept_placement)
-        dialog.show_requested.connect(self._jump_and_select)
-        dialog.move_requested.connect(self._start_move)
-        self.last_review = dialog
-        dialog.open()
-
-    def _accept_placement(self, highlight_id: int) -> None:
-        try:
-            self.controller.accept_placement(highlight_id)
-        except StorageError as exc:
-            self.show_error("The place was not accepted", str(exc))
-
-    def _jump_and_select(self, highlight_id: int) -> None:
-        highlight = self.controller.highlight(highlight_id)
-        if highlight is not None:
-            self.select_highlight(highlight)
-            self.reader.centerCursor()
-
-    def _start_move(self, highlight_id: int) -> None:
-        """Pick another place for a highlight: the next A attaches it to the selection."""
-        self._moving = self.controller.highlight(highlight_id)
-        if self._moving is not None:
-            self._jump_and_select(highlight_id)
-            self.statusBar().showMessage("Select the right passage, then press A to move the highlight there.", 0)
-
-    def attach_orphan(self) -> None:
-        """Attach the chosen orphan, or the highlight being moved, to the selected passage (A)."""
-        orphan = self._moving or self.panel.selected_orphan()
-        span = self.reader.selection_span()
-        document = self.controller.document
-        if orphan is None or span is None or document is None:
-            self.statusBar().showMessage("Select the passage in the text and choose an orphan first.", STATUS_MS)
-            return
-        self._moving = None
-        start, end = trim_span(document.text, *span)
-        try:
-            attached = self.controller.attach_highlight(orphan.id, start, end)
-        except StorageError as exc:
-            self.show_error("The orphan was not attached", str(exc))
-            return
-        self.select_highlight(attached)
-
-    def show_versions(self) -> None:
-        """List the editions of the open document."""
-        document = self.controller.document
-        if document is not None:
-            dialog = VersionsDialog(self.controller.service.versions(document.id), document.title, self)
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dialog.open()
-
     def open_backups(self) -> None:
         """List the library's backups and offer to restore one."""
         dialog = BackupsDialog(backups(self.controller.service.path), self)
@@ -867,7 +713,7 @@ class MainWindow(QMainWindow):
         self.show_library_state()
         self.refresh_library()
         self.refresh_themes()
-        self._show_undo_state()
+        self.history.show_state()
         document_id = service.last_opened_document_id()
         if document_id is not None:
             self.open_document(document_id)
@@ -937,85 +783,6 @@ class MainWindow(QMainWindow):
             self.controller.set_note(highlight_id, note)
         except StorageError as exc:
             self.show_error("The note was not saved", str(exc))
-
-    def undo(self) -> None:
-        """Undo the last change (a note being typed is saved first, so it can be undone)."""
-        self._step(self.controller.undo, "Undo", "Undone")
-
-    def redo(self) -> None:
-        """Redo the last undone change."""
-        self._step(self.controller.redo, "Redo", "Redone")
-
-    def _step(self, work: Callable[[], Done[list[OperationSummary]]], verb: str, past: str) -> None:
-        self.panel.flush_note()
-        try:
-            done = work()
-        except UndoError as exc:
-            self.show_error(f"Nothing was {past.lower()}", str(exc))
-            return
-        except StorageError as exc:
-            self.show_error(f"{verb} failed", f"{exc}\n\nNothing was changed; you can try again.")
-            return
-        self.statusBar().showMessage(f"{past}: {done.label}", STATUS_MS)
-        self._show_undone(done.value[0].document_id, done.changes)
-
-    def show_history(self) -> HistoryDialog | None:
-        """List the changes made in this library, newest first (Ctrl+H); Enter undoes back to one."""
-        self.panel.flush_note()
-        try:
-            history = self.controller.service.operations.history()
-        except StorageError as exc:
-            self.show_error("Cannot read the history", str(exc))
-            return None
-        dialog = HistoryDialog(history, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.undo_requested.connect(self.undo_to)
-        dialog.redo_requested.connect(self.redo_to)
-        dialog.open()
-        return dialog
-
-    def undo_to(self, operation_id: int) -> None:
-        """Undo every change back to (and including) one in the history."""
-        try:
-            done = self.controller.undo(down_to=operation_id)
-        except StorageError as exc:
-            self.show_error("Nothing was undone", str(exc))
-            return
-        self.statusBar().showMessage(f"Undone: {done.label}", STATUS_MS)
-        self._show_undone(done.value[-1].document_id, done.changes)
-
-    def redo_to(self, operation_id: int) -> None:
-        """Redo undone changes up to (and including) one in the history."""
-        try:
-            while (following := self.controller.service.operations.next_redo()) and following.id <= operation_id:
-                done = self.controller.redo()
-        except StorageError as exc:
-            self.show_error("Not everything was redone", str(exc))
-            return
-        self.statusBar().showMessage(f"Redone up to “{done.label}”.", STATUS_MS)
-
-    def _show_undone(self, document_id: int | None, changes: Changes) -> None:
-        """Show what an undo or redo changed: its document (brought back, say), and the highlight."""
-        shown = self.controller.document
-        elsewhere = shown is None or shown.id != document_id
-        if document_id is not None and elsewhere and any(d.id == document_id for d in self.controller.documents()):
-            self.open_document(document_id)
-        back = sorted(i for i in changes.highlights_added | changes.highlights_changed if i in self.controller.store)
-        highlight = self.controller.highlight(back[0]) if back else None
-        if highlight is not None:
-            self.select_highlight(highlight)
-
-    def _show_undo_state(self) -> None:
-        """Name, in the Edit menu, the change Ctrl+Z would undo and the one Ctrl+Shift+Z would redo."""
-        try:
-            undo = self.controller.service.operations.next_undo()
-            redo = self.controller.service.operations.next_redo()
-        except StorageError:
-            undo = redo = None
-        self.undo_action.setEnabled(undo is not None)
-        self.undo_action.setText(f"&Undo {undo.label}" if undo else "&Undo")
-        self.redo_action.setEnabled(redo is not None)
-        self.redo_action.setText(f"&Redo {redo.label}" if redo else "&Redo")
 
     def _on_caret_moved(self, position: int) -> None:
         if self.reader.textCursor().hasSelection():

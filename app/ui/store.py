@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -14,11 +15,12 @@ def text_order(h: Highlight) -> tuple[int, int, int]:
 
 
 class HighlightStore:
-    """The open document's highlights by id, with their text order kept until one changes.
+    """The open document's highlights by id, and in text order, kept in step as they change.
 
-    Moving the caret asks which highlight it entered and its number among the rest; with
-    ten thousand highlights, sorting them on every caret move cost milliseconds a page,
-    so the order is computed once per change, when first asked for.
+    Moving the caret asks which highlight it entered and its number among the rest, and
+    the next and previous highlight; the order is kept sorted as highlights come and go
+    (a bisection and one list insertion each), so that neither a change nor a caret
+    move sorts the document's highlights again.
     """
 
     def __init__(self, highlights: Iterable[Highlight] = (), tags: Iterable[Tag] = ()) -> None:
@@ -26,8 +28,8 @@ class HighlightStore:
         self._by_id: dict[int, Highlight] = {}
         self._tags: dict[int, Tag] = {}
         self._by_span: dict[tuple[int, int], int] = {}
-        self._ordered: list[Highlight] | None = None
-        self._rank: dict[int, int] = {}
+        self._ordered: list[Highlight] = []
+        self._keys: list[tuple[int, int, int]] = []
         self.reset(highlights, tags)
 
     def reset(self, highlights: Iterable[Highlight], tags: Iterable[Tag] = ()) -> None:
@@ -35,28 +37,34 @@ class HighlightStore:
         self._tags = {t.id: t for t in tags}
         self._by_id = {h.id: h for h in highlights}
         self._by_span = {(h.start, h.end): h.id for h in self._by_id.values()}
-        self._ordered = None
+        self._ordered = sorted(self._by_id.values(), key=text_order)
+        self._keys = [text_order(h) for h in self._ordered]
 
     def put(self, highlight: Highlight) -> None:
         """Add a highlight, or replace it with its changed value."""
         old = self._by_id.get(highlight.id)
-        if old is not None and self._by_span.get((old.start, old.end)) == old.id:
-            del self._by_span[(old.start, old.end)]
+        if old is not None:
+            self._unlist(old)
         self._by_id[highlight.id] = highlight
         self._by_span[(highlight.start, highlight.end)] = highlight.id
-        if old is None or text_order(old) != text_order(highlight):
-            self._ordered = None
-        elif self._ordered is not None:
-            self._ordered[self._rank[highlight.id]] = highlight
+        key = text_order(highlight)
+        at = bisect_left(self._keys, key)
+        self._keys.insert(at, key)
+        self._ordered.insert(at, highlight)
 
     def drop(self, highlight_id: int) -> Highlight | None:
         """Remove a highlight; return it, if it was here."""
         old = self._by_id.pop(highlight_id, None)
         if old is not None:
-            if self._by_span.get((old.start, old.end)) == old.id:
-                del self._by_span[(old.start, old.end)]
-            self._ordered = None
+            self._unlist(old)
         return old
+
+    def _unlist(self, old: Highlight) -> None:
+        if self._by_span.get((old.start, old.end)) == old.id:
+            del self._by_span[(old.start, old.end)]
+        at = bisect_left(self._keys, text_order(old))
+        del self._keys[at]
+        del self._ordered[at]
 
     def retag(self, codebook: Iterable[Tag]) -> list[int]:
         """Take in the codebook as it now is; return the highlights whose themes changed with it.
@@ -94,14 +102,10 @@ class HighlightStore:
         return len(self._by_id)
 
     def ordered(self) -> list[Highlight]:
-        """Return the highlights in text order (a fresh list; the order is cached)."""
-        if self._ordered is None:
-            self._ordered = sorted(self._by_id.values(), key=text_order)
-            self._rank = {h.id: i for i, h in enumerate(self._ordered)}
+        """Return the highlights in text order (a fresh list)."""
         return list(self._ordered)
 
     def rank(self, highlight_id: int) -> int | None:
         """Return the 0-based place of a highlight in text order, or None if it is not here."""
-        if self._ordered is None:
-            self.ordered()
-        return self._rank.get(highlight_id)
+        highlight = self._by_id.get(highlight_id)
+        return None if highlight is None else bisect_left(self._keys, text_order(highlight))

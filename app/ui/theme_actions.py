@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog, QInputDialog
@@ -31,14 +30,12 @@ from app.domain.values import Tag, ThemeCount
 from app.services import StorageError
 from app.services.codebook import Codebook
 from app.services.files import write_whole
+from app.ui.desk import Desk
 from app.ui.file_dialogs import open_paths, save_path
 from app.ui.statistics import StatisticsDialog
 from app.ui.status import STATUS_MS
 from app.ui.theme_dialogs import PassagesDialog, SplitDialog
 from app.ui.theme_palette import ThemePalette
-
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
 
 TOP_LEVEL = "(top level)"
 
@@ -46,7 +43,7 @@ TOP_LEVEL = "(top level)"
 class ThemeActions:
     """The codebook commands of the main window."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Desk) -> None:
         """Act on `window`'s controller, panels and undo stack."""
         self.window = window
         self.controller = window.controller
@@ -64,7 +61,7 @@ class ThemeActions:
             keys = self.controller.service.codebook.number_keys()
         except StorageError:
             keys = {}  # the palette works without them; the keys themselves will say why
-        palette = ThemePalette(self.controller.tags(), target, self.window, keys)
+        palette = ThemePalette(self.controller.tags(), target, self.window.as_widget(), keys)
         palette.finished.connect(lambda _r: self._palette_done(palette))
         palette.open()
         return palette
@@ -137,7 +134,7 @@ class ThemeActions:
 
     def new_theme(self) -> None:
         """Create a theme from a typed path."""
-        path, ok = QInputDialog.getText(self.window, "New theme", "Theme path (e.g. power/soviets):")
+        path, ok = QInputDialog.getText(self.window.as_widget(), "New theme", "Theme path (e.g. power/soviets):")
         if ok and path.strip():
             self._change(lambda c: c.create(path), "The theme was not created")
 
@@ -155,7 +152,9 @@ class ThemeActions:
         theme = self._current()
         if theme is None:
             return
-        colour = QColorDialog.getColor(QColor(theme.tag.colour), self.window, f"Colour of #{theme.tag.path}")
+        colour = QColorDialog.getColor(
+            QColor(theme.tag.colour), self.window.as_widget(), f"Colour of #{theme.tag.path}"
+        )
         if colour.isValid():
             self._change(lambda c: c.recolour(theme.tag.id, colour.name()), "The colour was not changed")
 
@@ -165,7 +164,7 @@ class ThemeActions:
         if theme is None:
             return
         text, ok = QInputDialog.getMultiLineText(
-            self.window, "Describe theme", f"What #{theme.tag.path} means:", theme.tag.description
+            self.window.as_widget(), "Describe theme", f"What #{theme.tag.path} means:", theme.tag.description
         )
         if ok and text.strip() != theme.tag.description:
             self._change(lambda c: c.describe(theme.tag.id, text), "The description was not saved")
@@ -180,7 +179,7 @@ class ThemeActions:
             t.path for t in self.controller.tags() if t.id != theme.tag.id and not t.path.startswith(inside)
         ]
         choice, ok = QInputDialog.getItem(
-            self.window, "Move theme", f"Move #{theme.tag.path} under:", choices, 0, False
+            self.window.as_widget(), "Move theme", f"Move #{theme.tag.path} under:", choices, 0, False
         )
         if ok:
             parent = None if choice == TOP_LEVEL else self._id_of(choice)
@@ -201,7 +200,7 @@ class ThemeActions:
             self._status("There is no other theme to merge into.")
             return
         label = f"Merge #{theme.tag.path} ({theme.with_subthemes} highlights) into:"
-        choice, ok = QInputDialog.getItem(self.window, "Merge theme", label, choices, 0, False)
+        choice, ok = QInputDialog.getItem(self.window.as_widget(), "Merge theme", label, choices, 0, False)
         if ok:
             self._change(lambda c: c.merge(theme.tag.id, self._id_of(choice)), "The themes were not merged")
 
@@ -215,7 +214,7 @@ class ThemeActions:
         except StorageError as exc:
             self.window.show_error("Cannot read the theme's highlights", str(exc))
             return None
-        dialog = SplitDialog(theme.tag, [h for _d, hs in groups for h in hs], self.window)
+        dialog = SplitDialog(theme.tag, [h for _d, hs in groups for h in hs], self.window.as_widget())
         dialog.accepted.connect(lambda: self._split_chosen(theme.tag, dialog))
         dialog.finished.connect(lambda _r: dialog.deleteLater())
         dialog.open()
@@ -240,7 +239,12 @@ class ThemeActions:
         if theme is None:
             return
         key, ok = QInputDialog.getInt(
-            self.window, "Pin theme", f"Number key for #{theme.tag.path} (0 unpins):", theme.tag.pinned or 0, 0, 9
+            self.window.as_widget(),
+            "Pin theme",
+            f"Number key for #{theme.tag.path} (0 unpins):",
+            theme.tag.pinned or 0,
+            0,
+            9,
         )
         if ok:
             self._change(lambda c: c.pin(theme.tag.id, key or None), "The theme was not pinned")
@@ -268,7 +272,7 @@ class ThemeActions:
         except StorageError as exc:
             self.window.show_error("Cannot read the passages", str(exc))
             return None
-        dialog = PassagesDialog(tags[tag_id], groups, self.window)
+        dialog = PassagesDialog(tags[tag_id], groups, self.window.as_widget())
         dialog.open_requested.connect(self.window.open_highlight)
         self._keep(dialog)
         return dialog
@@ -288,7 +292,7 @@ class ThemeActions:
             return None
         sections = chapter_sections(document.text, document.structure)
         stats = statistics(document.text, self.controller.highlights(), sections)
-        dialog = StatisticsDialog(document.title, stats, self.window)
+        dialog = StatisticsDialog(document.title, stats, self.window.as_widget())
         self._keep(dialog)
         return dialog
 
@@ -303,7 +307,7 @@ class ThemeActions:
     def export_codebook(self) -> None:
         """Save the codebook as Markdown or CSV (chosen by the file's suffix)."""
         formats = [("Markdown", ".md"), ("CSV", ".csv")]
-        path = save_path(self.window, "Export codebook", self.window.preferences, "codebook.md", formats)
+        path = save_path(self.window.as_widget(), "Export codebook", self.window.preferences, "codebook.md", formats)
         if path is not None:
             self.export_codebook_to(path)
 
@@ -322,7 +326,9 @@ class ThemeActions:
     def import_codebook(self) -> None:
         """Add the themes of a Markdown or CSV codebook file."""
         filters = "Codebooks (*.md *.csv);;All files (*)"
-        for path in open_paths(self.window, "Import codebook", self.window.preferences, filters, many=False):
+        for path in open_paths(
+            self.window.as_widget(), "Import codebook", self.window.preferences, filters, many=False
+        ):
             self.import_codebook_from(path)
 
     def import_codebook_from(self, path: Path) -> bool:

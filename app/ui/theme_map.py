@@ -73,6 +73,10 @@ class ThemeMap(QAbstractButton):
         self._rows = None
         self.update()
 
+    def shown(self) -> int:
+        """How many highlights the map shows."""
+        return len(self._highlights)
+
     def set_visible_range(self, start: float, end: float) -> None:
         """Mark the fraction of the text on screen (0 to 1)."""
         if (start, end) != self._visible:

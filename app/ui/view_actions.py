@@ -2,26 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QFontDialog, QInputDialog, QLabel
 
 from app.domain.colours import PAGE_THEMES
 from app.domain.export import Locator
+from app.ui.desk import Desk
 from app.ui.line_layout import DEFAULT_LINE_SPACING, DEFAULT_PARAGRAPH_SPACING, LINE_SPACINGS, PARAGRAPH_SPACINGS
 from app.ui.reader import MEASURES, SANS_FAMILIES, SERIF_FAMILIES
 from app.ui.status import STATUS_MS
-
-if TYPE_CHECKING:
-    from app.ui.main_window import MainWindow
 
 
 class ViewActions:
     """What the View menu does to the window's layout and the reader, and the position shown."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Desk) -> None:
         """Add the position to the window's status bar."""
         self.window = window
         self.position_label = QLabel()
@@ -48,7 +44,7 @@ class ViewActions:
         if document is None:
             return
         hint = "a page such as 12, or a percentage such as 40%" if document.structure.pages else "a percentage"
-        typed, ok = QInputDialog.getText(w, "Go to", f"Go to {hint}:")
+        typed, ok = QInputDialog.getText(w.as_widget(), "Go to", f"Go to {hint}:")
         if not ok:
             return
         target = document.structure.go_to(typed, len(document.text))
@@ -119,7 +115,7 @@ class ViewActions:
     def choose_font(self) -> None:
         """Pick any installed font family for the text."""
         w = self.window
-        ok, font = QFontDialog.getFont(w.reader.font(), w, "Font for the text")
+        ok, font = QFontDialog.getFont(w.reader.font(), w.as_widget(), "Font for the text")
         if ok:
             self.set_typeface(font.family())
 

@@ -207,11 +207,11 @@ def test_delete_asks_first_and_undo_brings_document_and_highlights_back(
     assert [d.title for d in service.list_documents()] == ["April Theses"]
     assert window.controller.document is not None and window.controller.document.title == "April Theses"
 
-    window.undo()
+    window.history.undo()
     assert [d.highlight_count for d in service.list_documents()] == [1, 0]
     assert window.controller.document is not None and window.controller.document.id == sample.id
     assert len(window.controller.highlights()) == 1
-    window.redo()
+    window.history.redo()
     assert len(service.list_documents()) == 1
 
 

@@ -32,13 +32,15 @@ def _second_edition(tmp_path: Path) -> Path:
 
 
 def _run(window: MainWindow, qtbot: QtBot, path: Path) -> ReviewDialog:
-    window.last_review = None
-    window.replace_with_edition(path)
+    window.editions.last_review = None
+    window.editions.replace_with_edition(path)
     # The workers may finish before a signal spy could connect: wait on their state.
-    qtbot.waitUntil(lambda: not window.document_actions.busy() and window.last_review is not None, timeout=20000)
-    qtbot.waitUntil(lambda: window.last_review is not None and window.last_review.isVisible())
-    assert window.last_review is not None
-    return window.last_review
+    qtbot.waitUntil(
+        lambda: not window.document_actions.busy() and window.editions.last_review is not None, timeout=20000
+    )
+    qtbot.waitUntil(lambda: window.editions.last_review is not None and window.editions.last_review.isVisible())
+    assert window.editions.last_review is not None
+    return window.editions.last_review
 
 
 def test_a_new_edition_is_reviewed_and_its_orphan_attached(
@@ -83,7 +85,7 @@ def test_a_new_edition_is_reviewed_and_its_orphan_attached(
     assert window.panel.orphan_list.count() == 0
     qtbot.keyClick(window.reader, Qt.Key.Key_Z, CTRL | Qt.KeyboardModifier.ShiftModifier)  # redo it
     assert _doc_text(window).startswith("A preface")
-    window.show_versions()
+    window.editions.show_versions()
     [versions] = [d for d in window.findChildren(VersionsDialog) if d.isVisible()]
     assert versions.table.rowCount() == 2
 
@@ -93,13 +95,13 @@ def test_the_same_text_or_a_bad_file_is_refused_with_a_message(
 ) -> None:
     same = tmp_path / "same.txt"
     same.write_text(TEXT)
-    window.replace_with_edition(same)
+    window.editions.replace_with_edition(same)
     qtbot.waitUntil(lambda: not window.document_actions.busy())
     assert window.last_message is not None and "exactly the text" in window.last_message.text()
     window.last_message.close()
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    window.replace_with_edition(empty)
+    window.editions.replace_with_edition(empty)
     qtbot.waitUntil(lambda: not window.document_actions.busy())
     assert window.last_message is not None and "empty" in window.last_message.text()
 
@@ -112,7 +114,7 @@ def test_an_edition_read_while_another_document_was_opened_goes_nowhere(
     sample = window.controller.document
     assert sample is not None
     other_id = window.controller.import_path(other)[0].id
-    window.replace_with_edition(_second_edition(tmp_path))
+    window.editions.replace_with_edition(_second_edition(tmp_path))
     window.open_document(other_id)
     qtbot.waitUntil(lambda: not window.document_actions.busy())
     assert window.last_message is not None and "no longer open" in window.last_message.text()
@@ -139,11 +141,11 @@ def test_pick_another_place_for_a_changed_highlight_and_a_pasted_edition(
     changed = highlight_quote(qtbot, window, "the eight-hour day have been introduced")
     new_text = "A pasted preface.\n\n" + TEXT.replace("have been introduced", "have been brought in")
     QGuiApplication.clipboard().setText(new_text)
-    worker = window.edition_from_clipboard()
+    worker = window.editions.edition_from_clipboard()
     assert worker is not None
-    qtbot.waitUntil(lambda: worker.isFinished() and window.last_review is not None, timeout=20000)
-    qtbot.waitUntil(lambda: window.last_review is not None and window.last_review.isVisible())
-    review = window.last_review
+    qtbot.waitUntil(lambda: worker.isFinished() and window.editions.last_review is not None, timeout=20000)
+    qtbot.waitUntil(lambda: window.editions.last_review is not None and window.editions.last_review.isVisible())
+    review = window.editions.last_review
     assert review is not None and review.move_button.isEnabled()
     review.move_button.click()
     assert "press A to move" in window.statusBar().currentMessage()

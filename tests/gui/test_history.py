@@ -68,7 +68,7 @@ def test_history_undoes_back_to_a_change_after_asking_and_redoes_from_there(
     assert [h.id for h in service.highlights(1)] == [first]
     assert [t.path for t in service.highlight(first).tags] == ["labour/hours"]
     assert window.redo_action.text() == "&Redo Highlight “the largest forces of the bourgeoisie”"
-    window.redo()
+    window.history.redo()
     assert second in [h.id for h in window.controller.highlights()]
 
 

@@ -451,7 +451,7 @@ def test_reopen_with_encoding_previews_the_candidates_and_keeps_the_highlights(
     window.open_document(service.import_path(source).value[0].id)
     assert "Øi estas" in _text(window)  # guessed as Windows-1252
     kept = highlight_quote(qtbot, window, "La dua paragrafo")
-    dialog = window.reopen_with_encoding()
+    dialog = window.editions.reopen_with_encoding()
     assert dialog is not None and dialog.chosen() == "cp1252"
     # By row, holding no QListWidgetItem: it is not a QObject, so once the dialog deletes
     # itself a kept wrapper goes stale, and PySide handed it back for a new object at the

@@ -131,6 +131,7 @@ def test_the_theme_map_is_a_button_walked_with_the_keyboard(window: MainWindow, 
     highlight_quote(qtbot, window, "the eight-hour day")
     tag_current(qtbot, window, "labour/hours")
     theme_map = window.theme_map
+    qtbot.waitUntil(lambda: theme_map.shown() == 1)  # the map follows a moment after a change
     node = QAccessible.queryAccessibleInterface(theme_map)
     assert node.role() == Role.PushButton and node.actionInterface() is not None
     window.reader.setFocus()

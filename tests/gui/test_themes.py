@@ -264,6 +264,7 @@ def test_panel_filters_by_theme_words_and_untagged(qtbot: QtBot, window: MainWin
     _choose(window, "war")
     window.themes.filter_by_current()
     assert shown() == {ids["war"]}
+    qtbot.waitUntil(lambda: window.theme_map.shown() == 1)  # the map follows a moment after a change
     assert window.theme_map._highlights == [service.highlight(ids["war"])]
 
 
@@ -301,6 +302,7 @@ def test_theme_map_draws_theme_colours_where_highlights_are_and_click_jumps(
 ) -> None:
     ids = _setup(window, service)
     strip = window.theme_map
+    qtbot.waitUntil(lambda: strip.shown() == len(ids))  # the map follows a moment after a change
     text = window.controller.document.text  # type: ignore[union-attr]
     war = service.highlight(ids["war"])
     y = int(war.start * strip.height() / len(text))
