@@ -107,7 +107,7 @@ class HistoryDialog(QDialog):
         box = QMessageBox(
             QMessageBox.Icon.Question,
             "Undo changes",
-            f"Undo “{op.label}”{later}? That takes back {plural(count, 'change')}; "
+            f"Undo {op.label}{later}? That takes back {plural(count, 'change')}; "
             "they stay in the history, to redo until you make a new change.",
             QMessageBox.StandardButton.Cancel,
             self,

@@ -52,7 +52,7 @@ def test_history_undoes_back_to_a_change_after_asking_and_redoes_from_there(
     qtbot.keyClick(dialog.table, Qt.Key.Key_Return)
     question = dialog.last_question
     assert isinstance(question, QMessageBox)
-    assert "Undo “Highlight “the eight-hour day”” and the 2 changes made after it?" in question.text()
+    assert "Undo Highlight “the eight-hour day” and the 2 changes made after it?" in question.text()
     assert "takes back 3 changes" in question.text()
     [undo] = [b for b in question.buttons() if question.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole]
     assert undo.text() == "&Undo 3 changes"
