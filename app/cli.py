@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from app.domain.editions import Placement
 from app.domain.export import ExportFormat, ExportOrder, ExportTemplateError, highlight_json
 from app.domain.tags import TagPathError
 from app.domain.values import Highlight
@@ -27,7 +28,6 @@ from app.services import (
 )
 from app.services.backup import RestoreError
 from app.services.desktop import install_desktop_entry
-from app.services.editions import Placement
 from app.services.files import write_whole
 from app.services.paths import resolve_library_path
 

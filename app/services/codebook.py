@@ -19,11 +19,10 @@ from app.domain.tags import palette_colour, parse_tag_path
 from app.domain.values import DocumentSummary, Highlight, Tag, ThemeCount
 from app.services.errors import NotFoundError, StorageError, storage
 from app.services.operations import RecordedPart
-from app.services.queries import all_tags, read_highlights, summary_of
+from app.services.queries import all_tags, chunks, existing, read_highlights, summary_of
 from db.models import DocumentRow, HighlightRow, HighlightTagRow, TagRow, utcnow
 
 NUMBER_KEYS = 9
-_CHUNK = 500  # ids per IN (...) list, well under SQLite's limit on bound parameters
 
 
 class CodebookError(StorageError):
@@ -334,7 +333,7 @@ class Codebook(RecordedPart):
         return sorted(
             {
                 hid
-                for chunk in _chunks(list(tag_ids))
+                for chunk in chunks(list(tag_ids))
                 for hid in s.execute(
                     select(HighlightTagRow.highlight_id).where(HighlightTagRow.tag_id.in_(chunk))
                 ).scalars()
@@ -343,10 +342,7 @@ class Codebook(RecordedPart):
 
     @staticmethod
     def _row(s: Session, tag_id: int) -> TagRow:
-        row = s.get(TagRow, tag_id)
-        if row is None:
-            raise NotFoundError(f"There is no theme {tag_id} in the library.")
-        return row
+        return existing(s, TagRow, tag_id, "theme")
 
     @staticmethod
     def _find(s: Session, names: tuple[str, ...]) -> int | None:
@@ -403,7 +399,3 @@ def _single_name(raw: str) -> str:
     if len(names) != 1:
         raise CodebookError("A theme's name cannot contain “/”; use Move to put it under another theme.")
     return names[0]
-
-
-def _chunks(ids: list[int]) -> list[list[int]]:
-    return [ids[i : i + _CHUNK] for i in range(0, len(ids), _CHUNK)]

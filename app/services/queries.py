@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.domain.values import DocumentSummary, Highlight, Tag
-from db.models import DocumentRow, HighlightRow, HighlightTagRow, TagRow
+from app.services.errors import NotFoundError
+from db.models import Base, DocumentRow, HighlightRow, HighlightTagRow, TagRow
 
 
 def all_tags(s: Session) -> dict[int, Tag]:
@@ -112,3 +114,22 @@ def summary_of(doc: DocumentRow, highlight_count: int, words: int) -> DocumentSu
         date=doc.date,
         source=doc.source,
     )
+
+
+R = TypeVar("R", bound=Base)
+
+# Ids per IN (...) list: well under SQLite's limit on bound parameters.
+CHUNK = 500
+
+
+def chunks(ids: Sequence[int]) -> list[list[int]]:
+    """Cut a list of ids into lists short enough for one IN (...) each."""
+    return [list(ids[i : i + CHUNK]) for i in range(0, len(ids), CHUNK)]
+
+
+def existing(s: Session, model: type[R], key: int, what: str) -> R:
+    """Return the row `key` of `model`, or say plainly that there is no such `what` (a document, a theme)."""
+    row = s.get(model, key)
+    if row is None:
+        raise NotFoundError(f"There is no {what} {key} in the library.")
+    return row

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
 
 from app.domain.changes import Done
 from app.domain.structure import tidy
 from app.domain.text import excerpt
 from app.domain.values import DocumentProperties, DocumentSummary
-from app.services.errors import NotFoundError, StorageError, storage
+from app.services.errors import StorageError, storage
 from app.services.operations import RecordedPart
-from app.services.queries import summary_of
+from app.services.queries import existing, summary_of
 from db.models import DocumentRow, HighlightRow
 
 
@@ -26,7 +25,7 @@ class Shelf(RecordedPart):
     def properties(self, document_id: int) -> DocumentProperties:
         """Return a document's editable properties."""
         with self._sessions.begin() as s:
-            doc = _document(s, document_id)
+            doc = existing(s, DocumentRow, document_id, "document")
             return DocumentProperties(title=doc.title, author=doc.author, date=doc.date, source=doc.source)
 
     @storage
@@ -40,7 +39,7 @@ class Shelf(RecordedPart):
         if not title:
             raise PropertiesError("A document needs a title.")
         with self._operations.record("", document_id) as op:
-            doc = _document(op.session, document_id)
+            doc = existing(op.session, DocumentRow, document_id, "document")
             doc.title, doc.author = title, tidy(properties.author)
             doc.date, doc.source = tidy(properties.date), properties.source.strip()
             op.label = f"Edit properties of “{excerpt(title)}”"
@@ -52,17 +51,10 @@ class Shelf(RecordedPart):
         """Delete a document with its editions and highlights; return it as it was."""
         with self._operations.record("", document_id) as op:
             s = op.session
-            doc = _document(s, document_id)
+            doc = existing(s, DocumentRow, document_id, "document")
             count = s.execute(select(func.count()).where(HighlightRow.document_id == document_id)).scalar_one()
             summary = summary_of(doc, count, 0)
             op.label = f"Delete “{excerpt(doc.title)}”"
             # Foreign keys cascade from the document to everything below it.
             s.execute(delete(DocumentRow).where(DocumentRow.id == document_id))
         return op.done(summary)
-
-
-def _document(s: Session, document_id: int) -> DocumentRow:
-    doc = s.get(DocumentRow, document_id)
-    if doc is None:
-        raise NotFoundError(f"There is no document {document_id} in the library.")
-    return doc

@@ -17,12 +17,12 @@ from typing import TypeVar
 from PySide6.QtCore import QObject, Signal
 
 from app.domain.changes import Changes, Done, OperationSummary
+from app.domain.editions import EditionOutcome, EditionPlan, EditionReport
 from app.domain.export import ExportFormat, ExportOrder
 from app.domain.values import Document, DocumentProperties, DocumentSummary, Highlight, Tag, TagResult, ThemeCount
 from app.importers import ImportedText, import_file
 from app.services import LibraryService
 from app.services.codebook import Codebook
-from app.services.editions import EditionOutcome, EditionPlan, EditionReport
 from app.ui.store import HighlightStore
 
 T = TypeVar("T")

@@ -10,6 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QProgressDialog
 
 from app.domain.anchors import trim_span
+from app.domain.editions import EditionOutcome, EditionPlan
 from app.domain.values import Highlight
 from app.importers import (
     ENCODED_SUFFIXES,
@@ -20,7 +21,6 @@ from app.importers import (
     import_file,
 )
 from app.services import StorageError
-from app.services.editions import EditionOutcome, EditionPlan
 from app.ui.desk import Desk
 from app.ui.documents import DocumentActions
 from app.ui.editions import EditionWorker, ReviewDialog, VersionsDialog

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.editions import EditionPlan, EditionReport, Placement, VersionSummary
 from app.domain.progress import Cancelled
-from app.services.editions import EditionPlan, EditionReport, Placement, VersionSummary
 
 
 class EditionWorker(QThread):

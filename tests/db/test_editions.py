@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from app.domain.editions import Placement
 from app.importers import ImportedText
 from app.services import LibraryService, StorageError
-from app.services.editions import Placement
 
 OLD = (
     "All power to the Soviets.\n\n"

@@ -8,10 +8,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
+from app.domain.editions import Placement
 from app.importers import ImportedText
 from app.resources import SAMPLE_TEXT
 from app.services import LibraryService
-from app.services.editions import Placement
 from app.ui.editions import EditionWorker, ReviewDialog, VersionsDialog
 from app.ui.main_window import MainWindow
 from tests.gui.test_desk import _doc_text, highlight_quote, select_with_keys

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from app.domain.editions import EditionReport, PlacedHighlight, Placement, VersionSummary
 from app.domain.values import BackupSummary
-from app.services.editions import EditionReport, PlacedHighlight, Placement, VersionSummary
 from app.ui.backups_dialog import BackupsDialog
 from app.ui.editions import ReviewDialog, VersionsDialog
 from app.ui.encoding_dialog import EncodingDialog

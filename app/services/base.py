@@ -1,0 +1,182 @@
+"""What every part of the library service shares: the open library, its history, and row helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.domain.anchors import quote_of
+from app.domain.values import DocumentSummary, Highlight, Tag
+from app.services.codebook import Codebook
+from app.services.errors import NotFoundError, StorageError, storage
+from app.services.operations import Operations, default_author
+from app.services.queries import all_tags, existing, read_highlights, summary_of
+from app.services.shelf import Shelf
+from db import Library
+from db.models import DocumentRow, HighlightRow, HighlightTagRow, VersionRow, utcnow
+
+
+class ServiceBase:
+    """The open library, its operations log, codebook and shelf, and the helpers every use case reads rows with."""
+
+    def __init__(self, library: Library, notices: tuple[str, ...] = (), author: str | None = None) -> None:
+        """Wrap an open library; `notices` are what its owner should be told once, on opening.
+
+        Changes are recorded as made by `author` (default: the name the person logged in with).
+        """
+        self._library = library
+        self.notices = notices
+        self._sessions = library.sessions
+        self.operations = Operations(library.sessions, library.path, default_author() if author is None else author)
+        self.codebook = Codebook(self.operations)
+        self.shelf = Shelf(self.operations)
+        # The last text read, by edition id and SHA-256: making a highlight needs the text
+        # for its quote, and re-reading 5 MB each time is slow. The digest is checked on
+        # each use, so a text kept from a transaction that was rolled back is never used.
+        self._text_cache: tuple[int, str, str] | None = None
+
+    @property
+    def path(self) -> Path:
+        """The library file."""
+        return self._library.path
+
+    @property
+    def read_only(self) -> str | None:
+        """Why the library can only be read (a full disk, a read-only folder), or None."""
+        return self._library.read_only
+
+    @property
+    def created(self) -> bool:
+        """Whether the library file was created when it was opened (a first start)."""
+        return self._library.created
+
+    def close(self) -> None:
+        """Close the library."""
+        self.operations.close()
+        self._library.close()
+
+    def _insert_highlight(self, s: Session, document_id: int, start: int, end: int, note: str) -> HighlightRow:
+        version = self._current_version_meta(s, document_id)
+        text = self._version_text(s, version)
+        try:
+            quote = quote_of(text, start, end)
+        except ValueError as exc:
+            raise StorageError(f"Cannot highlight: {exc}.") from exc
+        row = HighlightRow(
+            document_id=document_id,
+            version_id=version,
+            made_on_version_id=version,
+            start_offset=start,
+            end_offset=end,
+            exact=quote.exact,
+            prefix=quote.prefix,
+            suffix=quote.suffix,
+            note=note,
+        )
+        s.add(row)
+        s.flush()
+        return row
+
+    @staticmethod
+    def _relink(s: Session, row: HighlightRow, links: list[HighlightTagRow]) -> None:
+        """Replace a highlight's tag links, numbering their positions in order."""
+        keep = {link.tag_id for link in links}
+        for old in list(row.tag_links):
+            if old.tag_id not in keep:
+                row.tag_links.remove(old)
+        s.flush()
+        by_tag = {link.tag_id: link for link in row.tag_links}
+        ordered = [by_tag.get(link.tag_id, link) for link in links]
+        for i, link in enumerate(ordered):
+            link.position = i
+        row.tag_links = ordered
+        row.updated_at = utcnow()
+        s.flush()
+
+    @staticmethod
+    def _all_tags(s: Session) -> dict[int, Tag]:
+        return all_tags(s)
+
+    def _document_highlights(self, s: Session, document_id: int, version_id: int | None = None) -> list[Highlight]:
+        """A document's highlights in text order (of one version, if given)."""
+        h = HighlightRow.__table__.c
+        conditions = [h.document_id == document_id]
+        if version_id is not None:
+            conditions.append(h.version_id == version_id)
+        return read_highlights(s, all_tags(s), *conditions)
+
+    def _value(self, s: Session, row: HighlightRow, tags: dict[int, Tag] | None = None) -> Highlight:
+        tags = self._all_tags(s) if tags is None else tags
+        return self._make_value(row, tuple(tags[link.tag_id] for link in row.tag_links))
+
+    @staticmethod
+    def _make_value(row: HighlightRow, tags: tuple[Tag, ...]) -> Highlight:
+        return Highlight(
+            id=row.id,
+            document_id=row.document_id,
+            version_id=row.version_id,
+            start=row.start_offset,
+            end=row.end_offset,
+            exact=row.exact,
+            prefix=row.prefix,
+            suffix=row.suffix,
+            note=row.note,
+            tags=tags,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            made_on_version_id=row.made_on_version_id,
+            review_from=row.review_from,
+        )
+
+    @staticmethod
+    def _summary(s: Session, doc: DocumentRow) -> DocumentSummary:
+        count = s.execute(select(func.count()).where(HighlightRow.document_id == doc.id)).scalar_one()
+        return summary_of(doc, count, doc.versions[-1].word_count if doc.versions else 0)
+
+    @staticmethod
+    def _document_row(s: Session, document_id: int) -> DocumentRow:
+        return existing(s, DocumentRow, document_id, "document")
+
+    @staticmethod
+    def _highlight_row(s: Session, highlight_id: int) -> HighlightRow:
+        return existing(s, HighlightRow, highlight_id, "highlight")
+
+    def _current_version(self, s: Session, document_id: int) -> VersionRow:
+        version = s.execute(
+            select(VersionRow).where(VersionRow.document_id == document_id).order_by(VersionRow.number.desc()).limit(1)
+        ).scalar_one_or_none()
+        if version is None:
+            raise NotFoundError(f"There is no document {document_id} in the library.")
+        return version
+
+    def _current_version_meta(self, s: Session, document_id: int) -> int:
+        version_id = s.execute(
+            select(VersionRow.id)
+            .where(VersionRow.document_id == document_id)
+            .order_by(VersionRow.number.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        if version_id is None:
+            raise NotFoundError(f"There is no document {document_id} in the library.")
+        return version_id
+
+    def _version_text(self, s: Session, version_id: int) -> str:
+        digest = s.execute(select(VersionRow.sha256).where(VersionRow.id == version_id)).scalar_one()
+        if self._text_cache is None or self._text_cache[:2] != (version_id, digest):
+            text = s.execute(select(VersionRow.text).where(VersionRow.id == version_id)).scalar_one()
+            self._text_cache = (version_id, digest, text)
+        return self._text_cache[2]
+
+    @storage
+    def tags(self) -> list[Tag]:
+        """Return every theme, sorted by path."""
+        with self._sessions.begin() as s:
+            return sorted(self._all_tags(s).values(), key=lambda t: t.path.casefold())
+
+    @storage
+    def highlight(self, highlight_id: int) -> Highlight:
+        """Return one highlight."""
+        with self._sessions.begin() as s:
+            return self._value(s, self._highlight_row(s, highlight_id))
