@@ -34,7 +34,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is not None:
         return run(args)
     # Qt is imported only when the window is wanted: the commands run without a display.
-    from app.ui.application import run_gui
+    from app.ui.window.application import run_gui
 
     return run_gui(resolve_library_path(args.library))
 

@@ -34,9 +34,9 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
 from app.importers import ImportedText
 from app.services import LibraryService, open_service
-from app.ui.application import build_window
-from app.ui.main_window import POLL_MS, MainWindow
-from app.ui.preferences import Preferences
+from app.ui.common.preferences import Preferences
+from app.ui.window.application import build_window
+from app.ui.window.main_window import POLL_MS, MainWindow
 from benchmarks.common import book_text, report, row, timed
 
 COUNTS = (1_000, 10_000, 100_000)

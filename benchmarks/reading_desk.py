@@ -19,10 +19,10 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
 from app.importers import ImportedText
 from app.services import open_service
-from app.ui.application import build_window
-from app.ui.line_layout import DEFAULT_LINE_SPACING
-from app.ui.main_window import MainWindow
-from app.ui.preferences import Preferences
+from app.ui.common.preferences import Preferences
+from app.ui.reading.line_layout import DEFAULT_LINE_SPACING
+from app.ui.window.application import build_window
+from app.ui.window.main_window import MainWindow
 from benchmarks.common import book_text, report, row, timed
 
 SIZE = 5 * 1024 * 1024

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import QApplication, QPlainTextEdit
 from app.domain.codebook import ThemeFilter
 from app.importers import ImportedText
 from app.services import open_service
-from app.ui.application import build_window
-from app.ui.preferences import Preferences
+from app.ui.common.preferences import Preferences
+from app.ui.window.application import build_window
 from benchmarks.common import book_text, report, row, timed
 
 SIZE = 5 * 1024 * 1024

@@ -10,9 +10,9 @@ from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent, QAccessible
 from pytestqt.qtbot import QtBot
 
 from app.services import LibraryService
-from app.ui.application import build_window
-from app.ui.main_window import MainWindow
-from app.ui.preferences import Preferences
+from app.ui.common.preferences import Preferences
+from app.ui.window.application import build_window
+from app.ui.window.main_window import MainWindow
 
 WindowFactory = Callable[[LibraryService], MainWindow]
 Heard = list[tuple[str, QAccessible.AnnouncementPoliteness]]

@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.services import DamagedLibraryError, LibraryService, open_service
-from app.ui.application import recover
-from app.ui.backups_dialog import BackupsDialog
-from app.ui.main_window import MainWindow
+from app.ui.documents.backups_dialog import BackupsDialog
+from app.ui.window.application import recover
+from app.ui.window.main_window import MainWindow
 from tests.gui.conftest import WindowFactory
 from tests.gui.test_desk import highlight_quote, select_with_keys
 

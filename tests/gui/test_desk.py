@@ -17,8 +17,8 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.tags import PALETTE
 from app.services import LibraryService, open_service
-from app.ui.main_window import MainWindow, ShortcutsDialog
-from app.ui.panel import NOTE_SAVE_DELAY_MS
+from app.ui.highlights.panel import NOTE_SAVE_DELAY_MS
+from app.ui.window.main_window import MainWindow, ShortcutsDialog
 from tests.gui.accessibility import unnamed_controls
 from tests.gui.conftest import WindowFactory
 

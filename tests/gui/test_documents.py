@@ -13,8 +13,8 @@ from pytestqt.qtbot import QtBot
 
 from app.importers import ocr as ocr_module
 from app.services import LibraryService
-from app.ui.documents import PropertiesDialog
-from app.ui.main_window import MainWindow
+from app.ui.window.document_actions import PropertiesDialog
+from app.ui.window.main_window import MainWindow
 from tests.formats import epub_file, pdf_file
 from tests.unit.test_ocr import needs_tesseract, scan_of
 

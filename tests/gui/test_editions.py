@@ -12,8 +12,8 @@ from app.domain.editions import Placement
 from app.importers import ImportedText
 from app.resources import SAMPLE_TEXT
 from app.services import LibraryService
-from app.ui.editions import EditionWorker, ReviewDialog, VersionsDialog
-from app.ui.main_window import MainWindow
+from app.ui.documents.editions import EditionWorker, ReviewDialog, VersionsDialog
+from app.ui.window.main_window import MainWindow
 from tests.gui.test_desk import _doc_text, highlight_quote, select_with_keys
 
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -12,12 +12,12 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.editions import EditionReport, PlacedHighlight, Placement, VersionSummary
 from app.domain.values import BackupSummary
-from app.ui.backups_dialog import BackupsDialog
-from app.ui.editions import ReviewDialog, VersionsDialog
-from app.ui.encoding_dialog import EncodingDialog
-from app.ui.export_dialog import ExportDialog
-from app.ui.main_window import MainWindow
-from app.ui.theme_palette import ThemePalette
+from app.ui.documents.backups_dialog import BackupsDialog
+from app.ui.documents.editions import ReviewDialog, VersionsDialog
+from app.ui.documents.encoding_dialog import EncodingDialog
+from app.ui.export.dialog import ExportDialog
+from app.ui.themes.palette import ThemePalette
+from app.ui.window.main_window import MainWindow
 from tests.gui.accessibility import (
     duplicate_widget_mnemonics,
     labelled_by,

@@ -12,8 +12,8 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 
-from app.ui.export_dialog import ExportDialog
-from app.ui.main_window import MainWindow
+from app.ui.export.dialog import ExportDialog
+from app.ui.window.main_window import MainWindow
 from tests.gui.accessibility import unnamed_controls
 from tests.gui.conftest import Heard, WindowFactory
 from tests.gui.test_desk import highlight_quote, tag_current

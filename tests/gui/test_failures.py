@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.services import LibraryService
-from app.ui.main_window import MainWindow
+from app.ui.window.main_window import MainWindow
 from tests.gui.test_desk import _doc_text, highlight_quote, select_with_keys
 
 CTRL = Qt.KeyboardModifier.ControlModifier

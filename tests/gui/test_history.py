@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.services import LibraryService, open_service
-from app.ui.history import HistoryDialog
-from app.ui.main_window import MainWindow
-from app.ui.models import TAGS_ROLE
+from app.ui.highlights.list_model import TAGS_ROLE
+from app.ui.window.history import HistoryDialog
+from app.ui.window.main_window import MainWindow
 from tests.gui.conftest import WindowFactory
 from tests.gui.test_desk import highlight_quote, tag_current
 

@@ -9,8 +9,10 @@ from PySide6.QtGui import QColor
 from pytestqt.modeltest import ModelTester
 
 from app.domain.values import DocumentSummary, Highlight, Tag
-from app.ui.models import ID_ROLE, DocumentListModel, HighlightListModel
-from app.ui.store import HighlightStore
+from app.ui.common.roles import ID_ROLE
+from app.ui.desk.store import HighlightStore
+from app.ui.documents.list_model import DocumentListModel
+from app.ui.highlights.list_model import HighlightListModel
 
 NOW = datetime(2026, 1, 1)
 TAG = Tag(id=1, name="soviets", path="power/soviets", parent_id=None, colour="#7cc6fe")

@@ -14,8 +14,8 @@ from app.domain.colours import MIN_CONTRAST, PAGE_THEMES, composite, contrast, p
 from app.domain.tags import PALETTE
 from app.importers import ImportedText, import_file
 from app.services import LibraryService
-from app.ui.main_window import MainWindow
-from app.ui.theme_palette import ThemePalette
+from app.ui.themes.palette import ThemePalette
+from app.ui.window.main_window import MainWindow
 from tests.gui.conftest import WindowFactory
 from tests.gui.test_desk import highlight_quote, painted_colour, select_with_keys, tag_current
 

@@ -8,10 +8,10 @@ from PySide6.QtWidgets import QApplication, QMenu, QToolButton
 from pytestqt.qtbot import QtBot
 
 from app.services import LibraryService
-from app.ui.main_window import MainWindow
-from app.ui.statistics import StatisticsDialog
-from app.ui.theme_map import PARTS
-from app.ui.theme_palette import ThemePalette
+from app.ui.themes.palette import ThemePalette
+from app.ui.themes.statistics import StatisticsDialog
+from app.ui.themes.theme_map import PARTS
+from app.ui.window.main_window import MainWindow
 from tests.gui.accessibility import duplicate_mnemonics, labelled_by, labels_hiding_their_text, unnamed_nodes
 from tests.gui.conftest import Focused, Heard
 from tests.gui.test_desk import highlight_quote, select_with_keys, tag_current

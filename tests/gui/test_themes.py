@@ -14,10 +14,10 @@ from app.domain.codebook import Combine, ThemeFilter
 from app.domain.colours import MIN_CONTRAST, composite, contrast, parse_hex
 from app.domain.export import ExportFormat, ExportOrder
 from app.services import LibraryService
-from app.ui.main_window import MainWindow
-from app.ui.theme_dialogs import PassagesDialog
-from app.ui.theme_palette import ThemePalette
-from app.ui.themes import MIME, ThemeTreeModel
+from app.ui.themes.dialogs import PassagesDialog
+from app.ui.themes.palette import ThemePalette
+from app.ui.themes.panel import MIME, ThemeTreeModel
+from app.ui.window.main_window import MainWindow
 from tests.gui.accessibility import unnamed_controls
 from tests.gui.test_desk import painted_colour, select_with_keys
 

@@ -31,9 +31,9 @@ from shiboken6 import Shiboken
 from app.domain.values import DocumentProperties, DocumentSummary
 from app.importers import Cancelled, ImportedText, ScanError, TextImportError, import_file, import_pasted
 from app.services import StorageError
-from app.ui.desk import Desk
-from app.ui.models import ID_ROLE
-from app.ui.status import STATUS_MS
+from app.ui.common.roles import ID_ROLE
+from app.ui.common.status import STATUS_MS
+from app.ui.window.desk import Desk
 
 PROGRESS_DELAY_MS = 400  # quick imports finish before a dialog would flash up
 

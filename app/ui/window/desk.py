@@ -13,12 +13,12 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QListView, QSplitter, QStatusBar, QWidget
 
 from app.domain.values import Highlight
-from app.ui.controller import DeskController
-from app.ui.models import DocumentListModel
-from app.ui.panel import HighlightPanel
-from app.ui.preferences import Preferences
-from app.ui.reader import ReaderView
-from app.ui.themes import ThemesPanel
+from app.ui.common.preferences import Preferences
+from app.ui.desk.controller import DeskController
+from app.ui.documents.list_model import DocumentListModel
+from app.ui.highlights.panel import HighlightPanel
+from app.ui.reading.reader import ReaderView
+from app.ui.themes.panel import ThemesPanel
 
 
 class Desk(Protocol):

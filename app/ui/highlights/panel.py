@@ -27,10 +27,11 @@ from app.domain.codebook import Combine, ThemeFilter, descendants, filter_highli
 from app.domain.tags import UNTAGGED_COLOUR
 from app.domain.text import excerpt
 from app.domain.values import Highlight, Tag
-from app.ui.access import clearable
-from app.ui.delegates import HighlightDelegate
-from app.ui.models import ID_ROLE, HighlightListModel
-from app.ui.store import HighlightStore
+from app.ui.common.access import clearable
+from app.ui.common.roles import ID_ROLE
+from app.ui.desk.store import HighlightStore
+from app.ui.highlights.delegates import HighlightDelegate
+from app.ui.highlights.list_model import HighlightListModel
 
 NOTE_SAVE_DELAY_MS = 400
 TAG_ROLE = Qt.ItemDataRole.UserRole + 2

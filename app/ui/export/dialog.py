@@ -26,10 +26,10 @@ from app.domain.export import ExportFormat, ExportOrder, ExportTemplateError
 from app.domain.text import plural
 from app.services import StorageError
 from app.services.files import write_whole
-from app.ui.controller import DeskController
-from app.ui.file_dialogs import open_paths, save_path
-from app.ui.preferences import Preferences
-from app.ui.speech import announce
+from app.ui.common.file_dialogs import open_paths, save_path
+from app.ui.common.preferences import Preferences
+from app.ui.common.speech import announce
+from app.ui.desk.controller import DeskController
 
 PREVIEW_CHARS = 100_000
 PREVIEW_DELAY_MS = 150

@@ -9,9 +9,9 @@ from PySide6.QtCore import Qt
 from app.domain.changes import Changes, Done, OperationSummary
 from app.services import StorageError
 from app.services.operations import UndoError
-from app.ui.desk import Desk
-from app.ui.history import HistoryDialog
-from app.ui.status import STATUS_MS
+from app.ui.common.status import STATUS_MS
+from app.ui.window.desk import Desk
+from app.ui.window.history import HistoryDialog
 
 
 class HistoryActions:

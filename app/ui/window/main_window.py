@@ -45,28 +45,29 @@ from app.importers import (
     TextImportError,
 )
 from app.services import LibraryError, StorageError, backups, open_service, restore_from_backup
-from app.ui.access import ItemFocus
-from app.ui.backups_dialog import BackupsDialog
-from app.ui.controller import DeskController
-from app.ui.documents import DocumentActions
-from app.ui.edition_actions import EditionActions
-from app.ui.export_dialog import ExportDialog
-from app.ui.file_dialogs import open_paths
-from app.ui.find_bar import FindBar
-from app.ui.history_actions import HistoryActions
-from app.ui.keys import MenuKeysFirst
-from app.ui.line_layout import DEFAULT_LINE_SPACING
-from app.ui.models import ID_ROLE, DocumentListModel
-from app.ui.outline import OutlineView
-from app.ui.panel import HighlightPanel
-from app.ui.preferences import Preferences
-from app.ui.reader import DEFAULT_FONT_SIZE, ReaderView
-from app.ui.speech import announce, short_quote, spoken_highlight
-from app.ui.status import STATUS_MS
-from app.ui.theme_actions import ThemeActions
-from app.ui.theme_map import ThemeMap
-from app.ui.themes import ThemesPanel
-from app.ui.view_actions import ViewActions
+from app.ui.common.access import ItemFocus
+from app.ui.common.file_dialogs import open_paths
+from app.ui.common.keys import MenuKeysFirst
+from app.ui.common.preferences import DEFAULT_FONT_SIZE, Preferences
+from app.ui.common.roles import ID_ROLE
+from app.ui.common.speech import announce, short_quote, spoken_highlight
+from app.ui.common.status import STATUS_MS
+from app.ui.desk.controller import DeskController
+from app.ui.documents.backups_dialog import BackupsDialog
+from app.ui.documents.list_model import DocumentListModel
+from app.ui.export.dialog import ExportDialog
+from app.ui.highlights.panel import HighlightPanel
+from app.ui.reading.find_bar import FindBar
+from app.ui.reading.line_layout import DEFAULT_LINE_SPACING
+from app.ui.reading.outline import OutlineView
+from app.ui.reading.reader import ReaderView
+from app.ui.themes.panel import ThemesPanel
+from app.ui.themes.theme_map import ThemeMap
+from app.ui.window.document_actions import DocumentActions
+from app.ui.window.edition_actions import EditionActions
+from app.ui.window.history_actions import HistoryActions
+from app.ui.window.theme_actions import ThemeActions
+from app.ui.window.view_actions import ViewActions
 
 POSITION_SAVE_DELAY_MS = 800
 HEADING_CONTEXT_LINES = 2

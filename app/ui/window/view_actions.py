@@ -8,10 +8,15 @@ from PySide6.QtWidgets import QApplication, QFontDialog, QInputDialog, QLabel
 
 from app.domain.colours import PAGE_THEMES
 from app.domain.export import Locator
-from app.ui.desk import Desk
-from app.ui.line_layout import DEFAULT_LINE_SPACING, DEFAULT_PARAGRAPH_SPACING, LINE_SPACINGS, PARAGRAPH_SPACINGS
-from app.ui.reader import MEASURES, SANS_FAMILIES, SERIF_FAMILIES
-from app.ui.status import STATUS_MS
+from app.ui.common.status import STATUS_MS
+from app.ui.reading.line_layout import (
+    DEFAULT_LINE_SPACING,
+    DEFAULT_PARAGRAPH_SPACING,
+    LINE_SPACINGS,
+    PARAGRAPH_SPACINGS,
+)
+from app.ui.reading.reader import MEASURES, SANS_FAMILIES, SERIF_FAMILIES
+from app.ui.window.desk import Desk
 
 
 class ViewActions:

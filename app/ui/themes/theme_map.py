@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractButton, QWidget
 from app.domain.codebook import map_rows
 from app.domain.text import plural
 from app.domain.values import Highlight
-from app.ui.speech import announce
+from app.ui.common.speech import announce
 
 WIDTH = 16
 MAX_COLOURS = 3  # a pixel row shows up to three themes side by side

@@ -27,11 +27,11 @@ from app.domain.structure import Heading
 from app.domain.tags import UNTAGGED_COLOUR
 from app.domain.text import Utf16Map
 from app.domain.values import Highlight
-from app.ui.line_layout import SpacedLayout
-from app.ui.paragraph_margin import MARGIN_WIDTH, ParagraphMargin
-from app.ui.store import HighlightStore
+from app.ui.common.preferences import DEFAULT_FONT_SIZE
+from app.ui.desk.store import HighlightStore
+from app.ui.reading.line_layout import SpacedLayout
+from app.ui.reading.paragraph_margin import MARGIN_WIDTH, ParagraphMargin
 
-DEFAULT_FONT_SIZE = 13
 MIN_FONT_SIZE, MAX_FONT_SIZE = 8, 40
 # A comfortable measure is 60-75 characters; about 34 em of a serif face gets there.
 MEASURE_EM = 34

@@ -26,9 +26,9 @@ from app.services import (
     set_damaged_library_aside,
 )
 from app.services.paths import preferences_path
-from app.ui.controller import DeskController
-from app.ui.main_window import MainWindow
-from app.ui.preferences import Preferences
+from app.ui.common.preferences import Preferences
+from app.ui.desk.controller import DeskController
+from app.ui.window.main_window import MainWindow
 
 
 def build_window(service: LibraryService, preferences: Preferences) -> MainWindow:

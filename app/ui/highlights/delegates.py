@@ -6,7 +6,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from app.ui.models import NOTE_ROLE, QUOTE_ROLE, TAGS_ROLE
+from app.ui.highlights.list_model import NOTE_ROLE, QUOTE_ROLE, TAGS_ROLE
 
 LINES = 3
 PADDING = 6

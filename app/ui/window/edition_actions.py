@@ -21,12 +21,12 @@ from app.importers import (
     import_file,
 )
 from app.services import StorageError
-from app.ui.desk import Desk
-from app.ui.documents import DocumentActions
-from app.ui.editions import EditionWorker, ReviewDialog, VersionsDialog
-from app.ui.encoding_dialog import EncodingDialog
-from app.ui.file_dialogs import open_paths
-from app.ui.status import STATUS_MS
+from app.ui.common.file_dialogs import open_paths
+from app.ui.common.status import STATUS_MS
+from app.ui.documents.editions import EditionWorker, ReviewDialog, VersionsDialog
+from app.ui.documents.encoding_dialog import EncodingDialog
+from app.ui.window.desk import Desk
+from app.ui.window.document_actions import DocumentActions
 
 
 class EditionActions:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from app.ui.reader import DEFAULT_FONT_SIZE
+DEFAULT_FONT_SIZE = 13  # points: the reader's text size until the reader zooms
 
 
 class Preferences:

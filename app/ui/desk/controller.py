@@ -23,7 +23,7 @@ from app.domain.values import Document, DocumentProperties, DocumentSummary, Hig
 from app.importers import ImportedText, import_file
 from app.services import LibraryService
 from app.services.codebook import Codebook
-from app.ui.store import HighlightStore
+from app.ui.desk.store import HighlightStore
 
 T = TypeVar("T")
 

@@ -30,12 +30,12 @@ from app.domain.values import Tag, ThemeCount
 from app.services import StorageError
 from app.services.codebook import Codebook
 from app.services.files import write_whole
-from app.ui.desk import Desk
-from app.ui.file_dialogs import open_paths, save_path
-from app.ui.statistics import StatisticsDialog
-from app.ui.status import STATUS_MS
-from app.ui.theme_dialogs import PassagesDialog, SplitDialog
-from app.ui.theme_palette import ThemePalette
+from app.ui.common.file_dialogs import open_paths, save_path
+from app.ui.common.status import STATUS_MS
+from app.ui.themes.dialogs import PassagesDialog, SplitDialog
+from app.ui.themes.palette import ThemePalette
+from app.ui.themes.statistics import StatisticsDialog
+from app.ui.window.desk import Desk
 
 TOP_LEVEL = "(top level)"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from app.ui.preferences import Preferences
+from app.ui.common.preferences import Preferences
 
 _LAST_FOLDER = "files/last_folder"
 

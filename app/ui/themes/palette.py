@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListWidget, QListWidg
 from app.domain.codebook import rank_themes
 from app.domain.tags import TagPathError, parse_tag_path
 from app.domain.values import Tag
-from app.ui.speech import announce
+from app.ui.common.speech import announce
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 1
 

@@ -1,0 +1,1 @@
+"""Documents in the window: the library list, editions, encodings, backups."""

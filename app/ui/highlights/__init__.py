@@ -1,0 +1,1 @@
+"""The highlight panel: the open document's highlights, their themes and notes."""

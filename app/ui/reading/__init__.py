@@ -1,0 +1,1 @@
+"""The text: the reader, its line spacing and margin, finding, the outline."""
