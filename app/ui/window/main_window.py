@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QMimeData, QModelIndex, Qt, QTimer
@@ -14,23 +13,17 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDragMoveEvent,
     QDropEvent,
-    QGuiApplication,
     QKeySequence,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListView,
     QMainWindow,
     QMenu,
     QMessageBox,
     QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -38,8 +31,7 @@ from PySide6.QtWidgets import (
 from app.domain.anchors import trim_span
 from app.domain.changes import Changes
 from app.domain.structure import Structure
-from app.domain.tags import TagPathError
-from app.domain.values import Document, Highlight, Tag
+from app.domain.values import Document, Highlight
 from app.importers import (
     SUPPORTED_SUFFIXES,
     TextImportError,
@@ -50,7 +42,7 @@ from app.ui.common.file_dialogs import open_paths
 from app.ui.common.keys import MenuKeysFirst
 from app.ui.common.preferences import DEFAULT_FONT_SIZE, Preferences
 from app.ui.common.roles import ID_ROLE
-from app.ui.common.speech import announce, short_quote, spoken_highlight
+from app.ui.common.speech import announce, short_quote
 from app.ui.common.status import STATUS_MS
 from app.ui.desk.controller import DeskController
 from app.ui.documents.backups_dialog import BackupsDialog
@@ -65,7 +57,9 @@ from app.ui.themes.panel import ThemesPanel
 from app.ui.themes.theme_map import ThemeMap
 from app.ui.window.document_actions import DocumentActions
 from app.ui.window.edition_actions import EditionActions
+from app.ui.window.highlight_actions import HighlightActions
 from app.ui.window.history_actions import HistoryActions
+from app.ui.window.shortcuts import ActionSpec, ShortcutsDialog
 from app.ui.window.theme_actions import ThemeActions
 from app.ui.window.view_actions import ViewActions
 
@@ -77,15 +71,6 @@ COUNTS_REFRESH_MS = 150
 MAP_REFRESH_MS = 60
 # How often the window looks for changes made by another window or the command line.
 POLL_MS = 1000
-
-
-@dataclass(frozen=True)
-class ActionSpec:
-    """An entry of the shortcut list: menu, label and keys."""
-
-    menu: str
-    text: str
-    shortcuts: tuple[str, ...]
 
 
 class MainWindow(QMainWindow):
@@ -189,6 +174,7 @@ class MainWindow(QMainWindow):
         self.view_actions = ViewActions(self)
         self.editions = EditionActions(self, self.document_actions)
         self.history = HistoryActions(self)
+        self.highlight_actions = HighlightActions(self)
         self.setAcceptDrops(True)
         self._build_actions()
         # An open menu's letters open its entries, not the text's single-letter actions.
@@ -269,10 +255,10 @@ class MainWindow(QMainWindow):
         a("&Edit", "Find &next", self.find_bar.find_next, ["F3"])
         a("&Edit", "Find &previous", self.find_bar.find_previous, ["Shift+F3"])
         a("&Highlight", "&Highlight selection", self.highlight_selection, ["H"], local_to=here)
-        a("&Highlight", "&Tag current highlight…", self.tag_current, ["T"], local_to=here)
-        a("&Highlight", "&Note on current highlight…", self.note_current, ["N"], local_to=here)
-        a("&Highlight", "&Delete current highlight", self.delete_current, ["Delete"], local_to=here)
-        a("&Highlight", "&Copy current highlight as Markdown", self.copy_current, ["Ctrl+Shift+C"])
+        a("&Highlight", "&Tag current highlight…", self.highlight_actions.tag_current, ["T"], local_to=here)
+        a("&Highlight", "&Note on current highlight…", self.highlight_actions.note_current, ["N"], local_to=here)
+        a("&Highlight", "&Delete current highlight", self.highlight_actions.delete_current, ["Delete"], local_to=here)
+        a("&Highlight", "&Copy current highlight as Markdown", self.highlight_actions.copy_current, ["Ctrl+Shift+C"])
         a(
             "&Highlight",
             "&Attach orphan (or highlight to move) to selection",
@@ -281,8 +267,8 @@ class MainWindow(QMainWindow):
             local_to=(*here, self.panel.orphan_list),
         )
         self._menus["&Highlight"].addSeparator()
-        a("&Highlight", "Ne&xt highlight", lambda: self.step_highlight(1), ["]"], local_to=here)
-        a("&Highlight", "&Previous highlight", lambda: self.step_highlight(-1), ["["], local_to=here)
+        a("&Highlight", "Ne&xt highlight", lambda: self.highlight_actions.step_highlight(1), ["]"], local_to=here)
+        a("&Highlight", "&Previous highlight", lambda: self.highlight_actions.step_highlight(-1), ["["], local_to=here)
         self._build_theme_actions(here)
         v = self.view_actions
         a("&View", "&Go to page or percentage…", v.go_to, ["Ctrl+G"])
@@ -382,17 +368,17 @@ class MainWindow(QMainWindow):
         self.themes_panel.activated.connect(self.themes.show_passages)
         self.theme_map.position_requested.connect(self._go_to_position)
         self.outline.position_requested.connect(self._go_to_heading)
-        self.reader.caret_moved.connect(self._on_caret_moved)
+        self.reader.caret_moved.connect(self.highlight_actions.on_caret_moved)
         self.reader.caret_moved.connect(self.outline.follow)
         self.reader.verticalScrollBar().valueChanged.connect(lambda _v: self._position_timer.start())
         self.reader.verticalScrollBar().valueChanged.connect(lambda _v: self._update_map_frame())
         self.reader.verticalScrollBar().valueChanged.connect(lambda _v: self.view_actions.show_position())
         self.reader.verticalScrollBar().rangeChanged.connect(lambda _a, _b: self._update_map_frame())
         self.panel.current_changed.connect(self.reader.set_current_highlight)
-        self.panel.jump_requested.connect(self._jump_to_highlight)
-        self.panel.tag_entered.connect(self._apply_tag)
-        self.panel.untag_requested.connect(self._remove_tag)
-        self.panel.note_edited.connect(self._save_note)
+        self.panel.jump_requested.connect(self.highlight_actions.jump_to_highlight)
+        self.panel.tag_entered.connect(self.highlight_actions.apply_tag)
+        self.panel.untag_requested.connect(self.highlight_actions.remove_tag)
+        self.panel.note_edited.connect(self.highlight_actions.save_note)
         self.panel.leave_requested.connect(self.focus_reader)
         self.find_bar.match_selected.connect(self.reader.select_span)
         self.find_bar.closed.connect(self.focus_reader)
@@ -646,43 +632,6 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Put the caret in a highlight, or select a passage, first.", STATUS_MS)
         return current
 
-    def tag_current(self) -> None:
-        """Move to the theme field of the current highlight (T)."""
-        if self.highlight_for_action() is not None:
-            self.panel.focus_tags()
-
-    def note_current(self) -> None:
-        """Move to the note field of the current highlight (N)."""
-        if self.highlight_for_action() is not None:
-            self.panel.focus_note()
-
-    def delete_current(self) -> None:
-        """Delete the current highlight (Delete); undo brings it back."""
-        current = self.current_highlight()
-        if current is None:
-            self.statusBar().showMessage("There is no current highlight to delete.", STATUS_MS)
-            return
-        self.panel.flush_note()
-        try:
-            self.controller.delete_highlight(current.id)
-        except StorageError as exc:
-            self.show_error("The highlight was not deleted", str(exc))
-            return
-        self.statusBar().showMessage("Highlight deleted. Ctrl+Z brings it back.", STATUS_MS)
-
-    def copy_current(self) -> None:
-        """Put the current highlight on the clipboard as a Markdown snippet (Ctrl+Shift+C)."""
-        current = self.current_highlight()
-        if current is None:
-            self.statusBar().showMessage("Put the caret in a highlight first.", STATUS_MS)
-            return
-        try:
-            QGuiApplication.clipboard().setText(self.controller.snippet(current.id))
-        except StorageError as exc:
-            self.show_error("The highlight was not copied", str(exc))
-            return
-        self.statusBar().showMessage("Copied the highlight as Markdown.", STATUS_MS)
-
     def open_backups(self) -> None:
         """List the library's backups and offer to restore one."""
         dialog = BackupsDialog(backups(self.controller.service.path), self)
@@ -730,88 +679,6 @@ class MainWindow(QMainWindow):
         dialog = ExportDialog(self.controller, self.preferences, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
-
-    def step_highlight(self, direction: int) -> None:
-        """Make the next or previous highlight (in text order) current."""
-        highlights = self.controller.highlights()
-        if not highlights:
-            self.statusBar().showMessage("No highlights in this document yet.", STATUS_MS)
-            return
-        current = self.current_highlight()
-        if current is None:
-            caret = self.reader.caret_position()
-            after = [i for i, h in enumerate(highlights) if h.start >= caret]
-            before = [i for i, h in enumerate(highlights) if h.start < caret]
-            ahead = after[:1] if direction > 0 else before[-1:]
-            index = ahead[0] if ahead else (0 if direction > 0 else len(highlights) - 1)
-            wrapped = not ahead
-        else:
-            rank = self.controller.highlight_rank(current.id)
-            here = rank[0] - 1 if rank is not None else 0
-            index = (here + direction) % len(highlights)
-            wrapped = index != here + direction
-        self.select_highlight(highlights[index])
-        self.reader.centerCursor()
-        # The caret jumped; a screen reader hears the line, not that a highlight starts
-        # there, nor that the jump went round from the last one to the first.
-        turn = ("Back to the first highlight. " if direction > 0 else "On to the last highlight. ") if wrapped else ""
-        announce(self, turn + spoken_highlight(highlights[index], index + 1, len(highlights)))
-
-    def _apply_tag(self, highlight_id: int, path: str) -> None:
-        before = self.controller.highlight(highlight_id)
-        try:
-            result = self.controller.tag_highlight(highlight_id, path)
-        except (TagPathError, StorageError) as exc:
-            self.show_error("The theme was not applied", str(exc))
-            return
-        self.panel.tag_input.clear()
-        if before is not None and before.tags == result.highlight.tags:
-            self.statusBar().showMessage(f"Already tagged #{result.tag.path}.", STATUS_MS)
-            return
-        self.statusBar().showMessage(f"Tagged #{result.tag.path}.", STATUS_MS)
-
-    def _remove_tag(self, highlight_id: int, tag: Tag) -> None:
-        try:
-            self.controller.untag_highlight(highlight_id, tag.id)
-        except StorageError as exc:
-            self.show_error("The theme was not removed", str(exc))
-
-    def _save_note(self, highlight_id: int, note: str) -> None:
-        before = self.controller.highlight(highlight_id)
-        if before is None or before.note == note:
-            return
-        try:
-            self.controller.set_note(highlight_id, note)
-        except StorageError as exc:
-            self.show_error("The note was not saved", str(exc))
-
-    def _on_caret_moved(self, position: int) -> None:
-        if self.reader.textCursor().hasSelection():
-            return
-        ids = self.reader.highlights_at(position)
-        current = self.current_highlight()
-        if current is not None and current.id in ids:
-            return
-        self.panel.select(ids[0] if ids else None)
-        if self.reader.hasFocus():
-            self._announce_caret_highlight(ids[0] if ids else None, left=current)
-
-    def _announce_caret_highlight(self, highlight_id: int | None, left: Highlight | None) -> None:
-        """Say that the caret entered a highlight (and which), or left one for plain text."""
-        highlight = None if highlight_id is None else self.controller.highlight(highlight_id)
-        rank = None if highlight is None else self.controller.highlight_rank(highlight.id)
-        if highlight is not None and rank is not None:
-            announce(self, spoken_highlight(highlight, *rank))
-        elif left is not None:
-            announce(self, "Out of the highlight.")
-
-    def _jump_to_highlight(self, highlight_id: int) -> None:
-        highlight = self.controller.highlight(highlight_id)
-        if highlight is not None:
-            self.reader.move_caret(highlight.start)
-            self.reader.centerCursor()
-
-    # Find, view, help ------------------------------------------------------------
 
     def open_find(self) -> None:
         """Show the find bar (Ctrl+F), prefilled with a short selection; it searches on from the caret."""
@@ -903,36 +770,6 @@ class MainWindow(QMainWindow):
         self.preferences.set("themes/expanded", ",".join(map(str, self.themes_panel.expanded_ids())))
         self.preferences.sync()
         super().closeEvent(event)
-
-
-class ShortcutsDialog(QDialog):
-    """A table of every action and its keyboard shortcuts."""
-
-    def __init__(self, specs: Sequence[ActionSpec], parent: QWidget | None = None) -> None:
-        """Build the table from the window's actions, so it cannot drift from them."""
-        super().__init__(parent)
-        self.setObjectName("shortcutsDialog")
-        self.setWindowTitle("Keyboard shortcuts")
-        self.setAccessibleName("Keyboard shortcuts")
-        self.table = QTableWidget(len(specs), 3)
-        self.table.setObjectName("shortcutsTable")
-        self.table.setAccessibleName("Keyboard shortcuts")
-        self.table.setHorizontalHeaderLabels(["Menu", "Action", "Keys"])
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        for row, spec in enumerate(specs):
-            for column, value in enumerate((spec.menu, spec.text.rstrip("…"), ", ".join(spec.shortcuts) or "—")):
-                self.table.setItem(row, column, QTableWidgetItem(value))
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close")
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Single-letter keys work in the text and the highlight list."))
-        layout.addWidget(self.table)
-        layout.addWidget(buttons)
-        self.resize(560, 560)
 
 
 def _dropped_files(mime: QMimeData | None) -> list[Path]:
