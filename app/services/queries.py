@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app.domain.values import DocumentSummary, Highlight, Tag
@@ -72,8 +73,10 @@ def read_highlights(s: Session, tags: dict[int, Tag], *conditions: Any) -> list[
             h.prefix,
             h.suffix,
             h.note,
-            h.created_at,
-            h.updated_at,
+            # As stored: SQLAlchemy's parsing of SQLite times took half a second for
+            # 100,000 highlights; datetime.fromisoformat reads the same text in a tenth.
+            type_coerce(h.created_at, String).label("created_at"),
+            type_coerce(h.updated_at, String).label("updated_at"),
             h.made_on_version_id,
             h.review_from,
         )
@@ -92,8 +95,8 @@ def read_highlights(s: Session, tags: dict[int, Tag], *conditions: Any) -> list[
             suffix=r.suffix,
             note=r.note,
             tags=tuple(links.get(r.id, ())),
-            created_at=r.created_at,
-            updated_at=r.updated_at,
+            created_at=datetime.fromisoformat(r.created_at),
+            updated_at=datetime.fromisoformat(r.updated_at),
             made_on_version_id=r.made_on_version_id,
             review_from=r.review_from,
         )
