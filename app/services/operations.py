@@ -170,7 +170,11 @@ class Operations(LibraryPart):
             [e.table, journal.key_of(e.table, json.loads(e.before or e.after or "{}")), e.before, _digest(e.after)]
             for e in entries
         ]
-        last = s.execute(select(OperationRow).order_by(OperationRow.id.desc()).limit(1)).scalar_one_or_none()
+        last = (
+            s.execute(select(OperationRow).order_by(OperationRow.id.desc()).limit(1)).scalar_one_or_none()
+            if recording.merge_key
+            else None
+        )
         now = utcnow()
         stamp = self._next_stamp(s)
         if (
@@ -315,23 +319,28 @@ class Operations(LibraryPart):
     @storage
     def next_undo(self) -> OperationSummary | None:
         """Return the change Ctrl+Z would undo, if any."""
-        return self._next(0, newest=True)
+        return self.next_steps()[0]
 
     @storage
     def next_redo(self) -> OperationSummary | None:
         """Return the change Ctrl+Shift+Z would redo, if any."""
-        return self._next(1, newest=False)
+        return self.next_steps()[1]
 
-    def _next(self, state: int, *, newest: bool) -> OperationSummary | None:
-        order = OperationRow.id.desc() if newest else OperationRow.id
+    @storage
+    def next_steps(self) -> tuple[OperationSummary | None, OperationSummary | None]:
+        """Return what Ctrl+Z would undo and Ctrl+Shift+Z would redo, in one transaction."""
         with self._sessions.begin() as s:
-            op = s.execute(
-                select(OperationRow)
-                .where(OperationRow.state == state, OperationRow.author == self.author)
-                .order_by(order)
-                .limit(1)
-            ).scalar_one_or_none()
-            return None if op is None else self._summary(s, op)
+            return self._next(s, 0, newest=True), self._next(s, 1, newest=False)
+
+    def _next(self, s: Session, state: int, *, newest: bool) -> OperationSummary | None:
+        order = OperationRow.id.desc() if newest else OperationRow.id
+        op = s.execute(
+            select(OperationRow)
+            .where(OperationRow.state == state, OperationRow.author == self.author)
+            .order_by(order)
+            .limit(1)
+        ).scalar_one_or_none()
+        return None if op is None else self._summary(s, op)
 
     @storage
     def stamp(self) -> int:

@@ -97,8 +97,7 @@ class HistoryActions:
     def show_state(self) -> None:
         """Name, in the Edit menu, the change Ctrl+Z would undo and the one Ctrl+Shift+Z would redo."""
         try:
-            undo = self.window.controller.service.operations.next_undo()
-            redo = self.window.controller.service.operations.next_redo()
+            undo, redo = self.window.controller.service.operations.next_steps()
         except StorageError:
             undo = redo = None
         self.window.undo_action.setEnabled(undo is not None)
