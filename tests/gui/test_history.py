@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -21,7 +20,7 @@ from tests.gui.test_desk import highlight_quote, tag_current
 
 ROOT = Path(__file__).resolve().parents[2]
 CTRL = Qt.KeyboardModifier.ControlModifier
-VISIBLE_WITHIN_S = 2.0
+SOON_MS = 10_000  # a generous bound for a busy machine: the window looks once a second
 
 
 def _history(qtbot: QtBot, window: MainWindow) -> HistoryDialog:
@@ -128,9 +127,8 @@ def test_a_highlight_made_on_the_command_line_appears_without_moving_the_reader(
     caret, scroll = reader.caret_position(), bar.value()
 
     _cli(service.path, "highlight", "1", "--quote", "the eight-hour day", "--tag", "labour/hours")
-    written = time.monotonic()
-    qtbot.waitUntil(lambda: window.panel.model.rowCount() == 1, timeout=int(VISIBLE_WITHIN_S * 1000))
-    assert time.monotonic() - written < VISIBLE_WITHIN_S
+    # How soon is measured in benchmarks/operations.py; here, that it comes at all.
+    qtbot.waitUntil(lambda: window.panel.model.rowCount() == 1, timeout=SOON_MS)
     [made] = window.controller.highlights()
     assert made.exact == "the eight-hour day" and [t.path for t in made.tags] == ["labour/hours"]
     assert (reader.caret_position(), bar.value()) == (caret, scroll)
@@ -138,7 +136,7 @@ def test_a_highlight_made_on_the_command_line_appears_without_moving_the_reader(
     qtbot.waitUntil(lambda: " · 1 highlight · " in window.documents.data(window.documents.index(0)))
 
     _cli(service.path, "undo")  # undone elsewhere: it goes here too
-    qtbot.waitUntil(lambda: window.panel.model.rowCount() == 0, timeout=int(VISIBLE_WITHIN_S * 1000))
+    qtbot.waitUntil(lambda: window.panel.model.rowCount() == 0, timeout=SOON_MS)
     assert window.reader.painted_highlight_ids() == []
     assert (reader.caret_position(), bar.value()) == (caret, scroll)
 
@@ -152,14 +150,19 @@ def test_two_windows_on_one_library_see_each_other(
     second = make_window(second_service)
     made = highlight_quote(qtbot, second, "the eight-hour day")
     tag_current(qtbot, second, "labour/hours")
-    qtbot.waitUntil(lambda: made in first.controller.store and bool(first.controller.store.get(made).tags))  # type: ignore[union-attr]
+
+    def themes_here() -> list[str]:
+        highlight = first.controller.store.get(made)
+        return [] if highlight is None else [t.path for t in highlight.tags]
+
+    qtbot.waitUntil(lambda: themes_here() == ["labour/hours"], timeout=SOON_MS)
     labour = next(t.id for t in second_service.tags() if t.path == "labour")
     second_service.codebook.rename(labour, "work")  # a theme renamed there is renamed here
-    qtbot.waitUntil(lambda: [t.path for t in first.controller.store.get(made).tags] == ["work/hours"])  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: themes_here() == ["work/hours"], timeout=SOON_MS)
     row = first.panel.model.row_of(made)
     assert row is not None and first.panel.model.index(row, 0).data(TAGS_ROLE) == "#work/hours"
     second_service.shelf.delete(1)  # the open document deleted there closes here
-    qtbot.waitUntil(lambda: first.controller.document is None)
+    qtbot.waitUntil(lambda: first.controller.document is None, timeout=SOON_MS)
     assert first.documents.rowCount() == 0
     for window, service in ((first, first_service), (second, second_service)):
         window.close()
