@@ -17,7 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.tags import PALETTE
 from app.services import LibraryService, open_service
-from app.ui.highlights.panel import NOTE_SAVE_DELAY_MS
+from app.ui.highlights.fields import NOTE_SAVE_DELAY_MS
 from app.ui.window.main_window import MainWindow
 from app.ui.window.shortcuts import ShortcutsDialog
 from tests.gui.accessibility import unnamed_controls

@@ -137,7 +137,7 @@ def test_a_highlight_made_on_the_command_line_appears_without_moving_the_reader(
 
     _cli(service.path, "undo")  # undone elsewhere: it goes here too
     qtbot.waitUntil(lambda: window.panel.model.rowCount() == 0, timeout=SOON_MS)
-    assert window.reader.painted_highlight_ids() == []
+    qtbot.waitUntil(lambda: window.reader.painted_highlight_ids() == [])  # the text is repainted next
     assert (reader.caret_position(), bar.value()) == (caret, scroll)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QObject, QStringListModel, Qt, QTimer, Signal
-from PySide6.QtGui import QActionGroup, QColor, QFocusEvent, QKeyEvent, QKeySequence, QPixmap
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QStringListModel, Qt, QTimer, Signal
+from PySide6.QtGui import QActionGroup
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
-    QPlainTextEdit,
     QToolButton,
     QTreeView,
     QVBoxLayout,
@@ -24,89 +23,22 @@ from PySide6.QtWidgets import (
 
 from app.domain.changes import Changes
 from app.domain.codebook import Combine, ThemeFilter, descendants, filter_highlights
-from app.domain.tags import UNTAGGED_COLOUR
 from app.domain.text import excerpt
 from app.domain.values import Highlight, Tag
 from app.ui.common.access import clearable
 from app.ui.common.roles import ID_ROLE
 from app.ui.desk.store import HighlightStore
 from app.ui.highlights.delegates import HighlightDelegate
+from app.ui.highlights.fields import (
+    NOTE_SAVE_DELAY_MS,
+    TAG_ROLE,
+    HistoryKeysToWindow,
+    NoteEditor,
+    TagInput,
+    TagList,
+    swatch,
+)
 from app.ui.highlights.list_model import HighlightListModel
-
-NOTE_SAVE_DELAY_MS = 400
-TAG_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-class HistoryKeysToWindow(QObject):
-    """Event filter that leaves Ctrl+Z / Ctrl+Shift+Z to the window's one undo history.
-
-    Text fields would otherwise take these keys for their own text; here they undo and
-    redo library changes wherever the keyboard is.
-    """
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        """Refuse the shortcut override, so that the window's Undo/Redo actions fire."""
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and (event.matches(QKeySequence.StandardKey.Undo) or event.matches(QKeySequence.StandardKey.Redo))
-        ):
-            event.ignore()
-            return True
-        return super().eventFilter(watched, event)
-
-
-class NoteEditor(QPlainTextEdit):
-    """The note field: saves when the keyboard leaves it; Escape returns to the text."""
-
-    focus_left = Signal()
-    escape_pressed = Signal()
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
-        """Save on leaving the field."""
-        super().focusOutEvent(event)
-        self.focus_left.emit()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        """Escape returns to the text (the note is saved on the way out)."""
-        if event.key() == Qt.Key.Key_Escape:
-            self.escape_pressed.emit()
-            return
-        super().keyPressEvent(event)
-
-
-class TagList(QListWidget):
-    """The current highlight's themes; Delete or Backspace removes the selected one."""
-
-    remove_requested = Signal(object)  # Tag
-    escape_pressed = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        """Remove the selected theme on Delete/Backspace; Escape returns to the text."""
-        item = self.currentItem()
-        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and item is not None:
-            self.remove_requested.emit(item.data(TAG_ROLE))
-            return
-        if event.key() == Qt.Key.Key_Escape:
-            self.escape_pressed.emit()
-            return
-        super().keyPressEvent(event)
-
-
-class TagInput(QLineEdit):
-    """The field where a theme path is typed; Escape returns to the text."""
-
-    escape_pressed = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        """Escape leaves the field (after closing the completion popup, if open)."""
-        completer = self.completer()
-        popup = completer.popup() if completer is not None else None
-        popup_open = popup is not None and popup.isVisible()
-        if event.key() == Qt.Key.Key_Escape and not popup_open:
-            self.escape_pressed.emit()
-            return
-        super().keyPressEvent(event)
 
 
 class HighlightPanel(QWidget):
@@ -477,7 +409,7 @@ class HighlightPanel(QWidget):
         for tag in highlight.tags if highlight else ():
             item = QListWidgetItem(f"#{tag.path}")
             item.setData(TAG_ROLE, tag)
-            item.setData(Qt.ItemDataRole.DecorationRole, _swatch(tag.colour))
+            item.setData(Qt.ItemDataRole.DecorationRole, swatch(tag.colour))
             self.tag_list.addItem(item)
         note = highlight.note if highlight else ""
         # Saving is synchronous, so after the user's own save the field already equals
@@ -519,9 +451,3 @@ class HighlightPanel(QWidget):
         index = self.list.currentIndex()
         value = index.data(ID_ROLE) if index.isValid() else None
         return value if isinstance(value, int) else None
-
-
-def _swatch(colour: str) -> QPixmap:
-    pixmap = QPixmap(12, 12)
-    pixmap.fill(QColor(colour or UNTAGGED_COLOUR))
-    return pixmap
