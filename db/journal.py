@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,36 +101,111 @@ def key_of(table: str, image: Mapping[str, Any]) -> tuple[Any, ...]:
     return tuple(image[k] for k in keys(table))
 
 
-def current(conn: Connection, table: str, key: Iterable[Any]) -> str | None:
-    """Return a row's image as the triggers write it, or None if the row is absent."""
-    names = keys(table)
-    where = " AND ".join(f"{k} = :k{i}" for i, k in enumerate(names))
-    params = {f"k{i}": v for i, v in enumerate(key)}
-    value: str | None = conn.execute(
-        text(f"SELECT {_json(table, table)} FROM {table} WHERE {where}"), params
-    ).scalar_one_or_none()
-    return value
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One row to make what `image` says, if it is now what `expected` says (see `replay`)."""
+
+    table: str
+    key: tuple[Any, ...]
+    expected: str | None
+    image: str | None
 
 
-def write(conn: Connection, table: str, key: Iterable[Any], image: str | None, *, exists: bool) -> None:
-    """Make a row what `image` says: delete it (None), insert it, or update it in place."""
+# Ids per IN (...) list when reading rows back: well under SQLite's bound-parameter limit.
+_CHUNK = 500
+
+
+def current_many(conn: Connection, table: str, wanted: Sequence[tuple[Any, ...]]) -> dict[tuple[Any, ...], str]:
+    """Return the images of those rows that exist, by key (one query per few hundred rows)."""
     names = keys(table)
-    key_params = {f"k{i}": v for i, v in enumerate(key)}
+    found: dict[tuple[Any, ...], str] = {}
+    chosen = set(wanted)
+    firsts = sorted({k[0] for k in wanted})
+    for i in range(0, len(firsts), _CHUNK):
+        chunk = firsts[i : i + _CHUNK]
+        params = {f"k{j}": v for j, v in enumerate(chunk)}
+        placeholders = ", ".join(f":k{j}" for j in range(len(chunk)))
+        rows = conn.execute(
+            text(f"SELECT {', '.join(names)}, {_json(table, table)} FROM {table} WHERE {names[0]} IN ({placeholders})"),
+            params,
+        )
+        for row in rows:
+            key = tuple(row[: len(names)])
+            if key in chosen:
+                found[key] = row[len(names)]
+    return found
+
+
+def replay(
+    conn: Connection, steps: Sequence[Step], fits: Callable[[Step, str | None], bool]
+) -> tuple[list[str | None], Step | None]:
+    """Write each step's image, in order, where `fits` says the row is as expected.
+
+    Rows are read and written in batches of consecutive steps on one table (an undo of a
+    deleted document puts back tens of thousands of rows). Returns the image each row had
+    before it was written, and the first step whose row was not as expected (nothing is
+    written from that step on; the caller rolls the transaction back).
+    """
+    found: list[str | None] = []
+    at = 0
+    while at < len(steps):
+        run = [steps[at]]
+        seen = {steps[at].key}
+        while at + len(run) < len(steps):
+            step = steps[at + len(run)]
+            if step.table != run[0].table or step.key in seen:
+                break
+            run.append(step)
+            seen.add(step.key)
+        now = current_many(conn, run[0].table, [step.key for step in run])
+        before = [now.get(step.key) for step in run]
+        for step, image in zip(run, before, strict=True):
+            if not fits(step, image):
+                return found, step
+        _write_run(conn, run, before)
+        found.extend(before)
+        at += len(run)
+    return found, None
+
+
+def _write_run(conn: Connection, run: list[Step], before: list[str | None]) -> None:
+    """Write a run of steps on one table, in order, as few statements as the kinds allow."""
+    kinds = [
+        "delete" if s.image is None else "update" if b is not None else "insert"
+        for s, b in zip(run, before, strict=True)
+    ]
+    start = 0
+    while start < len(run):
+        end = start
+        while end < len(run) and kinds[end] == kinds[start]:
+            end += 1
+        _write_same(conn, run[start:end], kinds[start])
+        start = end
+
+
+def _write_same(conn: Connection, run: list[Step], kind: str) -> None:
+    table = run[0].table
+    names = keys(table)
     where = " AND ".join(f"{k} = :k{i}" for i, k in enumerate(names))
-    if image is None:
-        conn.execute(text(f"DELETE FROM {table} WHERE {where}"), key_params)
+    if kind == "delete":
+        conn.execute(
+            text(f"DELETE FROM {table} WHERE {where}"), [{f"k{i}": v for i, v in enumerate(s.key)} for s in run]
+        )
         return
-    values: Image = json.loads(image)
-    params = {f"v_{c}": v for c, v in values.items()}
-    if exists:
-        assignments = ", ".join(f"{c} = :v_{c}" for c in values)
-        conn.execute(text(f"UPDATE {table} SET {assignments} WHERE {where}"), {**params, **key_params})
-    else:
-        values = {**_FRESH.get(table, {}), **values}
-        params = {f"v_{c}": v for c, v in values.items()}
-        columns = ", ".join(values)
-        placeholders = ", ".join(f":v_{c}" for c in values)
-        conn.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"), params)
+    images = [{**(_FRESH.get(table, {}) if kind == "insert" else {}), **json.loads(s.image or "{}")} for s in run]
+    columns = list(images[0])
+    if kind == "insert":
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join(f':v_{c}' for c in columns)})"
+        conn.execute(text(sql), [{f"v_{c}": image[c] for c in columns} for image in images])
+        return
+    assignments = ", ".join(f"{c} = :v_{c}" for c in columns)
+    conn.execute(
+        text(f"UPDATE {table} SET {assignments} WHERE {where}"),
+        [
+            {**{f"v_{c}": image[c] for c in columns}, **{f"k{i}": v for i, v in enumerate(s.key)}}
+            for s, image in zip(run, images, strict=True)
+        ],
+    )
 
 
 class Watcher:

@@ -23,7 +23,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.changes import Changes, Done, OperationSummary
@@ -240,15 +240,13 @@ class Operations(LibraryPart):
             conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
             stamp = self._next_stamp(s)
             for op in targets:
-                entries = _unpack(op.entries)
-                after_images: list[str | None] = []
-                for table, key, before, after in reversed(entries):
-                    now = journal.current(conn, table, key)
-                    if _digest(now) != after:
-                        raise UndoError(self._conflict(s, "undo", op, table, now or before))
-                    after_images.append(now)
-                    journal.write(conn, table, key, before, exists=now is not None)
-                op.redo = _pack(after_images[::-1])
+                steps = [
+                    journal.Step(table, tuple(key), after, before) for table, key, before, after in _unpack(op.entries)
+                ][::-1]
+                found, failed = journal.replay(conn, steps, lambda step, image: _digest(image) == step.expected)
+                if failed is not None:
+                    raise UndoError(self._conflict(s, "undo", op, conn, failed))
+                op.redo = _pack(found[::-1])
                 op.state, op.stamp, op.origin = 1, stamp, self.origin
             changes = changes_of(journal.read(conn))
             summaries = [self._summary(s, op) for op in targets]
@@ -275,15 +273,19 @@ class Operations(LibraryPart):
                 raise UndoError("There is nothing to redo.")
             journal.start(conn)
             conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
-            for (table, key, before, _after), image in zip(_unpack(op.entries), _unpack(op.redo), strict=True):
-                now = journal.current(conn, table, key)
-                if now != before:
-                    raise UndoError(self._conflict(s, "redo", op, table, now or before))
-                journal.write(conn, table, key, image, exists=now is not None)
+            steps = [
+                journal.Step(table, tuple(key), before, image)
+                for (table, key, before, _after), image in zip(_unpack(op.entries), _unpack(op.redo), strict=True)
+            ]
+            _found, failed = journal.replay(conn, steps, lambda step, image: image == step.expected)
+            if failed is not None:
+                raise UndoError(self._conflict(s, "redo", op, conn, failed))
             op.redo, op.state, op.stamp, op.origin = None, 0, self._next_stamp(s), self.origin
             return Done([self._summary(s, op)], changes_of(journal.read(conn)), op.label)
 
-    def _conflict(self, s: Session, verb: str, op: OperationRow, table: str, image: str | None) -> str:
+    def _conflict(self, s: Session, verb: str, op: OperationRow, conn: Connection, step: journal.Step) -> str:
+        table = step.table
+        image = journal.current_many(conn, table, [step.key]).get(step.key) or step.expected or step.image
         what = _NOUNS[table]
         row = json.loads(image) if image else {}
         if table == "highlights" and row.get("exact"):

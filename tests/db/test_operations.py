@@ -257,3 +257,21 @@ def test_another_process_s_changes_are_news_and_one_s_own_are_not(library_path: 
     assert not here.operations.news()
     here.close()
     there.close()
+
+
+def test_a_deleted_document_with_many_highlights_comes_back_whole(service: LibraryService) -> None:
+    # More rows than one read of the undo takes at a time (500), each with two themes.
+    text = " ".join(f"word{i}" for i in range(3000))
+    doc = service.add_document(ImportedText.of(text, title="Long")).value[0]
+    for i in range(520):
+        start = text.index(f"word{i} ")
+        service.create_highlight(doc.id, start, start + len(f"word{i}"), tags=[f"t/{i % 7}", "all"])
+    before = _state(service)
+    service.shelf.delete(doc.id)
+    assert service.list_documents() == []
+    service.operations.undo()
+    assert _state(service) == before
+    service.operations.redo()
+    assert service.list_documents() == []
+    service.operations.undo()
+    assert _state(service) == before
