@@ -113,7 +113,10 @@ def test_tabbing_into_a_list_or_tree_lands_on_its_current_item(
         qtbot.waitUntil(lambda expected=role: bool(focused) and focused[-1][0] == expected)  # type: ignore[misc]
         index = view.currentIndex()
         assert index.isValid()
+        assert view.selectionModel().isSelected(index)  # painted as the chosen row too
         assert focused[-1][1] == (index.data(Qt.ItemDataRole.AccessibleTextRole) or index.data())
+    current = window.panel.current()
+    assert current is not None and current.exact == "the eight-hour day"
     assert window.library_view.currentIndex().data().startswith("Resolution on the Soviets")
 
 

@@ -36,14 +36,27 @@ class ItemFocus(QObject):
 
     def _focused(self, _old: QWidget | None, new: QWidget | None) -> None:
         """On focus into an item view, make sure it has a current item, then tell of it after Qt tells of the view."""
-        if not isinstance(new, QAbstractItemView):
-            return
-        model = new.model()
-        if model is not None and not new.currentIndex().isValid() and model.rowCount(new.rootIndex()):
-            new.selectionModel().setCurrentIndex(
-                model.index(0, 0, new.rootIndex()), QItemSelectionModel.SelectionFlag.NoUpdate
-            )
-        QTimer.singleShot(0, self, tell_current_item)
+        if isinstance(new, QAbstractItemView):
+            _choose_current(new)
+            QTimer.singleShot(0, self, tell_current_item)
+
+
+def _choose_current(view: QAbstractItemView) -> None:
+    """Give a view that has rows a current one, and select it where one row at a time is chosen.
+
+    Qt makes a row current on focus without selecting it: the row was told of but not
+    painted as the one chosen, as an arrow key would have chosen it.
+    """
+    model, selection = view.model(), view.selectionModel()
+    if model is None or selection is None or not model.rowCount(view.rootIndex()):
+        return
+    current = view.currentIndex()
+    if not current.isValid():
+        current = model.index(0, 0, view.rootIndex())
+        selection.setCurrentIndex(current, QItemSelectionModel.SelectionFlag.NoUpdate)
+    if view.selectionMode() == QAbstractItemView.SelectionMode.SingleSelection and not selection.isSelected(current):
+        flags = QItemSelectionModel.SelectionFlag
+        selection.select(current, flags.ClearAndSelect | flags.Rows)
 
 
 def tell_current_item() -> None:
