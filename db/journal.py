@@ -28,7 +28,6 @@ _BOOKKEEPING = {"documents": {"reading_position", "last_opened_at"}}
 _FRESH = {"documents": {"reading_position": 0}}
 JOURNALED = ("documents", "document_versions", "tags", "highlights", "highlight_tags")
 
-Image = dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,19 +52,6 @@ class Changes:
         """Every highlight touched, whichever way."""
         return self.highlights_added | self.highlights_changed | self.highlights_removed
 
-    def inverse(self) -> Changes:
-        """Return the changes of taking this back: what was added is removed, and so on."""
-        return Changes(
-            documents=self.documents,
-            texts=self.texts,
-            highlights_added=self.highlights_removed,
-            highlights_changed=self.highlights_changed,
-            highlights_removed=self.highlights_added,
-            counted=self.counted,
-            themes=self.themes,
-            orphans=self.orphans,
-        )
-
     def to_json(self) -> str:
         """Return the changes as compact JSON (only the kinds that changed)."""
         return json.dumps({f.name: sorted(v) for f in fields(self) if (v := getattr(self, f.name))})

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from app.domain.editions import Placement
 from app.importers import ImportedText
 from app.resources import SAMPLE_TEXT
-from app.services import LibraryService
+from app.services import LibraryService, open_service
 from app.ui.documents.editions import EditionWorker, ReviewDialog, VersionsDialog
 from app.ui.window.main_window import MainWindow
 from tests.gui.test_desk import _doc_text, highlight_quote, select_with_keys
@@ -158,3 +158,24 @@ def test_pick_another_place_for_a_changed_highlight_and_a_pasted_edition(
     assert (moved.exact, moved.review_from) == ("the eight-hour day", "")
     qtbot.keyClick(window.reader, Qt.Key.Key_Z, CTRL)  # back to where re-anchoring put it
     assert service.highlight(changed).exact == "the eight-hour day have been brought in"
+
+
+def test_an_orphan_deleted_elsewhere_leaves_the_list_and_comes_back_with_undo(
+    window: MainWindow, qtbot: QtBot, service: LibraryService
+) -> None:
+    orphan = highlight_quote(qtbot, window, "Pravda No. 46")
+    document = window.controller.document
+    assert document is not None
+    plan = service.prepare_edition(
+        document.id, ImportedText.of(TEXT.replace("Pravda No. 46", "First printed"), title="T")
+    )
+    window.controller.apply_edition(plan, plan.run())
+    assert window.panel.orphan_list.count() == 1
+    elsewhere = open_service(service.path)  # another window, or the command line
+    try:
+        elsewhere.delete_highlight(orphan)
+        qtbot.waitUntil(lambda: window.panel.orphan_list.count() == 0, timeout=10_000)
+        elsewhere.operations.undo()
+        qtbot.waitUntil(lambda: window.panel.orphan_list.count() == 1, timeout=10_000)
+    finally:
+        elsewhere.close()

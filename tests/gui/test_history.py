@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -17,8 +14,8 @@ from app.ui.window.history import HistoryDialog
 from app.ui.window.main_window import MainWindow
 from tests.gui.conftest import WindowFactory
 from tests.gui.test_desk import highlight_quote, tag_current
+from tests.test_cli import Cli
 
-ROOT = Path(__file__).resolve().parents[2]
 CTRL = Qt.KeyboardModifier.ControlModifier
 SOON_MS = 10_000  # a generous bound for a busy machine: the window looks once a second
 
@@ -101,20 +98,6 @@ def test_undo_after_a_restart_takes_back_the_last_change_made_before_quitting(
     again.close()
 
 
-def _cli(library: Path, *args: str) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    result = subprocess.run(
-        [sys.executable, "-m", "app", "--library", str(library), *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-
-
 def test_a_highlight_made_on_the_command_line_appears_without_moving_the_reader(
     window: MainWindow, qtbot: QtBot, service: LibraryService
 ) -> None:
@@ -126,7 +109,7 @@ def test_a_highlight_made_on_the_command_line_appears_without_moving_the_reader(
     bar.setValue(bar.maximum() // 3)
     caret, scroll = reader.caret_position(), bar.value()
 
-    _cli(service.path, "highlight", "1", "--quote", "the eight-hour day", "--tag", "labour/hours")
+    Cli(service.path)("highlight", "1", "--quote", "the eight-hour day", "--tag", "labour/hours")
     # How soon is measured in benchmarks/operations.py; here, that it comes at all.
     qtbot.waitUntil(lambda: window.panel.model.rowCount() == 1, timeout=SOON_MS)
     [made] = window.controller.highlights()
@@ -135,7 +118,7 @@ def test_a_highlight_made_on_the_command_line_appears_without_moving_the_reader(
     assert "labour/hours" in [t.tag.path for t in window.controller.themes()]
     qtbot.waitUntil(lambda: " · 1 highlight · " in window.documents.data(window.documents.index(0)))
 
-    _cli(service.path, "undo")  # undone elsewhere: it goes here too
+    Cli(service.path)("undo")  # undone elsewhere: it goes here too
     qtbot.waitUntil(lambda: window.panel.model.rowCount() == 0, timeout=SOON_MS)
     qtbot.waitUntil(lambda: window.reader.painted_highlight_ids() == [])  # the text is repainted next
     assert (reader.caret_position(), bar.value()) == (caret, scroll)

@@ -21,7 +21,7 @@ from app.domain.editions import EditionOutcome, EditionPlan, EditionReport
 from app.domain.export import ExportFormat, ExportOrder
 from app.domain.values import Document, DocumentProperties, DocumentSummary, Highlight, Tag, TagResult, ThemeCount
 from app.importers import ImportedText, import_file
-from app.services import LibraryService
+from app.services import LibraryService, NotFoundError
 from app.services.codebook import Codebook
 from app.ui.desk.store import HighlightStore
 
@@ -75,33 +75,41 @@ class DeskController(QObject):
     def absorb(self, changes: Changes, initiator: object | None) -> None:
         """Bring the open document and its highlights up to date, then tell every view."""
         document = self.document
-        if document is not None:
-            if document.id in changes.documents and not self._still_there(document.id):
-                self.document = None
-                self.store.reset(())
-                self.changed.emit(changes, initiator)
-                self.document_closed.emit()
-                return
-            if document.id in changes.texts:
-                self.open_document(document.id)
-            else:
-                if document.id in changes.documents:
-                    stored = self.service.shelf.properties(document.id)
-                    self.document = replace(document, title=stored.title, author=stored.author, source=stored.source)
-                if changes.themes:
-                    # A renamed or recoloured theme changes the highlights that carry it:
-                    # the views are told of those as changed highlights.
-                    retagged = self.store.retag(self.service.tags())
-                    changes = replace(changes, highlights_changed=changes.highlights_changed | set(retagged))
-                if changes.highlights:
-                    self._refresh(changes)
+        if document is not None and document.id in changes.documents and not self._reread_properties(document):
+            self.document = None
+            self.store.reset(())
+            self.changed.emit(changes, initiator)
+            self.document_closed.emit()
+            return
+        if document is not None and document.id in changes.texts:
+            self.open_document(document.id)  # a new edition, or one taken back: all of it is new
+        elif document is not None:
+            if changes.themes:
+                # A renamed or recoloured theme changes the highlights that carry it:
+                # the views are told of those as changed highlights.
+                retagged = self.store.retag(self.service.tags())
+                changes = replace(changes, highlights_changed=changes.highlights_changed | set(retagged))
+            if changes.highlights and self._refresh(changes):
+                changes = replace(changes, orphans=changes.orphans | {document.id})
         self.changed.emit(changes, initiator)
 
-    def _still_there(self, document_id: int) -> bool:
-        return any(d.id == document_id for d in self.service.list_documents())
+    def _reread_properties(self, document: Document) -> bool:
+        """Take in the open document's title, author and source again; False if it is gone."""
+        try:
+            stored = self.service.shelf.properties(document.id)
+        except NotFoundError:
+            return False
+        self.document = replace(document, title=stored.title, author=stored.author, source=stored.source)
+        return True
 
-    def _refresh(self, changes: Changes) -> None:
+    def _refresh(self, changes: Changes) -> bool:
+        """Read the touched highlights again; return whether any came or went off the current edition.
+
+        Such a highlight is an orphan (made or deleted by an undo, or elsewhere), so the
+        orphans are to be shown again.
+        """
         assert self.document is not None
+        shown = {i for i in changes.highlights if i in self.store}
         fresh = {h.id: h for h in self.service.highlights_among(self.document.id, changes.highlights)}
         for highlight_id in changes.highlights:
             highlight = fresh.get(highlight_id)
@@ -109,6 +117,8 @@ class DeskController(QObject):
                 self.store.drop(highlight_id)
             else:
                 self.store.put(highlight)
+        came_or_went = changes.highlights_added | changes.highlights_removed
+        return any(i not in shown and i not in fresh for i in came_or_went)
 
     # Documents -------------------------------------------------------------------
 

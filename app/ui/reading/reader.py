@@ -281,23 +281,22 @@ class ReaderView(QPlainTextEdit):
         """Repaint the highlights `changes` touched, as `store` now holds them."""
         for highlight_id in changes.highlights:
             highlight = store.get(highlight_id)
-            if highlight is None:
-                self._remove(highlight_id)
-            elif self._key_of.get(highlight_id) == _span_key(self._span(highlight)):
-                index = bisect_left(self._keys, self._key_of[highlight_id])
-                self._spans[index] = self._span(highlight)  # its themes, and so its colour, changed
+            span = None if highlight is None else self._span(highlight)
+            key = self._key_of.get(highlight_id)
+            if span is not None and key == _span_key(span):
+                self._spans[bisect_left(self._keys, key)] = span  # its themes, and so its colour, changed
                 self.schedule_overlay()
-            else:
-                self._remove(highlight_id)
-                self._add(highlight)
+                continue
+            self._remove(highlight_id)
+            if span is not None:
+                self._add(span)
 
-    def _add(self, highlight: Highlight) -> None:
-        span = self._span(highlight)
+    def _add(self, span: _Span) -> None:
         key = _span_key(span)
         index = bisect_left(self._keys, key)
         self._spans.insert(index, span)
         self._keys.insert(index, key)
-        self._key_of[highlight.id] = key
+        self._key_of[span.highlight_id] = key
         self._max_end.insert(index, -1)
         self._repair_max_end(index)
 

@@ -391,7 +391,7 @@ class MainWindow(QMainWindow):
         if document is not None and document.id not in changes.texts:  # a new edition reopens it
             self.reader.show_changes(changes, self.controller.store)
             self.panel.show_changes(changes)
-            if document.id in changes.orphans or changes.highlights_added & changes.highlights_removed:
+            if document.id in changes.orphans:
                 self.panel.set_orphans(self.controller.orphans())
             if document.id in changes.documents:
                 self.setWindowTitle(f"{document.title} — Marginalia")
