@@ -29,7 +29,6 @@ _FRESH = {"documents": {"reading_position": 0}}
 JOURNALED = ("documents", "document_versions", "tags", "highlights", "highlight_tags")
 
 
-
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One row touched: its table and its images before and after (None: absent)."""
