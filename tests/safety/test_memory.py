@@ -54,6 +54,7 @@ def test_running_out_of_memory_while_reading_is_a_clear_refusal(tmp_path: Path) 
         from pathlib import Path
         from app.importers import TextImportError, import_file
         import app.importers.html
+        import charset_normalizer  # imported by the reader when it first needs it
         with open("/proc/self/statm") as statm:
             size = int(statm.read().split()[0]) * resource.getpagesize()
         resource.setrlimit(resource.RLIMIT_AS, (size + 64 * 2**20, size + 64 * 2**20))
