@@ -30,7 +30,7 @@ from app.domain.changes import Changes, Done, OperationSummary
 from app.domain.text import excerpt
 from app.services.errors import StorageError, storage
 from app.services.part import LibraryPart
-from db import journal
+from db import journal, search
 from db.models import DocumentRow, OperationRow, utcnow
 
 T = TypeVar("T")
@@ -120,6 +120,16 @@ def changes_of(entries: Sequence[journal.Entry]) -> Changes:
     return Changes(**{name: frozenset(ids) for name, ids in kinds.items()})
 
 
+def _index(conn: Connection, changes: Changes) -> None:
+    """Keep the search index in step with a change, in the change's own transaction."""
+    search.refresh(
+        conn,
+        documents=changes.texts,
+        highlights=changes.highlights_added | changes.highlights_changed | changes.highlights_removed,
+        themes=changes.themes,
+    )
+
+
 @dataclass
 class Recording:
     """An operation being made: its session, and the label and document to record."""
@@ -163,6 +173,7 @@ class Operations(LibraryPart):
             entries = journal.read(conn)
             if entries:
                 recording.changes = changes_of(entries)
+                _index(conn, recording.changes)
                 self._write(s, recording, entries)
 
     def _write(self, s: Session, recording: Recording, entries: list[journal.Entry]) -> None:
@@ -249,6 +260,7 @@ class Operations(LibraryPart):
                 op.redo = _pack(found[::-1])
                 op.state, op.stamp, op.origin = 1, stamp, self.origin
             changes = changes_of(journal.read(conn))
+            _index(conn, changes)
             summaries = [self._summary(s, op) for op in targets]
             label = targets[0].label if len(targets) == 1 else f"{len(targets)} changes back to “{targets[-1].label}”"
             return Done(summaries, changes, label)
@@ -281,7 +293,9 @@ class Operations(LibraryPart):
             if failed is not None:
                 raise UndoError(self._conflict(s, "redo", op, conn, failed))
             op.redo, op.state, op.stamp, op.origin = None, 0, self._next_stamp(s), self.origin
-            return Done([self._summary(s, op)], changes_of(journal.read(conn)), op.label)
+            changes = changes_of(journal.read(conn))
+            _index(conn, changes)
+            return Done([self._summary(s, op)], changes, op.label)
 
     def _conflict(self, s: Session, verb: str, op: OperationRow, conn: Connection, step: journal.Step) -> str:
         table = step.table

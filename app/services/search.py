@@ -1,0 +1,313 @@
+"""Search across the whole library: words through the FTS5 index, filters through SQL.
+
+The query language is read by `app.domain.search`; this module turns a `Query` into FTS5
+match expressions (in the index's form, see `db.search`) and SQL conditions, and reads
+back snippets, ranks (bm25) and the place of each match from FTS5 itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
+
+from app.domain.export import Locator
+from app.domain.search import Hit, Query, Results, Term, fold
+from app.domain.structure import Structure
+from app.domain.values import Highlight, Tag
+from app.services.base import ServiceBase
+from app.services.errors import storage
+from app.services.queries import read_highlights
+from db import search as index
+from db.models import HighlightRow
+
+# Words either side of a match in a snippet.
+SNIPPET_TOKENS = 12
+_OPEN, _CLOSE = index.MARKS[0], index.MARKS[1]
+
+
+class NotebookOrder(Enum):
+    """How the notebook lists highlights."""
+
+    DATE = "date"
+    DOCUMENT = "document"
+    THEME = "theme"
+
+
+def _phrase(term: Term) -> str:
+    body = index.indexed_form(term.text).replace('"', '""')
+    return f'"{body}"' + ("*" if term.prefix else "")
+
+
+def match_expression(terms: Iterable[Iterable[Term]]) -> str:
+    """Return the FTS5 expression for groups of terms: all groups, any term in each."""
+    parts = []
+    for group in terms:
+        phrases = [_phrase(t) for t in group]
+        parts.append(phrases[0] if len(phrases) == 1 else "(" + " OR ".join(phrases) + ")")
+    return " AND ".join(parts)
+
+
+def _marked(text: str) -> tuple[int, int] | None:
+    """Return where the first marked match is in a highlighted passage (code points of the passage)."""
+    start = text.find(_OPEN)
+    if start < 0:
+        return None
+    end = text.find(_CLOSE, start)
+    plain = text.replace(_OPEN, "").replace(_CLOSE, "")
+    return index.original(plain, start), index.original(plain, end - 1)
+
+
+class _Plan:
+    """A query's SQL: the FTS5 expressions and the conditions on documents and highlights."""
+
+    def __init__(self, query: Query, documents: list[int] | None, tag_ids: set[int] | None) -> None:
+        self.query = query
+        positive = match_expression(query.groups)
+        negative = match_expression([query.excluded]) if query.excluded else ""
+        self.text = f"({positive}) NOT ({negative})" if positive and negative else positive
+        columns = {"quotes": "quote", "notes": "note"}
+        chosen = [columns[w] for w in sorted(query.where) if w in columns]
+        scope = "{" + " ".join(chosen) + "} : " if chosen else ""
+        self.marks = f"{scope}({self.text})" if self.text else ""
+        self.negative = negative
+        self.documents = documents
+        self.tag_ids = tag_ids
+
+    def conditions(self, doc: str, added: str, highlight: str | None) -> tuple[str, list[Any]]:
+        """Return SQL conditions (and parameters) for the filters, on the given columns."""
+        sql: list[str] = []
+        params: list[Any] = []
+        if self.documents is not None:
+            sql.append(f"{doc} IN ({', '.join('?' * len(self.documents)) or 'NULL'})")
+            params.extend(self.documents)
+        if self.query.added_from is not None:
+            sql.append(f"{added} >= ?")
+            params.append(self.query.added_from.isoformat(sep=" "))
+        if self.query.added_before is not None:
+            sql.append(f"{added} < ?")
+            params.append(self.query.added_before.isoformat(sep=" "))
+        if highlight is not None and self.tag_ids is not None:
+            ids = ", ".join(str(i) for i in sorted(self.tag_ids)) or "NULL"
+            sql.append(f"{highlight} IN (SELECT highlight_id FROM highlight_tags WHERE tag_id IN ({ids}))")
+        if highlight is not None and self.query.untagged:
+            sql.append(f"NOT EXISTS (SELECT 1 FROM highlight_tags WHERE highlight_id = {highlight})")
+        if highlight is not None and self.negative and not self.text:
+            sql.append(f"{highlight} NOT IN (SELECT rowid FROM search_marks WHERE search_marks MATCH ?)")
+            params.append(self.negative)
+        return "".join(f" AND {c}" for c in sql), params
+
+
+class Search(ServiceBase):
+    """The search use cases of the library service."""
+
+    @storage
+    def index_missing(self) -> int:
+        """Return how many documents the search index lacks or holds in an old edition (0: up to date)."""
+        with self._sessions.begin() as s:
+            todo = index.missing(s.connection())
+            return len(todo.documents) + (1 if todo.highlights else 0)
+
+    @storage
+    def build_index(self, progress: Callable[[int, int], None] | None = None) -> int:
+        """Index whatever the index lacks, one document per transaction; return how many documents.
+
+        Args:
+            progress: Told (done, total) after each document; it may raise to stop (what
+                is indexed stays, and the next call goes on from there).
+        """
+        with self._sessions.begin() as s:
+            todo = index.missing(s.connection())
+        total = len(todo.documents) + 1
+        for done, document_id in enumerate(todo.documents, 1):
+            with self._sessions.begin() as s:
+                index.index_document(s.connection(), document_id)
+            if progress is not None:
+                progress(done, total)
+        with self._sessions.begin() as s:
+            index.index_highlights(s.connection(), todo.highlights)
+        if progress is not None:
+            progress(total, total)
+        return len(todo.documents)
+
+    @storage
+    def search(self, query: Query, limit: int = 50, *, cite: bool = False) -> Results:
+        """Return the best `limit` hits of a query, grouped by document, and the counts of all hits.
+
+        Args:
+            query: The query (`app.domain.search.parse`).
+            limit: How many hits to return at most.
+            cite: Whether to work out each hit's citation (chapter, page, paragraph):
+                that reads the texts of the documents hit, so the window does without.
+        """
+        with self._sessions.begin() as s:
+            plan = self._plan(s, query)
+            conn = s.connection()
+            counts: dict[int, int] = {}
+            scored: list[tuple[float, Hit]] = []
+            if plan.text and query.looks_in("text"):
+                scored += self._text_hits(conn, plan, limit, counts)
+            if query.looks_in("quotes") or query.looks_in("notes"):
+                if plan.marks:
+                    scored += self._mark_hits(conn, plan, limit, counts)
+                elif not query.is_empty and not query.has_words:
+                    scored += self._listed(conn, plan, limit, counts)
+            hits = self._grouped(scored, limit)
+            if cite:
+                hits = self._cited(s, hits)
+        return Results(hits=tuple(hits), counts=counts, problems=query.problems)
+
+    @storage
+    def notebook(self, query: Query, order: NotebookOrder = NotebookOrder.DATE) -> list[Highlight]:
+        """Return every highlight of the library the query finds (all of them for an empty query), sorted."""
+        with self._sessions.begin() as s:
+            plan = self._plan(s, query)
+            found = self._highlight_ids(s.connection(), plan) if not query.is_empty else None
+            tags = self._all_tags(s)
+            rows = read_highlights(s, tags) if found is None else self._highlights_in(s, tags, found)
+            titles: dict[int, str] = dict(s.connection().exec_driver_sql("SELECT id, title FROM documents").all())
+        if order is NotebookOrder.DATE:
+            rows.sort(key=lambda r: (r.created_at, r.id), reverse=True)
+        elif order is NotebookOrder.DOCUMENT:
+            rows.sort(key=lambda r: (fold(titles.get(r.document_id, "")), r.document_id, r.start))
+        else:
+            rows.sort(key=lambda r: (not r.tags, min((fold(t.path) for t in r.tags), default=""), r.created_at))
+        return rows
+
+    # Planning -------------------------------------------------------------------------
+
+    def _plan(self, s: Session, query: Query) -> _Plan:
+        conn = s.connection()
+        documents: list[int] | None = None
+        if query.doc or query.author or query.formats:
+            documents = [
+                i
+                for i, title, author, fmt in conn.exec_driver_sql("SELECT id, title, author, format FROM documents")
+                if fold(title).startswith(query.doc)
+                and query.author in fold(author)
+                and (not query.formats or fmt.lower() in query.formats)
+            ]
+        tag_ids: set[int] | None = None
+        if query.themes:
+            tags = self._all_tags(s)
+            tag_ids = set()
+            for wanted in query.themes:
+                root = fold(wanted.strip("/"))
+                tag_ids |= {t.id for t in tags.values() if fold(t.path) == root or fold(t.path).startswith(root + "/")}
+        return _Plan(query, documents, tag_ids)
+
+    # Reading hits ---------------------------------------------------------------------
+
+    def _text_hits(self, conn: Connection, plan: _Plan, limit: int, counts: dict[int, int]) -> list[tuple[float, Hit]]:
+        where, params = plan.conditions("p.document_id", "d.added_at", None)
+        base = (
+            "FROM search_text JOIN search_passages p ON p.id = search_text.rowid "
+            "JOIN documents d ON d.id = p.document_id "
+            f"WHERE search_text MATCH ?{where}"
+        )
+        for document_id, n in conn.exec_driver_sql(
+            f"SELECT p.document_id, count(*) {base} GROUP BY p.document_id", (plan.text, *params)
+        ):
+            counts[document_id] = counts.get(document_id, 0) + n
+        rows = conn.exec_driver_sql(
+            f"SELECT p.document_id, d.title, p.start, rank, "
+            f"snippet(search_text, 0, ?, ?, '…', {SNIPPET_TOKENS}), highlight(search_text, 0, ?, ?) "
+            f"{base} ORDER BY rank LIMIT ?",
+            (_OPEN, _CLOSE, _OPEN, _CLOSE, plan.text, *params, limit),
+        )
+        hits = []
+        for document_id, title, start, rank, snippet, marked in rows:
+            at = _marked(marked) or (0, 0)
+            hit = Hit(document_id, title, "text", index.displayed(snippet), start + at[0], start + at[1])
+            hits.append((rank, hit))
+        return hits
+
+    def _mark_hits(self, conn: Connection, plan: _Plan, limit: int, counts: dict[int, int]) -> list[tuple[float, Hit]]:
+        where, params = plan.conditions("h.document_id", "h.created_at", "h.id")
+        base = (
+            "FROM search_marks JOIN highlights h ON h.id = search_marks.rowid "
+            "JOIN documents d ON d.id = h.document_id "
+            f"WHERE search_marks MATCH ?{where}"
+        )
+        for document_id, n in conn.exec_driver_sql(
+            f"SELECT h.document_id, count(*) {base} GROUP BY h.document_id", (plan.marks, *params)
+        ):
+            counts[document_id] = counts.get(document_id, 0) + n
+        snippets = ", ".join(f"snippet(search_marks, {column}, ?, ?, '…', {SNIPPET_TOKENS})" for column in range(3))
+        rows = conn.exec_driver_sql(
+            f"SELECT h.id, h.document_id, d.title, h.start_offset, h.end_offset, rank, {snippets} "
+            f"{base} ORDER BY rank LIMIT ?",
+            (*(_OPEN, _CLOSE) * 3, plan.marks, *params, limit),
+        )
+        hits = []
+        for hid, document_id, title, start, end, rank, *columns in rows:
+            kind, snippet = next(
+                ((k, c) for k, c in zip(("quote", "note", "theme"), columns, strict=True) if _OPEN in c),
+                ("quote", columns[0]),
+            )
+            hits.append((rank, Hit(document_id, title, kind, index.displayed(snippet), start, end, hid)))
+        return hits
+
+    def _listed(self, conn: Connection, plan: _Plan, limit: int, counts: dict[int, int]) -> list[tuple[float, Hit]]:
+        """Highlights a query of filters alone finds (no words to rank by): newest first."""
+        where, params = plan.conditions("h.document_id", "h.created_at", "h.id")
+        base = f"FROM highlights h JOIN documents d ON d.id = h.document_id WHERE 1{where}"
+        for document_id, n in conn.exec_driver_sql(f"SELECT h.document_id, count(*) {base} GROUP BY 1", tuple(params)):
+            counts[document_id] = n
+        rows = conn.exec_driver_sql(
+            f"SELECT h.id, h.document_id, d.title, h.start_offset, h.end_offset, h.exact {base} "
+            "ORDER BY h.created_at DESC LIMIT ?",
+            (*params, limit),
+        )
+        return [(0.0, Hit(d, title, "quote", exact, start, end, hid)) for hid, d, title, start, end, exact in rows]
+
+    def _highlight_ids(self, conn: Connection, plan: _Plan) -> set[int]:
+        where, params = plan.conditions("h.document_id", "h.created_at", "h.id")
+        if plan.marks:
+            sql = (
+                "SELECT h.id FROM search_marks JOIN highlights h ON h.id = search_marks.rowid "
+                f"WHERE search_marks MATCH ?{where}"
+            )
+            return set(conn.exec_driver_sql(sql, (plan.marks, *params)).scalars())
+        return set(conn.exec_driver_sql(f"SELECT h.id FROM highlights h WHERE 1{where}", tuple(params)).scalars())
+
+    @staticmethod
+    def _highlights_in(s: Session, tags: dict[int, Tag], ids: set[int]) -> list[Highlight]:
+        h = HighlightRow.__table__.c
+        chosen = sorted(ids)
+        found: list[Highlight] = []
+        for at in range(0, len(chosen), 500):
+            found += read_highlights(s, tags, h.id.in_(chosen[at : at + 500]))
+        return found
+
+    @staticmethod
+    def _grouped(scored: list[tuple[float, Hit]], limit: int) -> list[Hit]:
+        """Keep the best hits; documents in the order of their best hit, and in each, highlights first."""
+        best = sorted(scored, key=lambda pair: pair[0])[:limit]
+        order: dict[int, int] = {}
+        for _rank, hit in best:
+            order.setdefault(hit.document_id, len(order))
+        kinds = {"quote": 0, "note": 0, "theme": 0, "text": 1}
+        return [
+            hit
+            for _rank, hit in sorted(best, key=lambda pair: (order[pair[1].document_id], kinds[pair[1].kind], pair[0]))
+        ]
+
+    def _cited(self, s: Session, hits: list[Hit]) -> list[Hit]:
+        conn = s.connection()
+        locators: dict[int, Locator] = {}
+        cited = []
+        for hit in hits:
+            if hit.document_id not in locators:
+                version_id = self._current_version_meta(s, hit.document_id)
+                structure = conn.exec_driver_sql(
+                    "SELECT structure FROM document_versions WHERE id = ?", (version_id,)
+                ).scalar_one()
+                locators[hit.document_id] = Locator(self._version_text(s, version_id), Structure.from_json(structure))
+            where = locators[hit.document_id].locate(hit.start).cite()
+            cited.append(replace(hit, citation=where))
+        return cited

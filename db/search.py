@@ -1,0 +1,237 @@
+"""The library's full-text index: SQLite FTS5 tables kept in step with the texts and highlights.
+
+Two FTS5 tables hold what can be found. `search_text` holds every document's current
+text, cut into passages (paragraphs, long ones split near `PASSAGE` characters), each
+passage's place kept in `search_passages`; `search_marks` holds every highlight's quote,
+note and theme paths, under the highlight's id. Both use the unicode61 tokenizer with
+diacritics removed, so that case and accents do not matter.
+
+Chinese and Japanese are written without spaces, and unicode61 would make one token of a
+whole run of ideographs. The indexed form puts a space after each such character, so
+that each is a token: a word of any length, one or two characters included, is then a
+phrase of its characters (`query_form`). The stored passage is in that form; `original`
+maps its positions back to the text's code points.
+
+The index is derived data: it is written in the transaction of the change it follows
+(`refresh`), never journaled or undone itself, and `missing`/`build` bring a library up to
+date whose index is absent or behind (a library from before the index, or one changed by
+another program).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+
+TOKENIZER = "unicode61 remove_diacritics 2"
+# A passage longer than this is cut at the next space after it.
+PASSAGE = 1000
+# Han ideographs (with extensions and compatibility forms), hiragana and katakana.
+_CJK_CLASS = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_CJK = re.compile(f"([{_CJK_CLASS}])")
+_IS_CJK = re.compile(f"[{_CJK_CLASS}]")
+# What snippets and highlights put around a match: control characters texts do not use.
+MARKS = "\x02\x03"
+_PARAGRAPHS = re.compile(r"[^\n]+")
+
+DDL = (
+    "CREATE TABLE IF NOT EXISTS search_passages ("
+    "id INTEGER PRIMARY KEY, document_id INTEGER NOT NULL, version_id INTEGER NOT NULL, start INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS ix_search_passages_document ON search_passages (document_id)",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS search_text USING fts5(body, tokenize='{TOKENIZER}')",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS search_marks USING fts5(quote, note, themes, tokenize='{TOKENIZER}')",
+)
+DROP = (
+    "DROP TABLE IF EXISTS search_marks",
+    "DROP TABLE IF EXISTS search_text",
+    "DROP TABLE IF EXISTS search_passages",
+)
+
+
+def is_index_table(name: str) -> bool:
+    """Return whether a table belongs to the index (FTS5 makes shadow tables of its own)."""
+    return name.startswith("search_")
+
+
+def indexed_form(text: str) -> str:
+    """Return `text` as the index stores it: a space after each CJK character."""
+    if _IS_CJK.search(text) is None:
+        return text
+    return _CJK.sub(r"\1 ", text)
+
+
+def original(body: str, position: int) -> int:
+    """Return the offset in the original passage of `position` in its indexed form `body`."""
+    # The character after each CJK character was put there by `indexed_form`: those
+    # before `position` are the CJK characters before `position - 1`.
+    return position - sum(1 for _ in _IS_CJK.finditer(body, 0, max(0, position - 1)))
+
+
+_INSERTED = re.compile(f"([{_CJK_CLASS}][{MARKS}]*) ")
+
+
+def displayed(body: str) -> str:
+    """Return an indexed passage (or a snippet of one, with `MARKS` in it) as the text has it."""
+    if _IS_CJK.search(body) is None:
+        return body
+    return _INSERTED.sub(r"\1", body)
+
+
+def passages(text: str) -> Iterator[tuple[int, str]]:
+    """Yield the passages of a text: (code-point start, passage), each a paragraph or a part of one."""
+    for m in _PARAGRAPHS.finditer(text):
+        start, end = m.span()
+        while end - start > PASSAGE * 3 // 2:
+            cut = text.find(" ", start + PASSAGE, end)
+            if cut < 0 or end - cut < PASSAGE // 2:
+                break
+            yield start, text[start:cut]
+            start = cut + 1
+        yield start, text[start:end]
+
+
+def create(conn: Connection) -> None:
+    """Create the index's tables (empty) if they are not there."""
+    for statement in DDL:
+        conn.exec_driver_sql(statement)
+
+
+def index_document(conn: Connection, document_id: int) -> None:
+    """Index the current text of a document in place of what was indexed for it (none if it is gone)."""
+    conn.exec_driver_sql(
+        "DELETE FROM search_text WHERE rowid IN (SELECT id FROM search_passages WHERE document_id = ?)",
+        (document_id,),
+    )
+    conn.exec_driver_sql("DELETE FROM search_passages WHERE document_id = ?", (document_id,))
+    row = conn.exec_driver_sql(
+        "SELECT id, text FROM document_versions WHERE document_id = ? ORDER BY number DESC LIMIT 1", (document_id,)
+    ).first()
+    if row is None:
+        return
+    version_id, text = row
+    first = int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM search_passages").scalar_one())
+    # An empty text still gets one (empty) passage: it says the version was indexed.
+    parts = list(passages(text)) or [(0, "")]
+    ids = range(first, first + len(parts))
+    conn.exec_driver_sql(
+        "INSERT INTO search_passages (id, document_id, version_id, start) VALUES (?, ?, ?, ?)",
+        [(i, document_id, version_id, start) for i, (start, _) in zip(ids, parts, strict=True)],
+    )
+    conn.exec_driver_sql(
+        "INSERT INTO search_text (rowid, body) VALUES (?, ?)",
+        [(i, indexed_form(body)) for i, (_, body) in zip(ids, parts, strict=True)],
+    )
+
+
+# A highlight's theme paths, space-separated, computed in SQL from the tag tree.
+_MARK_ROWS = """
+WITH RECURSIVE paths(id, path) AS (
+    SELECT id, name FROM tags WHERE parent_id IS NULL
+    UNION ALL
+    SELECT t.id, p.path || '/' || t.name FROM tags t JOIN paths p ON t.parent_id = p.id
+)
+SELECT h.id, h.exact, h.note,
+       coalesce((SELECT group_concat(p.path, ' ') FROM highlight_tags ht JOIN paths p ON p.id = ht.tag_id
+                 WHERE ht.highlight_id = h.id), '')
+FROM highlights h WHERE h.id IN ({ids})
+"""
+# Ids per statement: well under SQLite's bound-parameter limit.
+_CHUNK = 500
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    chosen = sorted(set(ids))
+    for at in range(0, len(chosen), _CHUNK):
+        yield chosen[at : at + _CHUNK]
+
+
+def index_highlights(conn: Connection, highlight_ids: Iterable[int]) -> None:
+    """Index the quote, note and themes of these highlights afresh (dropping those that are gone)."""
+    for chunk in _chunks(highlight_ids):
+        marks = ", ".join("?" * len(chunk))
+        conn.exec_driver_sql(f"DELETE FROM search_marks WHERE rowid IN ({marks})", tuple(chunk))
+        rows = conn.exec_driver_sql(_MARK_ROWS.format(ids=marks), tuple(chunk)).all()
+        if rows:
+            conn.exec_driver_sql(
+                "INSERT INTO search_marks (rowid, quote, note, themes) VALUES (?, ?, ?, ?)",
+                [(i, indexed_form(q), indexed_form(n), indexed_form(t)) for i, q, n, t in rows],
+            )
+
+
+def tagged(conn: Connection, tag_ids: Iterable[int]) -> set[int]:
+    """Return the highlights carrying these themes or any theme under them."""
+    found: set[int] = set()
+    for chunk in _chunks(tag_ids):
+        marks = ", ".join("?" * len(chunk))
+        found.update(
+            conn.exec_driver_sql(
+                "WITH RECURSIVE sub(id) AS ("
+                f"SELECT id FROM tags WHERE id IN ({marks}) "
+                "UNION SELECT t.id FROM tags t JOIN sub ON t.parent_id = sub.id) "
+                "SELECT DISTINCT highlight_id FROM highlight_tags WHERE tag_id IN (SELECT id FROM sub)",
+                tuple(chunk),
+            ).scalars()
+        )
+    return found
+
+
+def refresh(conn: Connection, documents: Iterable[int], highlights: Iterable[int], themes: Iterable[int]) -> None:
+    """Bring the index in step with a change, inside its transaction.
+
+    Args:
+        conn: The connection of the change's transaction.
+        documents: Documents whose texts may have changed (added, deleted, new editions).
+        highlights: Highlights added, changed or removed.
+        themes: Themes renamed or moved: the highlights under them carry new paths.
+    """
+    for document_id in set(documents):
+        indexed = conn.exec_driver_sql(
+            "SELECT version_id FROM search_passages WHERE document_id = ? LIMIT 1", (document_id,)
+        ).scalar_one_or_none()
+        current = conn.exec_driver_sql(
+            "SELECT id FROM document_versions WHERE document_id = ? ORDER BY number DESC LIMIT 1", (document_id,)
+        ).scalar_one_or_none()
+        if indexed != current:
+            index_document(conn, document_id)
+    index_highlights(conn, set(highlights) | tagged(conn, themes))
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    """What the index lacks or holds wrongly: documents to index again, highlights to index again."""
+
+    documents: list[int]
+    highlights: list[int]
+
+    def __bool__(self) -> bool:
+        return bool(self.documents or self.highlights)
+
+
+def missing(conn: Connection) -> Missing:
+    """Return what is not indexed as the library now is (quick: no text is read)."""
+    documents = conn.exec_driver_sql(
+        "SELECT v.document_id FROM document_versions v "
+        "WHERE v.number = (SELECT max(number) FROM document_versions WHERE document_id = v.document_id) "
+        "AND NOT EXISTS (SELECT 1 FROM search_passages p WHERE p.document_id = v.document_id AND p.version_id = v.id) "
+        "UNION SELECT document_id FROM search_passages WHERE document_id NOT IN (SELECT id FROM documents)"
+    ).scalars()
+    highlights = conn.exec_driver_sql(
+        "SELECT id FROM highlights WHERE id NOT IN (SELECT rowid FROM search_marks) "
+        "UNION ALL SELECT rowid FROM search_marks WHERE rowid NOT IN (SELECT id FROM highlights)"
+    ).scalars()
+    return Missing(sorted(set(documents)), sorted(highlights))
+
+
+def build(conn: Connection, todo: Missing, progress: Callable[[int, int], None] | None = None) -> None:
+    """Index what `missing` found, telling `progress(done, total)` after each document."""
+    total = len(todo.documents) + 1
+    for done, document_id in enumerate(todo.documents, 1):
+        index_document(conn, document_id)
+        if progress is not None:
+            progress(done, total)
+    index_highlights(conn, todo.highlights)
+    if progress is not None:
+        progress(total, total)
