@@ -14,6 +14,9 @@ from typing import Any, TextIO
 
 from app.domain.editions import Placement
 from app.domain.export import ExportFormat, ExportOrder, ExportTemplateError, highlight_json
+from app.domain.search import HELP as SEARCH_SYNTAX
+from app.domain.search import marked_snippet, plain_snippet
+from app.domain.search import parse as parse_query
 from app.domain.tags import TagPathError
 from app.domain.values import Highlight
 from app.importers import TextImportError, import_file
@@ -110,6 +113,17 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
 
     p = commands.add_parser("redo", help="redo the change undone last")
     p.set_defaults(run=cmd_redo)
+
+    p = commands.add_parser(
+        "search",
+        help="search the whole library (texts, quotes, notes, themes)",
+        description="Search the whole library.\n\n" + SEARCH_SYNTAX,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("query", nargs="+", metavar="QUERY", help="the query (see above)")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="how many hits at most (default 20)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=cmd_search)
 
     p = commands.add_parser("backups", help="list the library's automatic backups with dates and counts")
     p.set_defaults(run=cmd_backups, without_library=True)
@@ -297,6 +311,44 @@ def cmd_edition(service: LibraryService, args: argparse.Namespace, out: TextIO) 
             print(f"  review {item.highlight_id}: “{item.old_wording}” → “{item.new_wording}”", file=out)
         elif item.placement is Placement.ORPHANED:
             print(f"  orphan {item.highlight_id}: “{item.old_wording}” (kept; attach it in the window)", file=out)
+
+
+def cmd_search(service: LibraryService, args: argparse.Namespace, out: TextIO) -> None:
+    """Print the best hits of a query: document, citation, snippet (the match between [ and ])."""
+    if service.index_missing() and service.read_only is None:
+        print("marginalia search: indexing the library first…", file=sys.stderr)
+        service.build_index()
+    query = parse_query(" ".join(args.query))
+    for problem in query.problems:
+        print(f"marginalia search: {problem}", file=sys.stderr)
+    results = service.search(query, max(1, args.limit), cite=True)
+    if args.json:
+        _print_json(
+            out,
+            {
+                "total": results.total,
+                "documents": [{"id": d, "hits": n} for d, n in results.counts.items()],
+                "hits": [
+                    {
+                        "document": h.document_id,
+                        "title": h.title,
+                        "kind": h.kind,
+                        "citation": h.citation,
+                        "snippet": plain_snippet(h.snippet),
+                        "start": h.start,
+                        "end": h.end,
+                        "highlight": h.highlight_id,
+                    }
+                    for h in results.hits
+                ],
+            },
+        )
+        return
+    for h in results.hits:
+        snippet = " ".join(marked_snippet(h.snippet).split())
+        print(f"{h.document_id}\t{h.title}\t{h.citation}\t{h.kind}\t{snippet}", file=out)
+    shown = len(results.hits)
+    print(f"{shown} of {results.total} hits in {len(results.counts)} documents", file=sys.stderr)
 
 
 def cmd_history(service: LibraryService, args: argparse.Namespace, out: TextIO) -> None:

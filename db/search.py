@@ -26,14 +26,15 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-TOKENIZER = "unicode61 remove_diacritics 2"
+TOKENIZER = "porter unicode61 remove_diacritics 2"
 # A passage longer than this is cut at the next space after it.
 PASSAGE = 1000
 # Han ideographs (with extensions and compatibility forms), hiragana and katakana.
 _CJK_CLASS = "\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _CJK = re.compile(f"([{_CJK_CLASS}])")
 _IS_CJK = re.compile(f"[{_CJK_CLASS}]")
-# What snippets and highlights put around a match: control characters texts do not use.
+# What snippets and highlights put around a match: control characters texts do not use
+# (app.domain.search spells them too).
 MARKS = "\x02\x03"
 _PARAGRAPHS = re.compile(r"[^\n]+")
 

@@ -214,3 +214,19 @@ def test_import_reads_a_text_in_the_encoding_named(tmp_path: Path) -> None:
     assert cli("text", "1").stdout == text
     refused = cli("import", "--encoding", "klingon", str(source), ok=False)
     assert "“klingon” is not an encoding Marginalia knows" in refused.stderr
+
+
+def test_search_prints_document_citation_and_snippet(cli: Cli, sample: str) -> None:
+    cli("highlight", sample, "--quote", "all power to the Soviets", "--tag", "power/soviets", "--note", "the slogan")
+    lines = cli("search", "soviet", "power", "--limit", "2").stdout.splitlines()
+    assert len(lines) == 2
+    doc, title, citation, kind, snippet = lines[0].split("\t")
+    assert (doc, title, kind) == (sample, "V. I. Lenin", "quote")
+    assert citation.startswith("¶") and "[power]" in snippet and "[Soviets]" in snippet
+    found = json.loads(cli("search", "slogan", "--json").stdout)
+    assert found["total"] == 1
+    assert [(h["kind"], h["snippet"], h["highlight"]) for h in found["hits"]] == [("note", "the slogan", 1)]
+    only_text = json.loads(cli("search", "theme:power", "--json").stdout)["hits"]
+    assert [h["snippet"] for h in only_text] == ["all power to the Soviets"]
+    problem = cli("search", "added:yesterday")
+    assert "not a date" in problem.stderr

@@ -21,13 +21,14 @@ and the document's import date for its text.
 from __future__ import annotations
 
 import re
+import textwrap
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 WHERE = {"text": "text", "quotes": "quotes", "quote": "quotes", "notes": "notes", "note": "notes"}
 FIELDS = ("in", "theme", "doc", "author", "format", "added")
-HELP = __doc__.split("\n\n")[1].rstrip() if __doc__ else ""
+HELP = textwrap.dedent(__doc__.split("\n\n")[1]).strip("\n") if __doc__ else ""
 
 # A token: an optional minus, an optional known field, then a quoted phrase or a run of
 # non-space characters.
@@ -182,6 +183,20 @@ def parse(text: str) -> Query:
         added_before=added[1],
         problems=tuple(problems),
     )
+
+
+# Around a match in a snippet, as `db.search.MARKS` spells them (the domain cannot import it).
+OPEN, CLOSE = "\x02", "\x03"
+
+
+def plain_snippet(snippet: str) -> str:
+    """Return a snippet without its match marks."""
+    return snippet.replace(OPEN, "").replace(CLOSE, "")
+
+
+def marked_snippet(snippet: str, before: str = "[", after: str = "]") -> str:
+    """Return a snippet with its matches between `before` and `after`."""
+    return snippet.replace(OPEN, before).replace(CLOSE, after)
 
 
 @dataclass(frozen=True, slots=True)

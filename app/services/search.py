@@ -286,16 +286,13 @@ class Search(ServiceBase):
 
     @staticmethod
     def _grouped(scored: list[tuple[float, Hit]], limit: int) -> list[Hit]:
-        """Keep the best hits; documents in the order of their best hit, and in each, highlights first."""
-        best = sorted(scored, key=lambda pair: pair[0])[:limit]
+        """Documents in the order of their best hit; in each, the reader's own highlights first, then the text."""
         order: dict[int, int] = {}
-        for _rank, hit in best:
+        for _rank, hit in sorted(scored, key=lambda pair: pair[0]):
             order.setdefault(hit.document_id, len(order))
         kinds = {"quote": 0, "note": 0, "theme": 0, "text": 1}
-        return [
-            hit
-            for _rank, hit in sorted(best, key=lambda pair: (order[pair[1].document_id], kinds[pair[1].kind], pair[0]))
-        ]
+        arranged = sorted(scored, key=lambda pair: (order[pair[1].document_id], kinds[pair[1].kind], pair[0]))
+        return [hit for _rank, hit in arranged[:limit]]
 
     def _cited(self, s: Session, hits: list[Hit]) -> list[Hit]:
         conn = s.connection()
