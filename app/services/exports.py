@@ -57,6 +57,7 @@ class Exports(ServiceBase):
         Raises:
             NotFoundError: If a document or theme does not exist.
         """
+        chosen = None if highlight_ids is None else set(highlight_ids)
         with self._sessions.begin() as s:
             tags = self._all_tags(s)
             wanted_tags = self._theme_ids(tags, themes)
@@ -71,7 +72,7 @@ class Exports(ServiceBase):
                     h
                     for h in self._document_highlights(s, doc_id)
                     if (wanted_tags is None or any(t.id in wanted_tags for t in h.tags))
-                    and (highlight_ids is None or h.id in highlight_ids)
+                    and (chosen is None or h.id in chosen)
                 ]
                 if not highlights and document_ids is None:
                     continue

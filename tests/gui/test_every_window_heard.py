@@ -110,6 +110,9 @@ OPENERS: dict[str, Opener] = {
         )
     ),
     "versions": _made(lambda w: VersionsDialog([VersionSummary(1, 1, NOW, "ab" * 32, 10, 1, True)], "T", w)),
+    "search": _made(lambda w: w.search.open_search()),
+    "all my notes": _made(lambda w: w.search.open_notebook()),
+    "export of what was found": _made(lambda w: w.search.export_found([1])),
     "encoding": _made(lambda w: EncodingDialog("a.txt", "caf\xe9".encode("latin-1"), ["cp1252", "utf-8"], w)),
 }
 

@@ -163,10 +163,15 @@ class DeskController(QObject):
         order: ExportOrder,
         fmt: ExportFormat,
         template: str | None,
+        highlight_ids: Sequence[int] | None = None,
     ) -> tuple[str, int]:
-        """Render an export; return its text and the number of highlights in it."""
+        """Render an export (of these highlights only, if given); return its text and how many it holds."""
         export = self.service.export_set(
-            document_ids=document_ids, themes=themes, include_notes=include_notes, order=order
+            document_ids=document_ids,
+            themes=themes,
+            include_notes=include_notes,
+            order=order,
+            highlight_ids=highlight_ids,
         )
         count = sum(len(d.highlights) for d in export.documents)
         return self.service.render_export(export, fmt, template), count

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -50,8 +51,14 @@ FORMATS = {
 class ExportDialog(QDialog):
     """Exports highlights; the choices made are remembered for next time."""
 
-    def __init__(self, controller: DeskController, preferences: Preferences, parent: QWidget | None = None) -> None:
-        """Build the form from the remembered choices."""
+    def __init__(
+        self,
+        controller: DeskController,
+        preferences: Preferences,
+        parent: QWidget | None = None,
+        found: Sequence[int] | None = None,
+    ) -> None:
+        """Build the form from the remembered choices; `found` offers (and chooses) those highlights alone."""
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export highlights")
@@ -62,7 +69,9 @@ class ExportDialog(QDialog):
         self.text = ""
         self.count = 0
 
-        self.scope = _combo("Export scope", SCOPES)
+        self.found = None if found is None else list(found)
+        scopes = SCOPES if found is None else {"found": f"The {plural(len(found), 'highlight')} found", **SCOPES}
+        self.scope = _combo("Export scope", scopes)
         self.themes = QListWidget()
         self.themes.setAccessibleName("Themes to export")
         self.themes.setMaximumHeight(110)
@@ -120,6 +129,8 @@ class ExportDialog(QDialog):
         self._timer.setInterval(PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self.refresh)
         self._restore_choices()
+        if self.found is not None:
+            _select(self.scope, "found")
         for signal in (self.scope.currentIndexChanged, self.order.currentIndexChanged, self.format.currentIndexChanged):
             signal.connect(self._changed)
         self.notes.toggled.connect(self._changed)
@@ -147,7 +158,8 @@ class ExportDialog(QDialog):
 
     def _remember(self) -> None:
         prefs = self.preferences
-        prefs.set("export/scope", str(self.scope.currentData()))
+        if self.scope.currentData() != "found":  # offered only with a search's results
+            prefs.set("export/scope", str(self.scope.currentData()))
         prefs.set("export/order", str(self.order.currentData()))
         prefs.set("export/format", str(self.format.currentData()))
         prefs.set("export/notes", "true" if self.notes.isChecked() else "false")
@@ -201,6 +213,7 @@ class ExportDialog(QDialog):
                 order=ExportOrder(self.order.currentData()),
                 fmt=ExportFormat(self.format.currentData()),
                 template=template,
+                highlight_ids=self.found if scope == "found" else None,
             )
         except (ExportTemplateError, StorageError, OSError, UnicodeDecodeError) as exc:
             self.text, self.count = "", 0

@@ -143,6 +143,8 @@ def run_gui(library_path: Path) -> int:
         window = build_window(service, Preferences(preferences_path()))
         _close_on_termination(app, window)
         window.show()
+        # A library from before the search index gets it now, with its progress shown.
+        QTimer.singleShot(0, window.search.ensure_index)
         return app.exec()
     finally:
         service.close()

@@ -59,6 +59,7 @@ from app.ui.window.document_actions import DocumentActions
 from app.ui.window.edition_actions import EditionActions
 from app.ui.window.highlight_actions import HighlightActions
 from app.ui.window.history_actions import HistoryActions
+from app.ui.window.search_actions import SearchActions
 from app.ui.window.shortcuts import ActionSpec, ShortcutsDialog
 from app.ui.window.theme_actions import ThemeActions
 from app.ui.window.view_actions import ViewActions
@@ -174,6 +175,7 @@ class MainWindow(QMainWindow):
         self.view_actions = ViewActions(self)
         self.editions = EditionActions(self, self.document_actions)
         self.history = HistoryActions(self)
+        self.search = SearchActions(self)
         self.highlight_actions = HighlightActions(self)
         self.setAcceptDrops(True)
         self._build_actions()
@@ -251,6 +253,8 @@ class MainWindow(QMainWindow):
         self.redo_action = a("&Edit", "&Redo", self.history.redo, ["Ctrl+Shift+Z", "Ctrl+Y"])
         a("&Edit", "&History…", self.history.show_history, ["Ctrl+H"])
         self._menus["&Edit"].addSeparator()
+        a("&Edit", "Search the &library…", self.search.open_search, ["Ctrl+K"])
+        a("&Edit", "All &my notes…", self.search.open_notebook, ["Ctrl+Shift+N"])
         a("&Edit", "&Find…", self.open_find, ["Ctrl+F"])
         a("&Edit", "Find &next", self.find_bar.find_next, ["F3"])
         a("&Edit", "Find &previous", self.find_bar.find_previous, ["Shift+F3"])
@@ -660,6 +664,7 @@ class MainWindow(QMainWindow):
             return
         self.controller.replace_service(service)
         self.controller.poll()
+        self.search.ensure_index()  # a backup from before the index, or from another program
         self.show_library_state()
         self.refresh_library()
         self.refresh_themes()

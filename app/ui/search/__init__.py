@@ -1,0 +1,1 @@
+"""The library search (Ctrl+K) and All my notes: finding across every document."""
