@@ -5,7 +5,7 @@
     land OR peace         either word (OR joins the words beside it)
     -bread                not this word
     sovi*                 words that begin so
-    in:text in:quotes in:notes      where to look (default: everywhere)
+    in:notes              look only in notes (or in:text, in:quotes; default: everywhere)
     theme:power/soviets   highlights with the theme or a theme under it
     untagged              highlights without a theme
     doc:decree            documents whose title begins so
@@ -216,6 +216,7 @@ class Hit:
     end: int
     highlight_id: int | None = None
     citation: str = ""
+    passage: int | None = None  # a text hit's passage in the index
 
 
 @dataclass(frozen=True, slots=True)

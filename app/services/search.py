@@ -135,7 +135,7 @@ class Search(ServiceBase):
         return len(todo.documents)
 
     @storage
-    def search(self, query: Query, limit: int = 50, *, cite: bool = False) -> Results:
+    def search(self, query: Query, limit: int = 50, *, cite: bool = False, places: bool = True) -> Results:
         """Return the best `limit` hits of a query, grouped by document, and the counts of all hits.
 
         Args:
@@ -143,6 +143,9 @@ class Search(ServiceBase):
             limit: How many hits to return at most.
             cite: Whether to work out each hit's citation (chapter, page, paragraph):
                 that reads the texts of the documents hit, so the window does without.
+            places: Whether to find where in its passage each text hit's words are
+                (`start`, `end`); without, they are the passage's start, and `place`
+                finds them for the one hit opened.
         """
         with self._sessions.begin() as s:
             plan = self._plan(s, query)
@@ -157,6 +160,8 @@ class Search(ServiceBase):
                 elif not query.is_empty and not query.has_words:
                     scored += self._listed(conn, plan, limit, counts)
             hits = self._grouped(scored, limit)
+            if places:
+                hits = self._placed(conn, plan, hits)
             if cite:
                 hits = self._cited(s, hits)
         return Results(hits=tuple(hits), counts=counts, problems=query.problems)
@@ -214,17 +219,43 @@ class Search(ServiceBase):
         ):
             counts[document_id] = counts.get(document_id, 0) + n
         rows = conn.exec_driver_sql(
-            f"SELECT p.document_id, d.title, p.start, rank, "
-            f"snippet(search_text, 0, ?, ?, '…', {SNIPPET_TOKENS}), highlight(search_text, 0, ?, ?) "
-            f"{base} ORDER BY rank LIMIT ?",
-            (_OPEN, _CLOSE, _OPEN, _CLOSE, plan.text, *params, limit),
+            f"SELECT search_text.rowid, p.document_id, d.title, p.start, rank, "
+            f"snippet(search_text, 0, ?, ?, '…', {SNIPPET_TOKENS}) {base} ORDER BY rank LIMIT ?",
+            (_OPEN, _CLOSE, plan.text, *params, limit),
         )
-        hits = []
-        for document_id, title, start, rank, snippet, marked in rows:
-            at = _marked(marked) or (0, 0)
-            hit = Hit(document_id, title, "text", index.displayed(snippet), start + at[0], start + at[1])
-            hits.append((rank, hit))
-        return hits
+        return [
+            (rank, Hit(document_id, title, "text", index.displayed(snippet), start, start, passage=passage))
+            for passage, document_id, title, start, rank, snippet in rows
+        ]
+
+    @storage
+    def place(self, hit: Hit, query: Query) -> Hit:
+        """Return a text hit with `start` and `end` on the first words it matched (others as they are)."""
+        if hit.passage is None:
+            return hit
+        with self._sessions.begin() as s:
+            [placed] = self._placed(s.connection(), self._plan(s, query), [hit])
+        return placed
+
+    @staticmethod
+    def _placed(conn: Connection, plan: _Plan, hits: list[Hit]) -> list[Hit]:
+        """Put each text hit's `start` and `end` on the first words it matched, read from FTS5's highlight()."""
+        passages = [h.passage for h in hits if h.passage is not None]
+        if not passages:
+            return hits
+        marks = ", ".join("?" * len(passages))
+        marked: dict[int, str] = dict(
+            conn.exec_driver_sql(
+                f"SELECT rowid, highlight(search_text, 0, ?, ?) FROM search_text "
+                f"WHERE search_text MATCH ? AND rowid IN ({marks})",
+                (_OPEN, _CLOSE, plan.text, *passages),
+            ).all()
+        )
+        placed = []
+        for hit in hits:
+            at = _marked(marked.get(hit.passage, "")) if hit.passage is not None else None
+            placed.append(hit if at is None else replace(hit, start=hit.start + at[0], end=hit.start + at[1]))
+        return placed
 
     def _mark_hits(self, conn: Connection, plan: _Plan, limit: int, counts: dict[int, int]) -> list[tuple[float, Hit]]:
         where, params = plan.conditions("h.document_id", "h.created_at", "h.id")

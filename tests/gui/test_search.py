@@ -60,6 +60,14 @@ def test_results_as_you_type_grouped_by_document_and_enter_opens_at_the_words(
     assert "<b" in hit.data(Qt.ItemDataRole.UserRole + 2)  # the match is marked where it is painted
     qtbot.keyClick(dialog.box, Qt.Key.Key_Down)
     assert dialog.tree.hasFocus()
+    qtbot.keyClicks(dialog.tree, "-x")  # typing in the results goes on with the query
+    assert dialog.box.hasFocus() and dialog.box.text() == "congress peasant-x"
+    _type_query(qtbot, dialog, "congress peasant")
+    qtbot.keyClick(dialog.box, Qt.Key.Key_Down)
+    qtbot.keyClick(dialog.tree, Qt.Key.Key_Up)
+    qtbot.keyClick(dialog.tree, Qt.Key.Key_Up)
+    assert dialog.box.hasFocus()  # Up from the top goes back to the query
+    qtbot.keyClick(dialog.box, Qt.Key.Key_Down)
     assert dialog.tree.currentIndex().data(HIT_ROLE).kind == "text"
     qtbot.keyClick(dialog.tree, Qt.Key.Key_Return)
     assert not dialog.isVisible()

@@ -41,6 +41,8 @@ from app.ui.common.speech import announce
 DEBOUNCE_MS = 150
 HIT_ROLE = Qt.ItemDataRole.UserRole + 1
 MARKED_ROLE = Qt.ItemDataRole.UserRole + 2
+SNIPPET_LINES = 2
+ROW_PADDING = 8
 KINDS = {"text": "Text", "quote": "Quote", "note": "Note", "theme": "Theme"}
 
 
@@ -53,7 +55,20 @@ def marked_html(snippet: str) -> str:
 
 
 class MarkedDelegate(QStyledItemDelegate):
-    """Paints an item's marked snippet (its `MARKED_ROLE`) as rich text; the plain text is what is heard."""
+    """Paints an item's marked snippet (its `MARKED_ROLE`) as rich text; the plain text is what is heard.
+
+    A row's laid-out snippet is kept until the results change (`forget`): Qt asks a
+    row's size and then paints it, and laying out rich text is the costly part of both.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        """Start with nothing laid out."""
+        super().__init__(parent)
+        self._laid_out: dict[tuple[str, int], QTextDocument] = {}
+
+    def forget(self) -> None:
+        """Drop the laid-out snippets (the results changed)."""
+        self._laid_out.clear()
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -69,7 +84,7 @@ class MarkedDelegate(QStyledItemDelegate):
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
         document = self._document(marked, option)
         painter.save()
-        painter.translate(option.rect.topLeft())
+        painter.translate(option.rect.left(), option.rect.top() + ROW_PADDING // 2)
         painter.setClipRect(QRectF(0, 0, option.rect.width(), option.rect.height()))
         context = QAbstractTextDocumentLayout.PaintContext()
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
@@ -79,20 +94,19 @@ class MarkedDelegate(QStyledItemDelegate):
         painter.restore()
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
-        """Room for the wrapped snippet."""
-        marked = index.data(MARKED_ROLE)
-        if not isinstance(marked, str):
-            return super().sizeHint(option, index)
-        document = self._document(marked, option)
-        return QSize(int(document.idealWidth()), int(document.size().height()))
+        """Two lines for every row: a snippet is a line or two, and equal rows need no laying out to scroll."""
+        lines = option.fontMetrics.lineSpacing() * SNIPPET_LINES
+        return QSize(super().sizeHint(option, index).width(), lines + ROW_PADDING)
 
-    @staticmethod
-    def _document(marked: str, option: QStyleOptionViewItem) -> QTextDocument:
-        document = QTextDocument()
-        document.setDefaultFont(option.font)
-        document.setHtml(marked)
+    def _document(self, marked: str, option: QStyleOptionViewItem) -> QTextDocument:
         width = option.rect.width() if option.rect.width() > 0 else 600
-        document.setTextWidth(width)
+        document = self._laid_out.get((marked, width))
+        if document is None:
+            document = QTextDocument()
+            document.setDefaultFont(option.font)
+            document.setHtml(marked)
+            document.setTextWidth(width)
+            self._laid_out[(marked, width)] = document
         return document
 
 
@@ -118,11 +132,16 @@ class _Tree(QTreeView):
 
     enter = Signal()
     up = Signal()
+    typed = Signal(str)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        """Open with Enter; Up from the first row goes back to the query."""
+        """Open with Enter; Up from the first row goes back to the query, and so does typing."""
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.enter.emit()
+            return
+        chords = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        if event.text().isprintable() and event.text().strip() and not event.modifiers() & chords:
+            self.typed.emit(event.text())
             return
         if event.key() == Qt.Key.Key_Up and not self.indexAbove(self.currentIndex()).isValid():
             self.up.emit()
@@ -175,8 +194,9 @@ class SearchDialog(QDialog):
         self.tree.setHeaderHidden(True)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setWordWrap(True)
-        self.tree.setUniformRowHeights(False)
-        self.tree.setItemDelegate(MarkedDelegate(self.tree))
+        self.tree.setUniformRowHeights(True)
+        self.delegate = MarkedDelegate(self.tree)
+        self.tree.setItemDelegate(self.delegate)
         self.status = QLabel("Type to search every text, quote, note and theme.")
         self.status.setObjectName("searchStatus")
         self.status.setAccessibleDescription("Search summary")
@@ -200,6 +220,7 @@ class SearchDialog(QDialog):
         self.box.enter.connect(self.open_current)
         self.tree.enter.connect(self.open_current)
         self.tree.up.connect(lambda: self.box.setFocus(Qt.FocusReason.TabFocusReason))
+        self.tree.typed.connect(self._type_on)
         self.tree.doubleClicked.connect(lambda _index: self.open_current())
         self.box.setFocus()
         if query:
@@ -210,6 +231,7 @@ class SearchDialog(QDialog):
         self.timer.stop()
         text = self.box.text()
         self.model.clear()
+        self.delegate.forget()
         if not text.strip():
             self.results = Results()
             self.status.setText("Type to search every text, quote, note and theme.")
@@ -229,7 +251,7 @@ class SearchDialog(QDialog):
             kind = KINDS[hit.kind]
             item = QStandardItem(f"{kind}: {' '.join(plain_snippet(hit.snippet).split())}")
             item.setData(hit, HIT_ROLE)
-            item.setData(f"<span style='color:gray'>{kind}</span> {marked_html(hit.snippet)}", MARKED_ROLE)
+            item.setData(f"<i>{kind}</i>  {marked_html(hit.snippet)}", MARKED_ROLE)
             group.appendRow(item)
         self.tree.expandAll()
         total = self.results.total
@@ -257,7 +279,16 @@ class SearchDialog(QDialog):
         if self.timer.isActive():
             self.run()
         if self.model.rowCount():
+            if not isinstance(self.tree.currentIndex().data(HIT_ROLE), Hit):
+                self.tree.setCurrentIndex(self.first_hit())
             self.tree.setFocus(Qt.FocusReason.TabFocusReason)
+
+    def _type_on(self, text: str) -> None:
+        """Go on typing the query from the results."""
+        self.box.setFocus(Qt.FocusReason.TabFocusReason)
+        self.box.deselect()
+        self.box.end(False)
+        self.box.insert(text)
 
     def open_current(self) -> None:
         """Open the current hit (a document's row: its first hit) and close."""

@@ -72,7 +72,7 @@ class SearchActions:
         """Search the library for a query as typed."""
         self.last_query = text
         try:
-            return self.window.controller.service.search(parse(text), SHOWN)
+            return self.window.controller.service.search(parse(text), SHOWN, places=False)
         except StorageError as exc:
             return Results(problems=(str(exc),))
 
@@ -96,6 +96,11 @@ class SearchActions:
         window = self.window
         if hit.highlight_id is not None:
             window.open_highlight(hit.document_id, hit.highlight_id)
+            return
+        try:
+            hit = window.controller.service.place(hit, parse(self.last_query))
+        except StorageError as exc:
+            window.show_error("Cannot open what was found", str(exc))
             return
         current = window.controller.document
         if current is None or current.id != hit.document_id:
