@@ -2,9 +2,10 @@
 
 Two FTS5 tables hold what can be found. `search_text` holds every document's current
 text, cut into passages (paragraphs, long ones split near `PASSAGE` characters), each
-passage's place kept in `search_passages`; `search_marks` holds every highlight's quote,
-note and theme paths, under the highlight's id. Both use the unicode61 tokenizer with
-diacritics removed, so that case and accents do not matter.
+passage's place kept in `search_passages` under the same id (see `passage_range`);
+`search_marks` holds every highlight's quote, note and theme paths, under the
+highlight's id. Both use the unicode61 tokenizer with diacritics removed, so that case
+and accents do not matter, and Porter stems, so that "soviet" finds "Soviets".
 
 Chinese and Japanese are written without spaces, and unicode61 would make one token of a
 whole run of ideographs. The indexed form puts a space after each such character, so
@@ -94,6 +95,18 @@ def passages(text: str) -> Iterator[tuple[int, str]]:
         yield start, text[start:end]
 
 
+# A passage's id is its document's id in the high bits and its number in the low ones:
+# the document of every match is then known from FTS5's rowid alone (`rowid >> 32`),
+# without a join, and a document's passages are one range of ids.
+DOCUMENT_SHIFT = 32
+
+
+def passage_range(document_id: int) -> tuple[int, int]:
+    """Return the first and last passage id a document can have."""
+    low = document_id << DOCUMENT_SHIFT
+    return low, low + (1 << DOCUMENT_SHIFT) - 1
+
+
 def create(conn: Connection) -> None:
     """Create the index's tables (empty) if they are not there."""
     for statement in DDL:
@@ -102,23 +115,20 @@ def create(conn: Connection) -> None:
 
 def index_document(conn: Connection, document_id: int) -> None:
     """Index the current text of a document in place of what was indexed for it (none if it is gone)."""
-    conn.exec_driver_sql(
-        "DELETE FROM search_text WHERE rowid IN (SELECT id FROM search_passages WHERE document_id = ?)",
-        (document_id,),
-    )
-    conn.exec_driver_sql("DELETE FROM search_passages WHERE document_id = ?", (document_id,))
+    low, high = passage_range(document_id)
+    conn.exec_driver_sql("DELETE FROM search_text WHERE rowid BETWEEN ? AND ?", (low, high))
+    conn.exec_driver_sql("DELETE FROM search_passages WHERE id BETWEEN ? AND ?", (low, high))
     row = conn.exec_driver_sql(
         "SELECT id, text FROM document_versions WHERE document_id = ? ORDER BY number DESC LIMIT 1", (document_id,)
     ).first()
     if row is None:
         return
     version_id, text = row
-    first = int(conn.exec_driver_sql("SELECT coalesce(max(id), 0) + 1 FROM search_passages").scalar_one())
     # An empty text still gets one (empty) passage: it says the version was indexed.
     parts = list(passages(text)) or [(0, "")]
     # Most texts have no CJK at all: one look at the whole spares a look at each passage.
     form = indexed_form if _IS_CJK.search(text) else str
-    ids = range(first, first + len(parts))
+    ids = range(low, low + len(parts))
     conn.exec_driver_sql(
         "INSERT INTO search_passages (id, document_id, version_id, start) VALUES (?, ?, ?, ?)",
         [(i, document_id, version_id, start) for i, (start, _) in zip(ids, parts, strict=True)],

@@ -7,8 +7,10 @@ back snippets, ranks (bm25) and the place of each match from FTS5 itself.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
@@ -52,6 +54,19 @@ def match_expression(terms: Iterable[Iterable[Term]]) -> str:
     return " AND ".join(parts)
 
 
+def _when(stored: str | datetime) -> datetime:
+    """Return a date as the library stores it (SQLite hands back text) as a datetime."""
+    return stored if isinstance(stored, datetime) else datetime.fromisoformat(stored)
+
+
+def _titles(conn: Connection, ids: set[int]) -> dict[int, str]:
+    """Return the titles of these documents."""
+    if not ids:
+        return {}
+    marks = ", ".join("?" * len(ids))
+    return dict(conn.exec_driver_sql(f"SELECT id, title FROM documents WHERE id IN ({marks})", tuple(ids)).all())
+
+
 def _marked(text: str) -> tuple[int, int] | None:
     """Return where the first marked match is in a highlighted passage (code points of the passage)."""
     start = text.find(_OPEN)
@@ -65,7 +80,9 @@ def _marked(text: str) -> tuple[int, int] | None:
 class _Plan:
     """A query's SQL: the FTS5 expressions and the conditions on documents and highlights."""
 
-    def __init__(self, query: Query, documents: list[int] | None, tag_ids: set[int] | None) -> None:
+    def __init__(
+        self, query: Query, documents: list[int] | None, tag_ids: set[int] | None, text_documents: list[int] | None
+    ) -> None:
         self.query = query
         positive = match_expression(query.groups)
         negative = match_expression([query.excluded]) if query.excluded else ""
@@ -77,6 +94,8 @@ class _Plan:
         self.negative = negative
         self.documents = documents
         self.tag_ids = tag_ids
+        # Whose texts to look in: the filters on documents, and `added:` by the document's date.
+        self.text_documents = text_documents
 
     def conditions(self, doc: str, added: str, highlight: str | None) -> tuple[str, list[Any]]:
         """Return SQL conditions (and parameters) for the filters, on the given columns."""
@@ -188,14 +207,22 @@ class Search(ServiceBase):
     def _plan(self, s: Session, query: Query) -> _Plan:
         conn = s.connection()
         documents: list[int] | None = None
-        if query.doc or query.author or query.formats:
+        text_documents: list[int] | None = None
+        dated = query.added_from is not None or query.added_before is not None
+        if query.doc or query.author or query.formats or dated:
+            low, high = query.added_from or datetime.min, query.added_before or datetime.max
+            rows = conn.exec_driver_sql("SELECT id, title, author, format, added_at FROM documents").all()
             documents = [
                 i
-                for i, title, author, fmt in conn.exec_driver_sql("SELECT id, title, author, format FROM documents")
+                for i, title, author, fmt, _added in rows
                 if fold(title).startswith(query.doc)
                 and query.author in fold(author)
                 and (not query.formats or fmt.lower() in query.formats)
             ]
+            chosen = set(documents)
+            text_documents = [i for i, *_, added in rows if i in chosen and low <= _when(added) < high]
+            if not (query.doc or query.author or query.formats):
+                documents = None
         tag_ids: set[int] | None = None
         if query.themes:
             tags = self._all_tags(s)
@@ -203,30 +230,48 @@ class Search(ServiceBase):
             for wanted in query.themes:
                 root = fold(wanted.strip("/"))
                 tag_ids |= {t.id for t in tags.values() if fold(t.path) == root or fold(t.path).startswith(root + "/")}
-        return _Plan(query, documents, tag_ids)
+        return _Plan(query, documents, tag_ids, text_documents)
 
     # Reading hits ---------------------------------------------------------------------
 
     def _text_hits(self, conn: Connection, plan: _Plan, limit: int, counts: dict[int, int]) -> list[tuple[float, Hit]]:
-        where, params = plan.conditions("p.document_id", "d.added_at", None)
-        base = (
-            "FROM search_text JOIN search_passages p ON p.id = search_text.rowid "
-            "JOIN documents d ON d.id = p.document_id "
-            f"WHERE search_text MATCH ?{where}"
-        )
+        # A passage's document is in its rowid's high bits: counting needs no join. The
+        # best ones are ranked and cut first, then joined to their places and titles.
+        where = ""
+        params: tuple[int, ...] = ()
+        if plan.text_documents is not None:
+            where = f" AND (rowid >> {index.DOCUMENT_SHIFT}) IN ({', '.join('?' * len(plan.text_documents)) or 'NULL'})"
+            params = tuple(plan.text_documents)
         for document_id, n in conn.exec_driver_sql(
-            f"SELECT p.document_id, count(*) {base} GROUP BY p.document_id", (plan.text, *params)
+            f"SELECT rowid >> {index.DOCUMENT_SHIFT}, count(*) FROM search_text WHERE search_text MATCH ?{where} "
+            "GROUP BY 1",
+            (plan.text, *params),
         ):
             counts[document_id] = counts.get(document_id, 0) + n
         rows = conn.exec_driver_sql(
-            f"SELECT search_text.rowid, p.document_id, d.title, p.start, rank, "
-            f"snippet(search_text, 0, ?, ?, '…', {SNIPPET_TOKENS}) {base} ORDER BY rank LIMIT ?",
+            "SELECT best.id, p.document_id, d.title, p.start, best.score, best.snippet FROM ("
+            f"SELECT rowid AS id, rank AS score, snippet(search_text, 0, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet "
+            f"FROM search_text WHERE search_text MATCH ?{where} ORDER BY rank LIMIT ?) AS best "
+            "JOIN search_passages p ON p.id = best.id JOIN documents d ON d.id = p.document_id ORDER BY best.score",
             (_OPEN, _CLOSE, plan.text, *params, limit),
         )
         return [
-            (rank, Hit(document_id, title, "text", index.displayed(snippet), start, start, passage=passage))
-            for passage, document_id, title, start, rank, snippet in rows
+            (score, Hit(document_id, title, "text", index.displayed(snippet), start, start, passage=passage))
+            for passage, document_id, title, start, score, snippet in rows
         ]
+
+    @staticmethod
+    def _snippets(conn: Connection, table: str, columns: str, match: str, rowids: list[int]) -> dict[int, list[str]]:
+        """Return FTS5 snippets of these rows, one per column named (as SQL numbers), shown as the text has them."""
+        if not rowids:
+            return {}
+        calls = ", ".join(f"snippet({table}, {c}, ?, ?, '…', {SNIPPET_TOKENS})" for c in columns.split(","))
+        marks = ", ".join("?" * len(rowids))
+        rows = conn.exec_driver_sql(
+            f"SELECT rowid, {calls} FROM {table} WHERE {table} MATCH ? AND rowid IN ({marks})",
+            (*(_OPEN, _CLOSE) * len(columns.split(",")), match, *rowids),
+        )
+        return {rowid: [index.displayed(text) for text in texts] for rowid, *texts in rows}
 
     @storage
     def place(self, hit: Hit, query: Query) -> Hit:
@@ -259,28 +304,24 @@ class Search(ServiceBase):
 
     def _mark_hits(self, conn: Connection, plan: _Plan, limit: int, counts: dict[int, int]) -> list[tuple[float, Hit]]:
         where, params = plan.conditions("h.document_id", "h.created_at", "h.id")
-        base = (
-            "FROM search_marks JOIN highlights h ON h.id = search_marks.rowid "
-            "JOIN documents d ON d.id = h.document_id "
-            f"WHERE search_marks MATCH ?{where}"
-        )
-        for document_id, n in conn.exec_driver_sql(
-            f"SELECT h.document_id, count(*) {base} GROUP BY h.document_id", (plan.marks, *params)
-        ):
-            counts[document_id] = counts.get(document_id, 0) + n
-        snippets = ", ".join(f"snippet(search_marks, {column}, ?, ?, '…', {SNIPPET_TOKENS})" for column in range(3))
-        rows = conn.exec_driver_sql(
-            f"SELECT h.id, h.document_id, d.title, h.start_offset, h.end_offset, rank, {snippets} "
-            f"{base} ORDER BY rank LIMIT ?",
-            (*(_OPEN, _CLOSE) * 3, plan.marks, *params, limit),
-        )
+        found = conn.exec_driver_sql(
+            "SELECT h.id, h.document_id, h.start_offset, h.end_offset, rank FROM search_marks "
+            f"JOIN highlights h ON h.id = search_marks.rowid WHERE search_marks MATCH ?{where}",
+            (plan.marks, *params),
+        ).all()
+        for _hid, document_id, _start, _end, _rank in found:
+            counts[document_id] = counts.get(document_id, 0) + 1
+        best = heapq.nsmallest(limit, found, key=lambda r: r[4])
+        snippets = self._snippets(conn, "search_marks", "0,1,2", plan.marks, [r[0] for r in best])
+        titles = _titles(conn, {r[1] for r in best})
         hits = []
-        for hid, document_id, title, start, end, rank, *columns in rows:
+        for hid, document_id, start, end, rank in best:
+            columns = snippets[hid]
             kind, snippet = next(
                 ((k, c) for k, c in zip(("quote", "note", "theme"), columns, strict=True) if _OPEN in c),
                 ("quote", columns[0]),
             )
-            hits.append((rank, Hit(document_id, title, kind, index.displayed(snippet), start, end, hid)))
+            hits.append((rank, Hit(document_id, titles[document_id], kind, snippet, start, end, hid)))
         return hits
 
     def _listed(self, conn: Connection, plan: _Plan, limit: int, counts: dict[int, int]) -> list[tuple[float, Hit]]:
