@@ -242,19 +242,23 @@ class Search(ServiceBase):
         if plan.text_documents is not None:
             where = f" AND (rowid >> {index.DOCUMENT_SHIFT}) IN ({', '.join('?' * len(plan.text_documents)) or 'NULL'})"
             params = tuple(plan.text_documents)
-        for document_id, n in conn.exec_driver_sql(
-            f"SELECT rowid >> {index.DOCUMENT_SHIFT}, count(*) FROM search_text WHERE search_text MATCH ?{where} "
-            "GROUP BY 1",
-            (plan.text, *params),
-        ):
-            counts[document_id] = counts.get(document_id, 0) + n
         rows = conn.exec_driver_sql(
             "SELECT best.id, p.document_id, d.title, p.start, best.score, best.snippet FROM ("
             f"SELECT rowid AS id, rank AS score, snippet(search_text, 0, ?, ?, '…', {SNIPPET_TOKENS}) AS snippet "
             f"FROM search_text WHERE search_text MATCH ?{where} ORDER BY rank LIMIT ?) AS best "
             "JOIN search_passages p ON p.id = best.id JOIN documents d ON d.id = p.document_id ORDER BY best.score",
             (_OPEN, _CLOSE, plan.text, *params, limit),
-        )
+        ).all()
+        if len(rows) < limit:  # every match is here: counting them needs no second pass
+            for row in rows:
+                counts[row[1]] = counts.get(row[1], 0) + 1
+        else:
+            for document_id, n in conn.exec_driver_sql(
+                f"SELECT rowid >> {index.DOCUMENT_SHIFT}, count(*) FROM search_text WHERE search_text MATCH ?{where} "
+                "GROUP BY 1",
+                (plan.text, *params),
+            ):
+                counts[document_id] = counts.get(document_id, 0) + n
         return [
             (score, Hit(document_id, title, "text", index.displayed(snippet), start, start, passage=passage))
             for passage, document_id, title, start, score, snippet in rows
