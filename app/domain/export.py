@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import re
+import uuid
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -121,6 +122,7 @@ class ExportDocument:
     source: str
     highlights: tuple[Highlight, ...]
     locations: tuple[Location, ...]
+    language: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +133,7 @@ class ExportSet:
     exported_at: datetime
     include_notes: bool = True
     order: ExportOrder = ExportOrder.TEXT
+    creator: str = ""  # who made the highlights (the library's author name)
 
 
 class Entry(NamedTuple):
@@ -381,45 +384,63 @@ def render_json(export: ExportSet, themes: Iterable[dict[str, Any]]) -> str:
     )
 
 
+GENERATOR = {"id": "urn:marginalia:software", "type": "Software", "name": "Marginalia"}
+
+
 def render_w3c(export: ExportSet) -> str:
     """W3C Web Annotation JSON-LD: an AnnotationCollection with quote and position selectors.
 
     TextPositionSelector offsets count code points, as the W3C model requires and as
-    Marginalia stores them.
+    Marginalia stores them. The collection and its one page have ids of their own (a
+    UUID made from what is exported and when, so that the same export has the same id);
+    an annotation with neither themes nor a note has no body, as the model asks.
     """
+    ids = ",".join(str(h.id) for doc in export.documents for h in doc.highlights)
+    collection = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'marginalia:{_iso(export.exported_at)}:{ids}')}"
+    page = f"{collection}#page-1"
+    creator = {"type": "Person", "name": export.creator} if export.creator else None
     items: list[dict[str, Any]] = []
     for doc in export.documents:
-        source = f"urn:marginalia:document:{doc.id}"
+        target_base: dict[str, Any] = {"source": f"urn:marginalia:document:{doc.id}", "format": "text/plain"}
+        if doc.language:
+            target_base["language"] = doc.language
         for h in doc.highlights:
             bodies: list[dict[str, Any]] = [
                 {"type": "TextualBody", "purpose": "tagging", "value": t.path} for t in h.tags
             ]
             if export.include_notes and h.note:
                 bodies.append({"type": "TextualBody", "purpose": "commenting", "value": h.note, "format": "text/plain"})
-            items.append(
-                {
-                    "id": f"urn:marginalia:highlight:{h.id}",
-                    "type": "Annotation",
-                    "motivation": "commenting" if export.include_notes and h.note else "highlighting",
-                    "created": _iso(h.created_at),
-                    "modified": _iso(h.updated_at),
-                    "body": bodies,
-                    "target": {
-                        "source": source,
-                        "selector": [
-                            {"type": "TextQuoteSelector", "exact": h.exact, "prefix": h.prefix, "suffix": h.suffix},
-                            {"type": "TextPositionSelector", "start": h.start, "end": h.end},
-                        ],
-                    },
-                }
-            )
+            item: dict[str, Any] = {
+                "id": f"urn:marginalia:highlight:{h.id}",
+                "type": "Annotation",
+                "motivation": "commenting" if export.include_notes and h.note else "highlighting",
+                "created": _iso(h.created_at),
+                "modified": _iso(h.updated_at),
+                "generator": GENERATOR,
+            }
+            if creator is not None:
+                item["creator"] = creator
+            if bodies:
+                item["body"] = bodies
+            item["target"] = {
+                **target_base,
+                "selector": [
+                    {"type": "TextQuoteSelector", "exact": h.exact, "prefix": h.prefix, "suffix": h.suffix},
+                    {"type": "TextPositionSelector", "start": h.start, "end": h.end},
+                ],
+            }
+            items.append(item)
     return _dump(
         {
             "@context": "http://www.w3.org/ns/anno.jsonld",
+            "id": collection,
             "type": "AnnotationCollection",
             "label": export.documents[0].title if len(export.documents) == 1 else "Marginalia export",
             "total": len(items),
-            "first": {"type": "AnnotationPage", "items": items},
+            "generator": GENERATOR,
+            "generated": _iso(export.exported_at),
+            "first": {"id": page, "type": "AnnotationPage", "partOf": collection, "startIndex": 0, "items": items},
+            "last": page,
         }
     )
 

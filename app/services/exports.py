@@ -88,9 +88,16 @@ class Exports(ServiceBase):
                         source=doc.source,
                         highlights=tuple(highlights),
                         locations=tuple(locators[h.version_id].locate(h.start) for h in highlights),
+                        language=doc.language,
                     )
                 )
-        return ExportSet(documents=tuple(documents), exported_at=utcnow(), include_notes=include_notes, order=order)
+        return ExportSet(
+            documents=tuple(documents),
+            exported_at=utcnow(),
+            include_notes=include_notes,
+            order=order,
+            creator=self.operations.author,
+        )
 
     @staticmethod
     def _theme_ids(tags: dict[int, Tag], paths: Sequence[str]) -> set[int] | None:
