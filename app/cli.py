@@ -9,11 +9,13 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from app.domain.editions import Placement
 from app.domain.export import ExportFormat, ExportOrder, ExportTemplateError, highlight_json
+from app.domain.refi import write_project
 from app.domain.search import HELP as SEARCH_SYNTAX
 from app.domain.search import marked_snippet, plain_snippet
 from app.domain.search import parse as parse_query
@@ -35,6 +37,7 @@ from app.services.files import write_whole
 from app.services.paths import resolve_library_path
 
 EXIT_ERROR = 1
+QDA_FORMATS = ("qdpx", "qdc")
 
 
 class CliError(Exception):
@@ -45,7 +48,9 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     """Add the headless subcommands to the main parser."""
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = commands.add_parser("import", help="import text files; prints the id and title of each")
+    p = commands.add_parser(
+        "import", help="import texts (id and title printed for each), or a QDA project (.qdpx) or codebook (.qdc)"
+    )
     p.add_argument("files", nargs="+", type=Path, metavar="FILE")
     p.add_argument(
         "--encoding",
@@ -84,7 +89,12 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     p = commands.add_parser("export", help="export highlights (Markdown by default)")
     p.add_argument("doc", nargs="?", metavar="DOC", help="one document (default: the whole library)")
     p.add_argument("--tag", action="append", default=[], metavar="THEME", help="only these themes (and sub-themes)")
-    p.add_argument("--format", choices=[f.value for f in ExportFormat], default=ExportFormat.MARKDOWN.value)
+    p.add_argument(
+        "--format",
+        choices=[*(f.value for f in ExportFormat), *QDA_FORMATS],
+        default=ExportFormat.MARKDOWN.value,
+        help="qdpx: a REFI-QDA project for QDA tools (needs --output); qdc: the codebook",
+    )
     p.add_argument("--order", choices=[o.value for o in ExportOrder], default=ExportOrder.TEXT.value)
     p.add_argument("--no-notes", action="store_true", help="leave the notes out")
     p.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
@@ -188,6 +198,12 @@ def cmd_import(service: LibraryService, args: argparse.Namespace, out: TextIO) -
     """Import files; a failure is reported after the others were tried."""
     failures = []
     for path in args.files:
+        if path.suffix.lower() in (".qdpx", ".qdc"):
+            try:
+                print(f"{path.name}: {service.import_qda(path).value.describe()}", file=out)
+            except TextImportError as exc:
+                failures.append(str(exc))
+            continue
         try:
             summary, added = service.import_path(path, encoding=args.encoding, ocr=args.ocr).value
         except TextImportError as exc:
@@ -263,6 +279,9 @@ def cmd_highlights(service: LibraryService, args: argparse.Namespace, out: TextI
 def cmd_export(service: LibraryService, args: argparse.Namespace, out: TextIO) -> None:
     """Export highlights to a file or standard output."""
     document_ids = None if args.doc is None else [service.find_document(args.doc).id]
+    if args.format in QDA_FORMATS:
+        _export_qda(service, args, document_ids, out)
+        return
     template = None
     if args.template is not None:
         template = args.template.read_text(encoding="utf-8")
@@ -276,6 +295,26 @@ def cmd_export(service: LibraryService, args: argparse.Namespace, out: TextIO) -
         write_whole(args.output, text)
         count = sum(len(d.highlights) for d in export.documents)
         print(f"Wrote {count} highlight{'s' if count != 1 else ''} to {args.output}", file=sys.stderr)
+
+
+def _export_qda(service: LibraryService, args: argparse.Namespace, document_ids: list[int] | None, out: TextIO) -> None:
+    """Write a REFI-QDA project (a zip: a file only) or codebook."""
+    if args.format == "qdc":
+        text = service.export_qdc()
+        if args.output is None:
+            out.write(text)
+        else:
+            write_whole(args.output, text)
+            print(f"Wrote the codebook to {args.output}", file=sys.stderr)
+        return
+    if args.output is None:
+        raise CliError("a .qdpx project is a zip archive: name the file to write with --output")
+    project = service.qda_project(document_ids=document_ids, themes=args.tag)
+    write_whole(args.output, write_project(project, datetime.now(UTC).replace(tzinfo=None)))
+    count = sum(len(source.selections) for source in project.sources)
+    print(f"Wrote {len(project.sources)} documents and {count} highlights to {args.output}", file=sys.stderr)
+    for skipped in project.skipped:
+        print(f"marginalia export: left out {skipped} (not on the current text)", file=sys.stderr)
 
 
 def cmd_backup(service: LibraryService, args: argparse.Namespace, out: TextIO) -> None:

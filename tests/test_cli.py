@@ -230,3 +230,17 @@ def test_search_prints_document_citation_and_snippet(cli: Cli, sample: str) -> N
     assert [h["snippet"] for h in only_text] == ["all power to the Soviets"]
     problem = cli("search", "added:yesterday")
     assert "not a date" in problem.stderr
+
+
+def test_a_qda_project_and_codebook_out_and_back_in(cli: Cli, sample: str, tmp_path: Path) -> None:
+    cli("highlight", sample, "--quote", "all power to the Soviets", "--tag", "power/soviets", "--note", "the slogan")
+    project, codebook = tmp_path / "p.qdpx", tmp_path / "c.qdc"
+    assert "Wrote 1 documents and 1 highlights" in cli("export", "--format", "qdpx", "--output", str(project)).stderr
+    cli("export", "--format", "qdc", "--output", str(codebook))
+    assert "--output" in cli("export", "--format", "qdpx", ok=False).stderr
+    other = Cli(tmp_path / "other.sqlite")
+    said = other("import", str(codebook), str(project)).stdout
+    assert "c.qdc: 0 documents added, 0 highlights, 2 themes." in said
+    assert "p.qdpx: 1 document added, 1 highlight, 0 themes." in said
+    [row] = json.loads(other("highlights", "1", "--json").stdout)
+    assert (row["exact"], row["note"], row["themes"]) == ("all power to the Soviets", "the slogan", ["power/soviets"])

@@ -9,8 +9,8 @@ from app.services.errors import StorageError
 from db import explain
 
 
-def write_whole(path: Path, text: str) -> None:
-    """Write `text` to `path` in UTF-8: beside it first, then renamed over it.
+def write_whole(path: Path, text: str | bytes) -> None:
+    """Write `text` (in UTF-8) or bytes to `path`: beside it first, then renamed over it.
 
     A full disk or a kill leaves the file that was there before, never half a file.
 
@@ -19,14 +19,15 @@ def write_whole(path: Path, text: str) -> None:
     """
     path = path.expanduser()
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
     try:
-        with partial.open("w", encoding="utf-8") as fh:
-            fh.write(text)
+        with partial.open("wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         partial.replace(path)
     except OSError as exc:
-        reason = explain(exc, path, len(text.encode("utf-8", "surrogatepass")))
+        reason = explain(exc, path, len(data))
         raise StorageError(f"{path} was not written: {reason}.") from exc
     finally:
         partial.unlink(missing_ok=True)

@@ -74,6 +74,7 @@ CHANGES: dict[str, Callable[[LibraryService], Done[Any]]] = {
     "codebook.split": lambda s: s.codebook.split(_tag(s, "class"), [1], "class/workers"),
     "codebook.delete": lambda s: s.codebook.delete(_tag(s, "power")),
     "codebook.pin": lambda s: s.codebook.pin(_tag(s, "economy/land"), 2),
+    "import_qda": lambda s: s.import_qda(_project_of_another(s.path.parent)),
     "codebook.import_entries": lambda s: s.codebook.import_entries(
         [CodebookEntry("class", "#00ff00", "Classes."), CodebookEntry("new/theme", "", "")]
     ),
@@ -88,6 +89,16 @@ def _backup_of_another(folder: Path) -> dict[str, Any]:
     backup = source.backup_json()
     source.close()
     return backup
+
+
+def _project_of_another(folder: Path) -> Path:
+    source = open_service(folder / "qda-source.sqlite")
+    doc = source.add_document(ImportedText.of("Peace to the peoples.", title="Peace")).value[0]
+    source.create_highlight(doc.id, 0, 5, tags=["war/peace"], note="the first word")
+    path = folder / "project.qdpx"
+    path.write_bytes(source.export_qdpx())
+    source.close()
+    return path
 
 
 def _text_file(service: LibraryService) -> Path:

@@ -57,6 +57,7 @@ from app.ui.themes.panel import ThemesPanel
 from app.ui.themes.theme_map import ThemeMap
 from app.ui.window.document_actions import DocumentActions
 from app.ui.window.edition_actions import EditionActions
+from app.ui.window.exchange_actions import QDA_SUFFIXES, ExchangeActions
 from app.ui.window.highlight_actions import HighlightActions
 from app.ui.window.history_actions import HistoryActions
 from app.ui.window.search_actions import SearchActions
@@ -176,6 +177,7 @@ class MainWindow(QMainWindow):
         self.editions = EditionActions(self, self.document_actions)
         self.history = HistoryActions(self)
         self.search = SearchActions(self)
+        self.exchange = ExchangeActions(self)
         self.highlight_actions = HighlightActions(self)
         self.setAcceptDrops(True)
         self._build_actions()
@@ -247,6 +249,8 @@ class MainWindow(QMainWindow):
         a("&File", "Reopen with encodin&g…", self.editions.reopen_with_encoding)
         a("&File", "Editions of this &document…", self.editions.show_versions)
         a("&File", "&Export highlights…", self.open_export, ["Ctrl+E"])
+        a("&File", "Export as a QDA pro&ject (.qdpx)…", self.exchange.export_project)
+        a("&File", "Export the codebook for QDA tools (.qd&c)…", self.exchange.export_codebook)
         a("&File", "&Restore from backup…", self.open_backups)
         a("&File", "&Quit", self.close, [QKeySequence.StandardKey.Quit])
         self.undo_action = a("&Edit", "&Undo", self.history.undo, ["Ctrl+Z"])
@@ -550,9 +554,14 @@ class MainWindow(QMainWindow):
 
     def open_file_dialog(self) -> None:
         """Ask for text files and open them (Ctrl+O)."""
-        patterns = " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES)
+        patterns = " ".join(f"*{s}" for s in (*SUPPORTED_SUFFIXES, *QDA_SUFFIXES))
         paths = open_paths(self, "Open text", self.preferences, f"Texts ({patterns});;All files (*)", many=True)
-        self.document_actions.import_files(paths)
+        self.import_files(paths)
+
+    def import_files(self, paths: list[Path]) -> None:
+        """Import texts (off the UI thread, one by one) and QDA projects and codebooks (each one change)."""
+        self.exchange.import_files([p for p in paths if p.suffix.lower() in QDA_SUFFIXES])
+        self.document_actions.import_files([p for p in paths if p.suffix.lower() not in QDA_SUFFIXES])
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
         """Accept files dragged over the window."""
@@ -569,7 +578,7 @@ class MainWindow(QMainWindow):
         paths = _dropped_files(event.mimeData())
         if paths:
             event.acceptProposedAction()
-            self.document_actions.import_files(paths)
+            self.import_files(paths)
 
     def import_and_open(self, path: Path) -> bool:
         """Import a file into the library and open it; report any problem plainly."""

@@ -1,0 +1,206 @@
+"""REFI-QDA (QDA-XML 1.0): the project (.qdpx) and codebook (.qdc) files QDA tools exchange.
+
+A project is a zip holding `project.qde` (XML in the `urn:QDA-XML:project:1.0` namespace)
+and `sources/`, one UTF-8 `.txt` file per plain-text source. Themes are codes (with their
+hierarchy, colours and descriptions), highlights are plain-text selections coded with
+their themes, and notes are notes linked to their selections.
+
+Positions are code points from 0 with an exclusive end, `[startPosition, endPosition)`:
+the specification's section 10.2 speaks of "the first and the last character", but the
+files tools write (ATLAS.ti in the specification's own appendix, QualCoder) make a
+selection's name exactly `endPosition - startPosition` characters long, and that is what
+they read back.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import uuid
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from xml.etree import ElementTree as ET
+
+PROJECT_NS = "urn:QDA-XML:project:1.0"
+CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
+ORIGIN = "Marginalia"
+
+
+@dataclass(frozen=True, slots=True)
+class QdaCode:
+    """A theme as a code: its path of names, colour and description."""
+
+    path: tuple[str, ...]
+    colour: str = ""
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class QdaSelection:
+    """A coded stretch of a source: `[start, end)` in code points, its themes and note."""
+
+    start: int
+    end: int
+    text: str
+    codes: tuple[tuple[str, ...], ...] = ()
+    note: str = ""
+    created: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QdaSource:
+    """A plain-text source and its selections."""
+
+    name: str
+    text: str
+    selections: tuple[QdaSelection, ...] = ()
+    created: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class QdaProject:
+    """What a project file holds, as Marginalia reads and writes it."""
+
+    name: str
+    codes: tuple[QdaCode, ...] = ()
+    sources: tuple[QdaSource, ...] = ()
+    user: str = ""
+    skipped: tuple[str, ...] = field(default=())  # what was read but could not be kept, said why
+
+
+# Characters XML 1.0 cannot hold, even escaped: they become U+FFFD in names and notes.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    """Return `text` with what XML 1.0 cannot hold replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)
+
+
+def _when(moment: datetime) -> str:
+    return moment.replace(microsecond=0).isoformat() + "Z"
+
+
+class _Guids:
+    """A GUID for each thing written, fresh for each file and the same for one thing within it."""
+
+    def __init__(self) -> None:
+        self._namespace = uuid.uuid4()
+
+    def __call__(self, *key: object) -> str:
+        return str(uuid.uuid5(self._namespace, repr(key)))
+
+
+def _codes(parent: ET.Element, ns: str, codes: Sequence[QdaCode], guid: _Guids) -> None:
+    """Write the code tree: parents first, so that a code's Description comes before its children."""
+    elements: dict[tuple[str, ...], ET.Element] = {}
+    holder = ET.SubElement(parent, f"{{{ns}}}Codes")
+    for code in sorted(codes, key=lambda c: len(c.path)):
+        above = elements.get(code.path[:-1], holder)
+        attributes = {"guid": guid("code", code.path), "name": xml_safe(code.path[-1]), "isCodable": "true"}
+        if code.colour:
+            attributes["color"] = code.colour
+        element = ET.SubElement(above, f"{{{ns}}}Code", attributes)
+        if code.description:
+            ET.SubElement(element, f"{{{ns}}}Description").text = xml_safe(code.description)
+        elements[code.path] = element
+
+
+def _complete(codes: Sequence[QdaCode], used: Sequence[tuple[str, ...]]) -> list[QdaCode]:
+    """Every code with every code above it, so that the tree has no gaps."""
+    known = {c.path: c for c in codes}
+    for path in [*known, *used]:
+        for depth in range(1, len(path) + 1):
+            known.setdefault(path[:depth], QdaCode(path[:depth]))
+    return list(known.values())
+
+
+def write_codebook(codes: Sequence[QdaCode]) -> str:
+    """Return a `.qdc` codebook (XML) of these codes."""
+    ET.register_namespace("", CODEBOOK_NS)
+    root = ET.Element(f"{{{CODEBOOK_NS}}}CodeBook", {"origin": ORIGIN})
+    _codes(root, CODEBOOK_NS, _complete(codes, ()), _Guids())
+    return _serialise(root)
+
+
+def write_project(project: QdaProject, created: datetime) -> bytes:
+    """Return a `.qdpx` archive: `project.qde` and each source's text under `sources/`."""
+    ET.register_namespace("", PROJECT_NS)
+    ns = PROJECT_NS
+    guid = _Guids()
+    user = guid("user")
+    root = ET.Element(
+        f"{{{ns}}}Project",
+        {
+            "name": xml_safe(project.name),
+            "origin": ORIGIN,
+            "creatingUserGUID": user,
+            "creationDateTime": _when(created),
+        },
+    )
+    users = ET.SubElement(root, f"{{{ns}}}Users")
+    ET.SubElement(users, f"{{{ns}}}User", {"guid": user, "name": project.user or "Marginalia user"})
+    used = [path for s in project.sources for sel in s.selections for path in sel.codes]
+    codes = _complete(project.codes, used)
+    if codes:
+        _codes(ET.SubElement(root, f"{{{ns}}}CodeBook"), ns, codes, guid)
+    texts: dict[str, str] = {}
+    notes: list[tuple[str, str, datetime | None]] = []
+    if project.sources:
+        sources = ET.SubElement(root, f"{{{ns}}}Sources")
+        for number, source in enumerate(project.sources):
+            source_guid = guid("source", number)
+            texts[f"sources/{source_guid}.txt"] = source.text
+            attributes = {
+                "guid": source_guid,
+                "name": xml_safe(source.name),
+                "plainTextPath": f"internal://{source_guid}.txt",
+            }
+            attributes["creatingUser"] = user
+            if source.created is not None:
+                attributes["creationDateTime"] = _when(source.created)
+            element = ET.SubElement(sources, f"{{{ns}}}TextSource", attributes)
+            for index, sel in enumerate(source.selections):
+                sel_guid = guid("selection", number, index)
+                attributes = {
+                    "guid": sel_guid,
+                    "name": xml_safe(sel.text),
+                    "startPosition": str(sel.start),
+                    "endPosition": str(sel.end),
+                    "creatingUser": user,
+                }
+                if sel.created is not None:
+                    attributes["creationDateTime"] = _when(sel.created)
+                selection = ET.SubElement(element, f"{{{ns}}}PlainTextSelection", attributes)
+                for path in sel.codes:
+                    coding = ET.SubElement(
+                        selection,
+                        f"{{{ns}}}Coding",
+                        {"guid": guid("coding", number, index, path), "creatingUser": user},
+                    )
+                    ET.SubElement(coding, f"{{{ns}}}CodeRef", {"targetGUID": guid("code", path)})
+                if sel.note:
+                    note_guid = guid("note", number, index)
+                    ET.SubElement(selection, f"{{{ns}}}NoteRef", {"targetGUID": note_guid})
+                    notes.append((note_guid, sel.note, sel.created))
+    if notes:
+        holder = ET.SubElement(root, f"{{{ns}}}Notes")
+        for note_guid, text, when in notes:
+            attributes = {"guid": note_guid, "name": xml_safe(text.split("\n", 1)[0][:60]), "creatingUser": user}
+            if when is not None:
+                attributes["creationDateTime"] = _when(when)
+            note = ET.SubElement(holder, f"{{{ns}}}Note", attributes)
+            ET.SubElement(note, f"{{{ns}}}PlainTextContent").text = xml_safe(text)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("project.qde", _serialise(root))
+        for name, text in texts.items():
+            archive.writestr(name, text.encode("utf-8"))
+    return out.getvalue()
+
+
+def _serialise(root: ET.Element) -> str:
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

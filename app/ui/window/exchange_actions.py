@@ -1,0 +1,117 @@
+"""Exchange with QDA tools at the desk: REFI-QDA projects (.qdpx) and codebooks (.qdc), out and in."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+
+from PySide6.QtWidgets import QMessageBox
+
+from app.domain.changes import Done
+from app.domain.refi import write_project
+from app.domain.text import plural
+from app.importers import TextImportError
+from app.services import LibraryService, StorageError
+from app.services.exchange import QdaSummary
+from app.services.files import write_whole
+from app.ui.common.file_dialogs import save_path
+from app.ui.common.speech import announce
+from app.ui.common.status import STATUS_MS
+from app.ui.window.desk import Desk
+
+QDA_SUFFIXES = (".qdpx", ".qdc")
+
+
+def _import(path: Path, service: LibraryService) -> Done[QdaSummary]:
+    return service.import_qda(path)
+
+
+class ExchangeActions:
+    """File → Export as a QDA project or codebook, and opening what QDA tools wrote."""
+
+    def __init__(self, window: Desk) -> None:
+        """Work on `window`."""
+        self.window = window
+        self.last_message: QMessageBox | None = None
+
+    def export_project(self) -> Path | None:
+        """Save the whole library as a REFI-QDA project (.qdpx) for QualCoder, ATLAS.ti, NVivo, MAXQDA."""
+        window = self.window
+        window.panel.flush_note()
+        path = save_path(
+            window.as_widget(),
+            "Export a QDA project",
+            window.preferences,
+            "marginalia.qdpx",
+            [("QDA project", ".qdpx")],
+        )
+        if path is None:
+            return None
+        try:
+            service = window.controller.service
+            project = service.qda_project()
+            write_whole(path, write_project(project, datetime.now(UTC).replace(tzinfo=None)))
+        except StorageError as exc:
+            window.show_error("The QDA project was not exported", str(exc))
+            return None
+        count = sum(len(s.selections) for s in project.sources)
+        message = f"Exported {plural(len(project.sources), 'document')} and {plural(count, 'highlight')} to {path}."
+        if project.skipped:
+            message += f" Left out (not on the current text): {'; '.join(project.skipped)}."
+        self._tell(message)
+        return path
+
+    def export_codebook(self) -> Path | None:
+        """Save the codebook as a REFI-QDA codebook (.qdc)."""
+        window = self.window
+        path = save_path(
+            window.as_widget(),
+            "Export the codebook for QDA tools",
+            window.preferences,
+            "codebook.qdc",
+            [("QDA codebook", ".qdc")],
+        )
+        if path is None:
+            return None
+        try:
+            write_whole(path, window.controller.service.export_qdc())
+        except StorageError as exc:
+            window.show_error("The codebook was not exported", str(exc))
+            return None
+        self._tell(f"Exported the codebook to {path}.")
+        return path
+
+    def import_files(self, paths: list[Path]) -> int:
+        """Bring in projects and codebooks, each as one change (one Ctrl+Z), and say in one message what came in.
+
+        Returns:
+            How many were imported (a file that fails is said why and changes nothing).
+        """
+        window = self.window
+        lines: list[str] = []
+        for path in paths:
+            try:
+                done = window.controller.run(partial(_import, path))
+            except (TextImportError, StorageError) as exc:
+                window.show_error("Cannot import the file", str(exc))
+                continue
+            lines.append(f"{path.name}: {done.value.describe()}")
+        if not lines:
+            return 0
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Imported",
+            "\n\n".join(lines),
+            QMessageBox.StandardButton.Ok,
+            window.as_widget(),
+        )
+        box.setAccessibleName("Imported")
+        self.last_message = box
+        box.open()
+        window.statusBar().showMessage(" ".join(lines), STATUS_MS)
+        return len(lines)
+
+    def _tell(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, STATUS_MS)
+        announce(self.window.as_widget(), message)
