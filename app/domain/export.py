@@ -17,7 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from app.domain.markdown import escape_inline, hashtag, quote_block, yaml_string
+from app.domain.markdown import escape_inline, hashtag, hashtags, note_markdown, quote_block, yaml_string
 from app.domain.structure import Structure
 from app.domain.values import Highlight
 
@@ -198,6 +198,7 @@ def sections(export: ExportSet) -> list[Section]:
     else:
         arranged = [(None, [item for doc in export.documents for item in items(doc)])]
 
+    tags = hashtags(themes_of(export))
     seen: set[int] = set()
     result: list[Section] = []
     for heading, members in arranged:
@@ -210,7 +211,7 @@ def sections(export: ExportSet) -> list[Section]:
                     id=h.id,
                     quote=h.exact,
                     note=h.note,
-                    tags=tuple(hashtag(t.path) for t in h.tags),
+                    tags=tuple(tags[t.path] for t in h.tags),
                     themes=tuple(t.path for t in h.tags),
                     citation=_citation(doc, location, many),
                     document=doc.title,
@@ -251,6 +252,7 @@ def _environment(*, sandboxed: bool) -> Environment:
     env.filters["hashtag"] = hashtag
     env.filters["yaml"] = yaml_string
     env.filters["md"] = escape_inline
+    env.filters["note"] = note_markdown
     return env
 
 
@@ -273,6 +275,7 @@ def render_markdown(export: ExportSet, template_source: str, *, trusted: bool = 
         "source": single.source if single else "",
         "exported": export.exported_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "themes": themes_of(export),
+        "tags": [tag.removeprefix("#") for tag in hashtags(themes_of(export)).values()],
         "sections": sections(export),
         "include_notes": export.include_notes,
         "documents": export.documents,
@@ -459,5 +462,5 @@ def snippet(h: Highlight, location: Location, title: str, include_note: bool = T
         f"— {title}, {location.cite()}" + (" · " + " ".join(hashtag(t.path) for t in h.tags) if h.tags else ""),
     ]
     if include_note and h.note:
-        lines += ["", h.note]
+        lines += ["", note_markdown(h.note)]
     return "\n".join(lines) + "\n"

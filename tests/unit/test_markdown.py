@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain.markdown import hashtag, quote_block, yaml_string
-from tests.markdown_reader import blockquotes
+from app.domain.markdown import hashtag, hashtags, note_markdown, quote_block, yaml_string
+from tests.markdown_reader import READERS, blockquotes
 
 
 @pytest.mark.parametrize(
@@ -33,10 +36,15 @@ from tests.markdown_reader import blockquotes
         "| a | b |\n| --- | --- |\n| 1 | 2 |",
         "&#10; literally",
         "\x0cform feed at the edges\x0c",
+        "| a | b |\n|---|---|",
+        "~~~x~~~ ===y=== %%%z%%% ~~~~",
+        "see https://example.org/x_y and https://example.org/a*b_c_. (also http://x.org/~u)",
+        "mail a@b.org or <https://example.org/q?a=1&b=2>",
     ],
 )
-def test_quote_reads_back_exactly(quote: str) -> None:
-    assert blockquotes(quote_block(quote) + "\n") == [quote]
+@pytest.mark.parametrize("reader", ["commonmark", "gfm"])
+def test_quote_reads_back_exactly(quote: str, reader: str) -> None:
+    assert blockquotes(quote_block(quote) + "\n", reader) == [quote]
 
 
 def test_ordinary_prose_stays_readable() -> None:
@@ -51,9 +59,20 @@ def test_ordinary_prose_stays_readable() -> None:
 _TEXT = st.text(alphabet=st.characters(blacklist_categories=["Cs", "Cc"], whitelist_characters="\t\n\x0c"), max_size=80)
 
 
-@given(_TEXT)
+# Hostile prose: the characters Markdown dialects give meaning to, often, in runs.
+_HOSTILE = st.lists(
+    st.one_of(
+        st.sampled_from([*"|-~=%*_`#>[]()<>!^$&\\:/. \n", "https://", "www.", "@", "---", "|---|"]),
+        st.characters(blacklist_categories=["Cs", "Cc"]),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@given(st.one_of(_TEXT, _HOSTILE))
 def test_any_quote_reads_back_exactly(quote: str) -> None:
     assert blockquotes(quote_block(quote) + "\n") == [quote]
+    assert blockquotes(quote_block(quote) + "\n", "gfm") == [quote]
 
 
 @given(st.lists(_TEXT.filter(bool), min_size=2, max_size=4))
@@ -76,7 +95,36 @@ def test_hashtags_are_obsidian_tags(path: str, tag: str) -> None:
     assert hashtag(path) == tag
 
 
-def test_yaml_string_parses_back() -> None:
-    yaml = pytest.importorskip("yaml")
-    value = 'A "quoted" title: with colon\nand # hash — ünïcode'
+@pytest.mark.parametrize(
+    "value",
+    [
+        'A "quoted" title: with colon\nand # hash — ünïcode',
+        "C1 \x85 NEL \x9c and \u2028 line \u2029 paragraph \ufffe \uffff \x01 \x7f",
+    ],
+)
+def test_yaml_string_parses_back(value: str) -> None:
     assert yaml.safe_load(f"title: {yaml_string(value)}") == {"title": value}
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=40))
+def test_any_title_survives_the_front_matter(value: str) -> None:
+    assert yaml.safe_load(f"title: {yaml_string(value)}\nnext: 1\n") == {"title": value, "next": 1}
+
+
+def test_distinct_themes_get_distinct_tags_and_emoji_stay() -> None:
+    tags = hashtags(["C++", "C", "c", "???", "!!!", "mood/✊🏽"])
+    assert len({t.casefold() for t in tags.values()}) == 6
+    assert tags["C"] == "#C" and tags["C++"] == "#C-2"
+    assert tags["mood/✊🏽"] == "#mood/✊🏽"
+
+
+@pytest.mark.parametrize(
+    "note",
+    ["a line\n---", "a line\n===", "heading?\n  ----  ", "see ^note-1", "x ^a-b\nmore"],
+)
+def test_a_note_never_makes_a_heading_or_a_block_id(note: str) -> None:
+    tokens = READERS["gfm"].parse(note_markdown(note))
+    assert not [t for t in tokens if t.type == "heading_open"]
+    rendered = READERS["commonmark"].render(note_markdown(note))
+    assert "^note-1" in rendered or "^a-b" in rendered or "^" not in note
+    assert not re.search(r"(?<!\\)\^[\w-]+[ \t]*$", note_markdown(note), re.MULTILINE)
