@@ -6,8 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, text
+from sqlalchemy.orm import Session
 
+from app.domain.anchors import quote_of
 from app.domain.changes import Done
 from app.domain.codebook import CodebookEntry
 from app.domain.refi import QdaCode, QdaProject, QdaSelection, QdaSource, write_codebook, write_project
@@ -19,7 +21,7 @@ from app.importers.refi import QDC, QDPX, read_codebook, read_project
 from app.services.codebook import ensure_path
 from app.services.errors import storage
 from app.services.exports import Exports
-from db.models import DocumentRow, HighlightTagRow, TagRow, VersionRow, utcnow
+from db.models import DocumentRow, HighlightRow, HighlightTagRow, TagRow, VersionRow, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,28 +122,43 @@ class Exchange(Exports):
 
     @storage
     def _store(self, project: QdaProject, path: Path) -> Done[QdaSummary]:
+        # A project may hold a hundred thousand selections: their rows are written in
+        # bulk, with ids given here, instead of one ORM object and flush each.
         skipped = list(project.skipped)
         with self.operations.record(f"Import the QDA project “{excerpt(project.name)}”") as op:
             s = op.session
-            themes_before = s.execute(select(TagRow.id)).scalars().all()
+            themes_before = len(s.execute(select(TagRow.id)).scalars().all())
+            tag_of: dict[tuple[str, ...], int | None] = {}
+
+            def theme(path: tuple[str, ...]) -> int | None:
+                if path not in tag_of:
+                    try:
+                        tag_of[path] = ensure_path(s, parse_tag_path("/".join(path)))[0]
+                    except TagPathError as exc:
+                        skipped.append(f"the code “{excerpt('/'.join(path))}” ({exc})")
+                        tag_of[path] = None
+                return tag_of[path]
+
             for code in project.codes:
-                try:
-                    tag_id = ensure_path(s, parse_tag_path("/".join(code.path)))[0]
-                except TagPathError as exc:
-                    skipped.append(f"the code “{excerpt('/'.join(code.path))}” ({exc})")
+                tag_id = theme(code.path)
+                if tag_id is None:
                     continue
                 row = s.get_one(TagRow, tag_id)
                 if code.colour:
                     row.colour = code.colour
                 if code.description and not row.description:
                     row.description = code.description
-            added = already = highlights = 0
+            added = already = 0
+            marks: list[dict[str, object]] = []
+            links: list[dict[str, int]] = []
+            next_id = self._next_highlight_id(s)
+            now = utcnow()
             for source in project.sources:
                 digest = sha256_hex(source.text)
-                existing = s.execute(
+                document = s.execute(
                     select(DocumentRow).join(VersionRow).where(VersionRow.sha256 == digest).limit(1)
                 ).scalar_one_or_none()
-                if existing is None:
+                if document is None:
                     document = DocumentRow(title=source.name, author="", source=str(path), format="qdpx")
                     document.versions.append(
                         VersionRow(number=1, text=source.text, sha256=digest, word_count=word_count(source.text))
@@ -150,22 +167,46 @@ class Exchange(Exports):
                     s.flush()
                     added += 1
                 else:
-                    document = existing
                     already += 1
+                version_id = self._current_version_meta(s, document.id)
+                text = self._version_text(s, version_id)
                 for selection in source.selections:
-                    mark = self._insert_highlight(s, document.id, selection.start, selection.end, selection.note)
-                    if selection.created is not None:
-                        mark.created_at = mark.updated_at = selection.created
-                    tag_ids: list[int] = []
-                    for code_path in selection.codes:
-                        try:
-                            tag_id = ensure_path(s, parse_tag_path("/".join(code_path)))[0]
-                        except TagPathError:
-                            continue
-                        if tag_id not in tag_ids:
-                            tag_ids.append(tag_id)
-                    mark.tag_links = [HighlightTagRow(tag_id=t, position=i) for i, t in enumerate(tag_ids)]
-                    highlights += 1
-            s.flush()
-            themes = len(s.execute(select(TagRow.id)).scalars().all()) - len(themes_before)
-        return op.done(QdaSummary(added, already, highlights, themes, tuple(skipped)))
+                    quote = quote_of(text, selection.start, selection.end)
+                    when = selection.created or now
+                    marks.append(
+                        {
+                            "id": next_id,
+                            "document_id": document.id,
+                            "version_id": version_id,
+                            "made_on_version_id": version_id,
+                            "start_offset": selection.start,
+                            "end_offset": selection.end,
+                            "exact": quote.exact,
+                            "prefix": quote.prefix,
+                            "suffix": quote.suffix,
+                            "note": selection.note,
+                            "review_from": "",
+                            "created_at": when,
+                            "updated_at": when,
+                        }
+                    )
+                    tag_ids = list(dict.fromkeys(t for path in selection.codes if (t := theme(path)) is not None))
+                    links += [{"highlight_id": next_id, "tag_id": t, "position": i} for i, t in enumerate(tag_ids)]
+                    next_id += 1
+            if marks:
+                s.execute(insert(HighlightRow), marks)
+            if links:
+                s.execute(insert(HighlightTagRow), links)
+            themes = len(s.execute(select(TagRow.id)).scalars().all()) - themes_before
+        return op.done(QdaSummary(added, already, len(marks), themes, tuple(skipped)))
+
+    @staticmethod
+    def _next_highlight_id(s: Session) -> int:
+        """The id the next highlight takes: above every id used, deleted ones included (AUTOINCREMENT)."""
+        used = s.execute(
+            text(
+                "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'highlights'), 0), "
+                "coalesce((SELECT max(id) FROM highlights), 0))"
+            )
+        ).scalar_one()
+        return int(used) + 1
