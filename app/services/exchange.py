@@ -19,8 +19,9 @@ from app.domain.values import Tag
 from app.importers.base import TextImportError
 from app.importers.refi import QDC, QDPX, read_codebook, read_project
 from app.services.codebook import ensure_path
-from app.services.errors import storage
+from app.services.errors import NotFoundError, storage
 from app.services.exports import Exports
+from app.services.queries import read_highlights
 from db.models import DocumentRow, HighlightRow, HighlightTagRow, TagRow, VersionRow, utcnow
 
 
@@ -66,29 +67,32 @@ class Exchange(Exports):
         Highlights waiting on an older edition (orphans) are not on the text written, and
         are left out (counted in `skipped`).
         """
-        export = self.export_set(document_ids=document_ids, themes=themes)
-        if document_ids is not None:
-            ids = list(document_ids)
-        elif themes:  # the documents holding those themes' highlights
-            ids = [d.id for d in export.documents]
-        else:  # the whole library, documents without highlights too
-            ids = None
-        by_id = {d.id: d for d in export.documents}
         sources: list[QdaSource] = []
         skipped: list[str] = []
+        h = HighlightRow.__table__.c
         with self._sessions.begin() as s:
+            tags = self._all_tags(s)
+            wanted = self._theme_ids(tags, themes)  # raises NotFoundError for a theme not there
             order = select(DocumentRow.id, DocumentRow.title).order_by(DocumentRow.added_at, DocumentRow.id)
             titles: dict[int, str] = {row.id: row.title for row in s.execute(order)}
-            for document_id in list(titles) if ids is None else ids:
+            for document_id in titles if document_ids is None else document_ids:
+                if document_id not in titles:
+                    raise NotFoundError(f"There is no document {document_id}.")
                 version_id = self._current_version_meta(s, document_id)
-                highlights = by_id[document_id].highlights if document_id in by_id else ()
-                current = [h for h in highlights if h.version_id == version_id]
-                title = titles.get(document_id, "")
+                highlights = [
+                    x
+                    for x in read_highlights(s, tags, h.document_id == document_id)
+                    if wanted is None or any(t.id in wanted for t in x.tags)
+                ]
+                if themes and document_ids is None and not highlights:
+                    continue  # a set of themes: the documents holding their highlights
+                current = [x for x in highlights if x.version_id == version_id]
+                title = titles[document_id]
                 if len(current) < len(highlights):
                     skipped.append(f"{plural(len(highlights) - len(current), 'orphan')} of “{excerpt(title)}”")
                 selections = tuple(
-                    QdaSelection(h.start, h.end, h.exact, tuple(_path(t) for t in h.tags), h.note, h.created_at)
-                    for h in current
+                    QdaSelection(x.start, x.end, x.exact, tuple(_path(t) for t in x.tags), x.note, x.created_at)
+                    for x in current
                 )
                 sources.append(QdaSource(title, self._version_text(s, version_id), selections))
         name = sources[0].name if len(sources) == 1 else "Marginalia library"
