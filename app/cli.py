@@ -15,7 +15,6 @@ from typing import Any, TextIO
 
 from app.domain.editions import Placement
 from app.domain.export import ExportFormat, ExportOrder, ExportTemplateError, highlight_json
-from app.domain.refi import write_project
 from app.domain.search import HELP as SEARCH_SYNTAX
 from app.domain.search import marked_snippet, plain_snippet
 from app.domain.search import parse as parse_query
@@ -309,6 +308,8 @@ def _export_qda(service: LibraryService, args: argparse.Namespace, document_ids:
         return
     if args.output is None:
         raise CliError("a .qdpx project is a zip archive: name the file to write with --output")
+    from app.domain.refi import write_project  # lxml is loaded for this command alone
+
     project = service.qda_project(document_ids=document_ids, themes=args.tag)
     write_whole(args.output, write_project(project, datetime.now(UTC).replace(tzinfo=None)))
     count = sum(len(source.selections) for source in project.sources)

@@ -159,9 +159,10 @@ def test_backup_and_restore_round_trip(cli: Cli, sample: str, tmp_path: Path) ->
 
 
 def test_the_command_line_loads_neither_qt_nor_alembic_on_a_current_library(cli: Cli, sample: str) -> None:
+    # Nor lxml, which only a QDA export needs: each costs start-up time of every command.
     code = (
         "import sys, app.__main__ as m; rc = m.main(['--library', sys.argv[1], 'list']);"
-        "print(sorted({name.split('.')[0] for name in sys.modules} & {'PySide6', 'alembic'}))"
+        "print(sorted({name.split('.')[0] for name in sys.modules} & {'PySide6', 'alembic', 'lxml'}))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code, str(cli.library)], cwd=ROOT, capture_output=True, text=True, check=True

@@ -21,8 +21,11 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-from lxml import etree as ET  # noqa: N812 - named as ElementTree is; lxml writes a large project faster
+if TYPE_CHECKING:
+    from lxml import etree as ET  # noqa: N812 - named as ElementTree is
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -102,9 +105,18 @@ class _Guids:
         return found
 
 
+def _lxml() -> ModuleType:
+    """Return lxml's etree, imported when a file is written: it slowed every command's start."""
+    from lxml import etree
+
+    module: ModuleType = etree
+    return module
+
+
 def _codes(parent: ET._Element, ns: str, codes: Sequence[QdaCode], guid: _Guids) -> None:
     """Write the code tree: parents first, so that a code's Description comes before its children."""
-    elements: dict[tuple[str, ...], ET._Element] = {}
+    ET = _lxml()  # noqa: N806 - named as ElementTree is
+    elements: dict[tuple[str, ...], object] = {}
     holder = ET.SubElement(parent, f"{{{ns}}}Codes")
     for code in sorted(codes, key=lambda c: len(c.path)):
         above = elements.get(code.path[:-1], holder)
@@ -128,6 +140,7 @@ def _complete(codes: Sequence[QdaCode], used: Sequence[tuple[str, ...]]) -> list
 
 def write_codebook(codes: Sequence[QdaCode]) -> str:
     """Return a `.qdc` codebook (XML) of these codes."""
+    ET = _lxml()  # noqa: N806 - named as ElementTree is
     root = ET.Element(f"{{{CODEBOOK_NS}}}CodeBook", {"origin": ORIGIN}, nsmap={None: CODEBOOK_NS})
     _codes(root, CODEBOOK_NS, _complete(codes, ()), _Guids())
     return _serialise(root)
@@ -135,6 +148,7 @@ def write_codebook(codes: Sequence[QdaCode]) -> str:
 
 def write_project(project: QdaProject, created: datetime) -> bytes:
     """Return a `.qdpx` archive: `project.qde` and each source's text under `sources/`."""
+    ET = _lxml()  # noqa: N806 - named as ElementTree is
     ns = PROJECT_NS
     guid = _Guids()
     user = guid("user")
@@ -210,5 +224,6 @@ def write_project(project: QdaProject, created: datetime) -> bytes:
 
 
 def _serialise(root: ET._Element) -> str:
+    ET = _lxml()  # noqa: N806 - named as ElementTree is
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + str(ET.tostring(root, encoding="unicode")) + "\n"
