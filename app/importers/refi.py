@@ -89,18 +89,38 @@ def _member(archive: zipfile.ZipFile, reference: str) -> str | None:
 
 
 def _place(text: str, start: int, end: int, name: str) -> tuple[int, int] | None:
-    """Return where a selection stands in its text, or None when it does not fit.
+    """Return where a selection stands in its text, or None when it cannot be placed for sure.
 
-    Positions should be `[start, end)`; a file that counts the end inclusively (as the
-    specification's words say) is recognised by the selection's name, when the name is
-    the selected text.
+    Positions should be `[start, end)` in code points. When the selection's name is its
+    text (as tools write it) and the positions disagree with it, the name decides: an
+    end counted inclusively (as the specification's words say) is recognised, and a
+    file that counts in other units (UTF-16, bytes, CR LF as two) is placed by finding
+    the name in the text, at the occurrence nearest the position given. A name that is
+    not the text (a label) leaves the positions to stand on their own.
     """
-    if not 0 <= start < end <= len(text) + 1:
-        return None
+    fits = 0 <= start < end <= len(text)
     label = name.strip()
-    if label and text[start:end].strip() != label and text[start : end + 1].strip() == label:
+    if not label or (fits and text[start:end].strip() == label):
+        return (start, end) if fits else None
+    if fits and text[start : end + 1].strip() == label:
         return start, end + 1
-    return (start, end) if end <= len(text) else None
+    found = _nearest(text, label, start)
+    if found is not None:
+        return found, found + len(label)
+    return (start, end) if fits else None
+
+
+def _nearest(text: str, label: str, near: int) -> int | None:
+    """Return the start of the occurrence of `label` in `text` nearest to `near`, if any."""
+    best: int | None = None
+    at = text.find(label)
+    while at >= 0:
+        if best is None or abs(at - near) < abs(best - near):
+            best = at
+        if at > near:
+            break
+        at = text.find(label, at + 1)
+    return best
 
 
 def _normalised(raw: str, text: str, at: int) -> int:

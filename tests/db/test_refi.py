@@ -262,3 +262,25 @@ def test_any_library_comes_back_whole(
     finally:
         first.close()
         second.close()
+
+
+def test_a_tool_counting_in_other_units_is_placed_by_the_selected_text(service: LibraryService, tmp_path: Path) -> None:
+    # 𝔸 and ✊🏽 are one code point and two (three) UTF-16 units: a tool counting UTF-16,
+    # as NVivo's .NET does, gives positions past the words it means.
+    text = "𝔸 workers ✊🏽 unite. Workers, unite! The workers unite."
+    utf16 = text.encode("utf-16-le")
+    wanted = text.rindex("workers unite")
+    start16 = len(text[:wanted].encode("utf-16-le")) // 2
+    qde = f"""<Project xmlns="urn:QDA-XML:project:1.0" name="NVivo">
+  <Sources><TextSource guid="{G(1)}" name="Call"><PlainTextContent>{text}</PlainTextContent>
+    <PlainTextSelection guid="{G(2)}" name="workers unite" startPosition="{start16}" endPosition="{start16 + 13}"/>
+    <PlainTextSelection guid="{G(3)}" name="Selection 2" startPosition="2" endPosition="9"/>
+  </TextSource></Sources>
+</Project>"""
+    assert len(utf16) // 2 > len(text)
+    summary = service.import_qda(_qdpx(tmp_path, qde, {})).value
+    assert summary.highlights == 2 and not summary.skipped
+    [doc] = service.list_documents()
+    placed, labelled = sorted(service.highlights(doc.id), key=lambda h: -h.start)
+    assert (placed.start, placed.exact) == (wanted, "workers unite")  # the nearest of three
+    assert labelled.exact == "workers"  # a name that is a label: the positions stand
