@@ -21,6 +21,7 @@ from app.domain.search import parse as parse_query
 from app.domain.tags import TagPathError
 from app.domain.values import Highlight
 from app.importers import TextImportError, import_file
+from app.importers.clippings import FORMATS as HIGHLIGHT_FORMATS
 from app.services import (
     DamagedLibraryError,
     LibraryError,
@@ -99,6 +100,17 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--output", type=Path, metavar="FILE", help="write to FILE instead of standard output")
     p.add_argument("--template", type=Path, metavar="FILE", help="a Jinja2 template for Markdown")
     p.set_defaults(run=cmd_export)
+
+    p = commands.add_parser(
+        "import-highlights",
+        help="bring in highlights made in Kindle (My Clippings.txt), Hypothesis or another W3C annotation tool",
+    )
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--document", metavar="DOC", help="put every highlight on this document (default: match by title)")
+    p.add_argument("--format", choices=["auto", *HIGHLIGHT_FORMATS], default="auto")
+    p.add_argument("--dry-run", action="store_true", help="say what would be imported; store nothing")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=cmd_import_highlights)
 
     p = commands.add_parser("backup", help="write the whole library to a JSON file")
     p.add_argument("file", type=Path, metavar="FILE")
@@ -316,6 +328,39 @@ def _export_qda(service: LibraryService, args: argparse.Namespace, document_ids:
     print(f"Wrote {len(project.sources)} documents and {count} highlights to {args.output}", file=sys.stderr)
     for skipped in project.skipped:
         print(f"marginalia export: left out {skipped} (not on the current text)", file=sys.stderr)
+
+
+def cmd_import_highlights(service: LibraryService, args: argparse.Namespace, out: TextIO) -> None:
+    """Place another tool's highlights on the library's documents (one change), or say what would happen."""
+    document_id = None if args.document is None else service.find_document(args.document).id
+    result = service.import_highlights(args.file, document_id=document_id, fmt=args.format, dry_run=args.dry_run).value
+    if args.json:
+        _print_json(
+            out,
+            {
+                "format": result.format,
+                "stored": result.stored,
+                "books": [
+                    {
+                        "title": b.title,
+                        "document": b.document_id,
+                        "found": b.found,
+                        "exact": b.exact,
+                        "reworded": b.reworded,
+                        "already": b.already,
+                        "not_placed": list(b.not_placed),
+                    }
+                    for b in result.books
+                ],
+            },
+        )
+        return
+    print(result.describe(), file=out)
+    for book in result.books:
+        for quote in book.not_placed:
+            print(f"not placed in “{book.title}”: {' '.join(quote.split())[:100]}", file=out)
+    placed = sum(b.exact + b.reworded for b in result.books)
+    print(f"{'Would store' if args.dry_run else 'Stored'} {placed} highlights ({result.format}).", file=sys.stderr)
 
 
 def cmd_backup(service: LibraryService, args: argparse.Namespace, out: TextIO) -> None:

@@ -245,3 +245,20 @@ def test_a_qda_project_and_codebook_out_and_back_in(cli: Cli, sample: str, tmp_p
     assert "p.qdpx: 1 document added, 1 highlight, 0 themes." in said
     [row] = json.loads(other("highlights", "1", "--json").stdout)
     assert (row["exact"], row["note"], row["themes"]) == ("all power to the Soviets", "the slogan", ["power/soviets"])
+
+
+def test_highlights_from_a_kindle_come_in_from_the_command_line(cli: Cli, sample: str, tmp_path: Path) -> None:
+    clippings = tmp_path / "My Clippings.txt"
+    clippings.write_text(
+        "Resolution on the Soviets (V. I. Lenin)\r\n- Your Highlight at location 10-12 | Added on Monday\r\n\r\n"
+        "all power to the Soviets\r\n==========\r\n",
+        encoding="utf-8",
+    )
+    dry = cli("import-highlights", str(clippings), "--document", sample, "--dry-run")
+    assert "1 placed exactly" in dry.stdout and "Would store 1 highlights" in dry.stderr
+    assert json.loads(cli("highlights", sample, "--json").stdout) == []
+    report = json.loads(cli("import-highlights", str(clippings), "--document", sample, "--json").stdout)
+    assert report["stored"] == 1 and report["books"][0]["exact"] == 1
+    [row] = json.loads(cli("highlights", sample, "--json").stdout)
+    assert row["exact"] == "all power to the Soviets"
+    assert "nothing.json" in cli("import-highlights", str(tmp_path / "nothing.json"), ok=False).stderr

@@ -578,3 +578,16 @@ def _exact_edges(exact: str, new_text: str, found: tuple[int, int]) -> tuple[int
     margin = 8
     at = new_text.find(exact, max(0, start - margin), end + margin)
     return (at, at + len(exact)) if at != -1 and exact else found
+
+
+def place_quote(text: str, exact: str, prefix: str = "", suffix: str = "") -> tuple[int, int] | None:
+    """Find a quote made elsewhere (another tool, another edition) in `text`, or None.
+
+    The quote is found verbatim where its context fits best, or else approximately (its
+    wording changed) from its rarest words; a quote found nowhere with confidence is None.
+    """
+    quote = _Quote(canonical(exact).text, canonical(prefix).text[-CONTEXT:], canonical(suffix).text[:CONTEXT])
+    if not quote.text:
+        return None
+    found = _anywhere(text, exact, prefix, suffix, quote)
+    return None if found is None else _exact_edges(exact, text, found)

@@ -75,6 +75,7 @@ CHANGES: dict[str, Callable[[LibraryService], Done[Any]]] = {
     "codebook.delete": lambda s: s.codebook.delete(_tag(s, "power")),
     "codebook.pin": lambda s: s.codebook.pin(_tag(s, "economy/land"), 2),
     "import_qda": lambda s: s.import_qda(_project_of_another(s.path.parent)),
+    "import_highlights": lambda s: s.import_highlights(_clippings(s.path.parent), document_id=1),
     "codebook.import_entries": lambda s: s.codebook.import_entries(
         [CodebookEntry("class", "#00ff00", "Classes."), CodebookEntry("new/theme", "", "")]
     ),
@@ -98,6 +99,15 @@ def _project_of_another(folder: Path) -> Path:
     path = folder / "project.qdpx"
     path.write_bytes(source.export_qdpx())
     source.close()
+    return path
+
+
+def _clippings(folder: Path) -> Path:
+    path = folder / "My Clippings.txt"
+    path.write_text(
+        "Theses (Lenin)\n- Your Highlight at location 1-2 | Added\n\nLand to the peasants\n==========\n",
+        encoding="utf-8",
+    )
     return path
 
 

@@ -103,3 +103,41 @@ def _attempt(action: Callable[[], T], expected: type[E]) -> T | E:
         return action()
     except expected as exc:
         return exc
+
+
+_ANNOTATION = st.fixed_dictionaries(
+    {"target": _JSON | st.just([{"selector": [{"type": "TextQuoteSelector", "exact": "power"}]}])},
+    optional={"text": _JSON, "tags": _JSON, "body": _JSON, "document": _JSON, "created": _JSON, "uri": _JSON},
+)
+
+
+@SETTINGS
+@given(
+    content=st.one_of(
+        st.binary(max_size=1000),
+        st.lists(st.one_of(_JSON, _ANNOTATION), max_size=4).map(json.dumps).map(str.encode),
+        st.lists(
+            st.sampled_from(
+                ["==========", "Title (Author)", "- Your Highlight at location 1-2 | Added", "", "power", "\ufeff"]
+            ),
+            max_size=12,
+        )
+        .map("\r\n".join)
+        .map(str.encode),
+    )
+)
+def test_any_file_of_highlights_is_placed_or_refused_with_a_reason(
+    service: LibraryService, tmp_path: Path, content: bytes
+) -> None:
+    if not service.list_documents():
+        service.add_document(ImportedText.of("All power to the Soviets!", title="Title", author="Author"))
+    path = tmp_path / "fuzz-highlights.json"
+    path.write_bytes(content)
+    before = service.operations.stamp()
+    outcome = _attempt(lambda: service.import_highlights(path, document_id=1), TextImportError)
+    if isinstance(outcome, TextImportError):
+        assert "fuzz-highlights.json" in str(outcome) and outcome.reason
+        assert service.operations.stamp() == before
+        return
+    for book in outcome.value.books:
+        assert book.found == book.exact + book.reworded + book.already + len(book.not_placed)

@@ -1,0 +1,261 @@
+"""Reading highlights made in other tools: Kindle's My Clippings.txt, Hypothesis and W3C Web Annotation JSON.
+
+Each reader returns books (a title and an author, as the tool names them) with their
+highlights: the quote, its context where the tool kept it, the note, the tags and where
+the tool said it stood. Placing them on a library document is the services' work.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from app.domain.text import normalise
+from app.importers.base import TextImportError
+from app.importers.files import read_file
+
+FORMATS = ("kindle", "hypothesis", "w3c")
+MAX_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignHighlight:
+    """A highlight as another tool kept it."""
+
+    quote: str
+    note: str = ""
+    tags: tuple[str, ...] = ()
+    location: str = ""  # as the tool said it ("Location 180-182", "page 12")
+    prefix: str = ""
+    suffix: str = ""
+    created: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignBook:
+    """A book (or web page) and the highlights made in it."""
+
+    title: str
+    author: str = ""
+    highlights: tuple[ForeignHighlight, ...] = field(default=())
+
+
+# Kindle ------------------------------------------------------------------------------
+
+_SEPARATOR = "=========="
+# The kind of a clipping, in the languages Kindles write their header lines in.
+_KINDS = {
+    "note": re.compile(r"\b(note|notiz|nota|notitie)\b|笔记|筆記|メモ|메모", re.IGNORECASE),
+    "bookmark": re.compile(
+        r"bookmark|lesezeichen|signet|marcador|segnalibro|bladwijzer|书签|書籤|ブックマーク|북마크", re.IGNORECASE
+    ),
+    "highlight": re.compile(
+        r"highlight|markierung|surlignement|subrayado|evidenziazione|destaque|markering|标注|標註|ハイライト|하이라이트",
+        re.IGNORECASE,
+    ),
+}
+_RANGE = re.compile(r"(\d+)(?:\s*-\s*(\d+))?")
+
+
+def _kind(meta: str) -> str:
+    for kind in ("note", "bookmark", "highlight"):
+        if _KINDS[kind].search(meta):
+            return kind
+    return "highlight"
+
+
+def _span(meta: str) -> tuple[int, int] | None:
+    """The last number range of a header line: the location (after any page number)."""
+    found = _RANGE.findall(meta.split("|")[1] if meta.count("|") >= 2 else meta.split("|")[0])
+    if not found:
+        return None
+    first, last = found[-1]
+    return int(first), int(last or first)
+
+
+def _book(line: str) -> tuple[str, str]:
+    line = line.strip().lstrip("\ufeff").strip()
+    m = re.match(r"^(.*?)\s*\(([^()]*)\)\s*$", line)
+    return (m.group(1).strip() or line, m.group(2).strip()) if m else (line, "")
+
+
+def read_kindle(text: str) -> list[ForeignBook]:
+    """Read a Kindle `My Clippings.txt` (any UI language, BOMs, CR LF).
+
+    Bookmarks are skipped; a note is attached to the highlight at its location, whether
+    it comes before or after it; a highlight extended or edited on the device (a later
+    clipping overlapping an earlier one of the same book) replaces the earlier one.
+    """
+    entries: list[tuple[str, str, str, tuple[int, int] | None, str]] = []  # book key, kind, body, span, meta
+    books: dict[tuple[str, str], None] = {}
+    for raw in normalise(text.replace("\ufeff", "")).split(_SEPARATOR):
+        lines = raw.strip("\n").split("\n")
+        if len(lines) < 2 or not lines[0].strip():
+            continue
+        title, author = _book(lines[0])
+        meta = lines[1].lstrip("- ").strip()
+        body = "\n".join(lines[2:]).strip()
+        kind = _kind(meta)
+        if kind == "bookmark" or not body:
+            continue
+        books.setdefault((title, author), None)
+        entries.append((f"{title}\0{author}", kind, body, _span(meta), meta))
+    result: list[ForeignBook] = []
+    for title, author in books:
+        key = f"{title}\0{author}"
+        marks: list[tuple[tuple[int, int] | None, str, str]] = []  # span, quote, meta
+        for book, kind, body, span, meta in entries:
+            if book != key or kind != "highlight":
+                continue
+            if span is not None:
+                # An edited or extended highlight: a later clipping over the same place.
+                marks = [m for m in marks if m[0] is None or m[0][1] < span[0] or m[0][0] > span[1]]
+            marks.append((span, body, meta))
+        notes: dict[int, list[str]] = {}
+        loose: list[str] = []
+        for book, kind, body, span, _meta in entries:
+            if book != key or kind != "note":
+                continue
+            owner = next(
+                (
+                    i
+                    for i, (s, _q, _m) in enumerate(marks)
+                    if s is not None and span is not None and s[0] <= span[0] <= s[1] + 1
+                ),
+                None,
+            )
+            if owner is None:
+                loose.append(body)
+            else:
+                notes.setdefault(owner, []).append(body)
+        highlights = [
+            ForeignHighlight(quote, "\n\n".join(notes.get(i, [])), location=meta.split("|")[0].strip(" -"))
+            for i, (_span_, quote, meta) in enumerate(marks)
+        ]
+        if highlights or loose:
+            result.append(ForeignBook(title, author, tuple(highlights)))
+    return result
+
+
+# Hypothesis and W3C ------------------------------------------------------------------
+
+
+def _when(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is None else moment.astimezone().replace(tzinfo=None)
+
+
+def _selectors(target: object) -> list[dict[str, Any]]:
+    targets = target if isinstance(target, list) else [target]
+    found: list[dict[str, Any]] = []
+    for t in targets:
+        if isinstance(t, dict):
+            selector = t.get("selector", [])
+            found += [s for s in (selector if isinstance(selector, list) else [selector]) if isinstance(s, dict)]
+    return found
+
+
+def _source(target: object) -> str:
+    first = target[0] if isinstance(target, list) and target else target
+    if isinstance(first, dict):
+        return str(first.get("source") or first.get("id") or "")
+    return str(first or "")
+
+
+def _annotation(item: dict[str, Any]) -> tuple[str, str, ForeignHighlight] | None:
+    """One Hypothesis or W3C annotation: (source, title, highlight), or None without a quote."""
+    quote_selector = next((s for s in _selectors(item.get("target")) if s.get("type") == "TextQuoteSelector"), None)
+    if quote_selector is None or not str(quote_selector.get("exact", "")).strip():
+        return None
+    note, tags = str(item.get("text") or ""), [str(t) for t in item.get("tags") or [] if isinstance(t, str)]
+    bodies = item.get("body") or []
+    for body in bodies if isinstance(bodies, list) else [bodies]:
+        if isinstance(body, dict) and isinstance(body.get("value"), str):
+            if body.get("purpose") == "tagging":
+                tags.append(body["value"])
+            else:
+                note = "\n\n".join(filter(None, [note, body["value"]]))
+    document = item.get("document") if isinstance(item.get("document"), dict) else {}
+    titles = document.get("title") if isinstance(document, dict) else None
+    title = str(titles[0] if isinstance(titles, list) and titles else titles or "")
+    highlight = ForeignHighlight(
+        normalise(str(quote_selector["exact"])),
+        normalise(note),
+        tuple(dict.fromkeys(tags)),
+        prefix=normalise(str(quote_selector.get("prefix", ""))),
+        suffix=normalise(str(quote_selector.get("suffix", ""))),
+        created=_when(item.get("created")),
+    )
+    return _source(item.get("target")) or str(item.get("uri") or ""), title, highlight
+
+
+def read_annotations(data: object) -> list[ForeignBook]:
+    """Read Hypothesis API annotations or W3C Web Annotations (one, a list, a page or a collection)."""
+    if isinstance(data, dict):
+        if isinstance(data.get("rows"), list):  # a Hypothesis search result
+            items = data["rows"]
+        elif isinstance(data.get("first"), dict):  # a W3C collection with its first page
+            items = data["first"].get("items") or []
+        elif isinstance(data.get("items"), list):  # a W3C page
+            items = data["items"]
+        else:
+            items = [data]
+    elif isinstance(data, list):
+        items = data
+    else:
+        return []
+    books: dict[str, tuple[str, list[ForeignHighlight]]] = {}
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        read = _annotation(item)
+        if read is None:
+            continue
+        source, title, highlight = read
+        entry = books.setdefault(source, (title or source, []))
+        entry[1].append(highlight)
+    return [ForeignBook(title, "", tuple(marks)) for _source_, (title, marks) in books.items()]
+
+
+def read_highlights(path: Path, fmt: str = "auto") -> tuple[str, list[ForeignBook]]:
+    """Read a file of highlights from another tool; return its format and its books.
+
+    Raises:
+        TextImportError: If the file is not of a known format, or is damaged or too large.
+    """
+    data = read_file(path, MAX_BYTES)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TextImportError(path, "it is not UTF-8 text, as highlight exports are") from None
+    if fmt == "auto":
+        stripped = text.lstrip("\ufeff \t\r\n")
+        if stripped[:1] in "[{":
+            fmt = "hypothesis" if '"uri"' in text else "w3c"
+        elif _SEPARATOR in text:
+            fmt = "kindle"
+        else:
+            raise TextImportError(
+                path, "it is neither a Kindle My Clippings.txt nor Hypothesis or W3C annotations (JSON)"
+            )
+    if fmt == "kindle":
+        books = read_kindle(text)
+    elif fmt in ("hypothesis", "w3c"):
+        try:
+            books = read_annotations(json.loads(text))
+        except json.JSONDecodeError as exc:
+            raise TextImportError(path, f"it is not well-formed JSON ({exc})") from exc
+    else:
+        raise TextImportError(path, f"the format {fmt!r} is not one Marginalia reads ({', '.join(FORMATS)})")
+    if not any(book.highlights for book in books):
+        raise TextImportError(path, "it holds no highlights Marginalia can read")
+    return fmt, books
