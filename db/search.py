@@ -22,7 +22,7 @@ another program).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import Connection
@@ -224,27 +224,33 @@ class Missing:
 
 
 def missing(conn: Connection) -> Missing:
-    """Return what is not indexed as the library now is (quick: no text is read)."""
+    """Return what is not indexed as the library now is (quick: no text is read).
+
+    It runs at every start, so it reads indexes only: documents whose current edition has
+    no passages, passages of documents gone (one index seek per document indexed), and
+    the highlights' set compared by count and greatest id first, row by row only when
+    those differ (another program changed the library, or it predates the index).
+    """
     documents = conn.exec_driver_sql(
         "SELECT v.document_id FROM document_versions v "
         "WHERE v.number = (SELECT max(number) FROM document_versions WHERE document_id = v.document_id) "
         "AND NOT EXISTS (SELECT 1 FROM search_passages p WHERE p.document_id = v.document_id AND p.version_id = v.id) "
-        "UNION SELECT document_id FROM search_passages WHERE document_id NOT IN (SELECT id FROM documents)"
+        "UNION SELECT id FROM ("
+        "WITH RECURSIVE indexed(id) AS (SELECT min(document_id) FROM search_passages UNION ALL "
+        "SELECT (SELECT min(document_id) FROM search_passages WHERE document_id > indexed.id) FROM indexed "
+        "WHERE indexed.id IS NOT NULL) SELECT id FROM indexed) "
+        "WHERE id IS NOT NULL AND id NOT IN (SELECT id FROM documents)"
     ).scalars()
-    highlights = conn.exec_driver_sql(
-        "SELECT id FROM highlights WHERE id NOT IN (SELECT rowid FROM search_marks) "
-        "UNION ALL SELECT rowid FROM search_marks WHERE rowid NOT IN (SELECT id FROM highlights)"
-    ).scalars()
+    stored, indexed = conn.exec_driver_sql(
+        "SELECT (SELECT count(*) || ':' || coalesce(max(id), 0) FROM highlights), "
+        "(SELECT count(*) || ':' || coalesce(max(id), 0) FROM search_marks_docsize)"
+    ).one()
+    highlights: list[int] = []
+    if stored != indexed:
+        highlights = list(
+            conn.exec_driver_sql(
+                "SELECT id FROM highlights WHERE id NOT IN (SELECT rowid FROM search_marks) "
+                "UNION ALL SELECT rowid FROM search_marks WHERE rowid NOT IN (SELECT id FROM highlights)"
+            ).scalars()
+        )
     return Missing(sorted(set(documents)), sorted(highlights))
-
-
-def build(conn: Connection, todo: Missing, progress: Callable[[int, int], None] | None = None) -> None:
-    """Index what `missing` found, telling `progress(done, total)` after each document."""
-    total = len(todo.documents) + 1
-    for done, document_id in enumerate(todo.documents, 1):
-        index_document(conn, document_id)
-        if progress is not None:
-            progress(done, total)
-    index_highlights(conn, todo.highlights)
-    if progress is not None:
-        progress(total, total)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypedDict, Unpack
 
@@ -84,3 +85,18 @@ class ImportedText:
         """Wrap the text and structure a `TextBuilder` made (normalised block by block)."""
         text, structure = builder.build()
         return cls.of(text, title=title, structure=structure, **metadata)
+
+
+def utc_moment(value: object) -> datetime | None:
+    """Read an ISO 8601 time another tool wrote as the library stores times: UTC, without a zone.
+
+    A time with an offset is converted to UTC; one without is taken as UTC already. Anything
+    else (missing, not a time) is None.
+    """
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)

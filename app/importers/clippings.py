@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from app.domain.text import normalise
-from app.importers.base import TextImportError
+from app.importers.base import TextImportError, utc_moment
 from app.importers.files import read_file
 
 FORMATS = ("kindle", "hypothesis", "w3c")
@@ -144,16 +144,6 @@ def read_kindle(text: str) -> list[ForeignBook]:
 # Hypothesis and W3C ------------------------------------------------------------------
 
 
-def _when(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is None else moment.astimezone().replace(tzinfo=None)
-
-
 def _selectors(target: object) -> list[dict[str, Any]]:
     targets = target if isinstance(target, list) else [target]
     found: list[dict[str, Any]] = []
@@ -193,7 +183,7 @@ def _annotation(item: dict[str, Any]) -> tuple[str, str, ForeignHighlight] | Non
         tuple(dict.fromkeys(tags)),
         prefix=normalise(str(quote_selector.get("prefix", ""))),
         suffix=normalise(str(quote_selector.get("suffix", ""))),
-        created=_when(item.get("created")),
+        created=utc_moment(item.get("created")),
     )
     return _source(item.get("target")) or str(item.get("uri") or ""), title, highlight
 

@@ -11,13 +11,12 @@ refused. A selection is kept only where it fits its text (see `_place`).
 from __future__ import annotations
 
 import zipfile
-from datetime import datetime
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
 from app.domain.refi import QdaCode, QdaProject, QdaSelection, QdaSource
 from app.domain.text import excerpt, normalise
-from app.importers.base import TextImportError
+from app.importers.base import TextImportError, utc_moment
 from app.importers.files import children, find_all, local, open_zip, parse_xml, read_file, read_member
 
 QDPX, QDC = ".qdpx", ".qdc"
@@ -64,16 +63,6 @@ def read_codebook(path: Path) -> list[QdaCode]:
         raise TextImportError(path, "it is not a REFI-QDA codebook (no CodeBook with Codes in it)")
     codes, _paths = _codes(holders[0])
     return codes
-
-
-def _when(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment.replace(tzinfo=None) if moment.tzinfo is None else moment.astimezone().replace(tzinfo=None)
 
 
 def _member(archive: zipfile.ZipFile, reference: str) -> str | None:
@@ -174,7 +163,7 @@ def read_project(path: Path) -> QdaProject:
                     skipped.append(f"a selection in “{excerpt(name)}”: {read}")
                 else:
                     selections.append(read)
-            sources.append(QdaSource(name, text, tuple(selections), _when(element.get("creationDateTime"))))
+            sources.append(QdaSource(name, text, tuple(selections), utc_moment(element.get("creationDateTime"))))
     user = next(iter(users.values()), "")
     return QdaProject(_name(root, path.stem), tuple(codes), tuple(sources), user, tuple(skipped))
 
@@ -224,5 +213,5 @@ def _selection(
     ]
     note = "\n\n".join(notes[r] for r in refs if notes.get(r)) or _description(element)
     return QdaSelection(
-        placed[0], placed[1], text[placed[0] : placed[1]], codes, note, _when(element.get("creationDateTime"))
+        placed[0], placed[1], text[placed[0] : placed[1]], codes, note, utc_moment(element.get("creationDateTime"))
     )

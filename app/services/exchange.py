@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rapidfuzz import fuzz
-from sqlalchemy import insert, select, text
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from app.domain.anchoring import place_quote
@@ -139,10 +139,11 @@ class Exchange(Exports):
         suffix = path.suffix.lower()
         if suffix == QDC:
             codes = read_codebook(path)
+            before = len(self.tags())
             done = self.codebook.import_entries(
                 [CodebookEntry("/".join(c.path), c.colour or None, c.description) for c in codes]
             )
-            return Done(QdaSummary(0, 0, 0, len(codes)), done.changes, done.label)
+            return Done(QdaSummary(0, 0, 0, len(self.tags()) - before), done.changes, done.label)
         if suffix != QDPX:
             raise TextImportError(path, "a QDA exchange file ends in .qdpx (a project) or .qdc (a codebook)")
         return self._store(read_project(path), path)
@@ -154,7 +155,7 @@ class Exchange(Exports):
         skipped = list(project.skipped)
         with self.operations.record(f"Import the QDA project “{excerpt(project.name)}”") as op:
             s = op.session
-            themes_before = len(s.execute(select(TagRow.id)).scalars().all())
+            themes_before = s.execute(select(func.count()).select_from(TagRow)).scalar_one()
             tag_of: dict[tuple[str, ...], int | None] = {}
 
             def theme(path: tuple[str, ...]) -> int | None:
@@ -224,7 +225,7 @@ class Exchange(Exports):
                 s.execute(insert(HighlightRow), marks)
             if links:
                 s.execute(insert(HighlightTagRow), links)
-            themes = len(s.execute(select(TagRow.id)).scalars().all()) - themes_before
+            themes = s.execute(select(func.count()).select_from(TagRow)).scalar_one() - themes_before
         return op.done(QdaSummary(added, already, len(marks), themes, tuple(skipped)))
 
     def import_highlights(

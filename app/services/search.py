@@ -97,26 +97,29 @@ class _Plan:
         # Whose texts to look in: the filters on documents, and `added:` by the document's date.
         self.text_documents = text_documents
 
-    def conditions(self, doc: str, added: str, highlight: str | None) -> tuple[str, list[Any]]:
-        """Return SQL conditions (and parameters) for the filters, on the given columns."""
+    def highlight_conditions(self) -> tuple[str, list[Any]]:
+        """Return the SQL conditions (and parameters) of the filters on highlights `h`.
+
+        The text's passages are filtered by `text_documents` instead.
+        """
         sql: list[str] = []
         params: list[Any] = []
         if self.documents is not None:
-            sql.append(f"{doc} IN ({', '.join('?' * len(self.documents)) or 'NULL'})")
+            sql.append(f"h.document_id IN ({', '.join('?' * len(self.documents)) or 'NULL'})")
             params.extend(self.documents)
         if self.query.added_from is not None:
-            sql.append(f"{added} >= ?")
+            sql.append("h.created_at >= ?")
             params.append(self.query.added_from.isoformat(sep=" "))
         if self.query.added_before is not None:
-            sql.append(f"{added} < ?")
+            sql.append("h.created_at < ?")
             params.append(self.query.added_before.isoformat(sep=" "))
-        if highlight is not None and self.tag_ids is not None:
+        if self.tag_ids is not None:
             ids = ", ".join(str(i) for i in sorted(self.tag_ids)) or "NULL"
-            sql.append(f"{highlight} IN (SELECT highlight_id FROM highlight_tags WHERE tag_id IN ({ids}))")
-        if highlight is not None and self.query.untagged:
-            sql.append(f"NOT EXISTS (SELECT 1 FROM highlight_tags WHERE highlight_id = {highlight})")
-        if highlight is not None and self.negative and not self.text:
-            sql.append(f"{highlight} NOT IN (SELECT rowid FROM search_marks WHERE search_marks MATCH ?)")
+            sql.append(f"h.id IN (SELECT highlight_id FROM highlight_tags WHERE tag_id IN ({ids}))")
+        if self.query.untagged:
+            sql.append("NOT EXISTS (SELECT 1 FROM highlight_tags WHERE highlight_id = h.id)")
+        if self.negative and not self.text:
+            sql.append("h.id NOT IN (SELECT rowid FROM search_marks WHERE search_marks MATCH ?)")
             params.append(self.negative)
         return "".join(f" AND {c}" for c in sql), params
 
@@ -307,7 +310,7 @@ class Search(ServiceBase):
         return placed
 
     def _mark_hits(self, conn: Connection, plan: _Plan, limit: int, counts: dict[int, int]) -> list[tuple[float, Hit]]:
-        where, params = plan.conditions("h.document_id", "h.created_at", "h.id")
+        where, params = plan.highlight_conditions()
         found = conn.exec_driver_sql(
             "SELECT h.id, h.document_id, h.start_offset, h.end_offset, rank FROM search_marks "
             f"JOIN highlights h ON h.id = search_marks.rowid WHERE search_marks MATCH ?{where}",
@@ -330,7 +333,7 @@ class Search(ServiceBase):
 
     def _listed(self, conn: Connection, plan: _Plan, limit: int, counts: dict[int, int]) -> list[tuple[float, Hit]]:
         """Highlights a query of filters alone finds (no words to rank by): newest first."""
-        where, params = plan.conditions("h.document_id", "h.created_at", "h.id")
+        where, params = plan.highlight_conditions()
         base = f"FROM highlights h JOIN documents d ON d.id = h.document_id WHERE 1{where}"
         for document_id, n in conn.exec_driver_sql(f"SELECT h.document_id, count(*) {base} GROUP BY 1", tuple(params)):
             counts[document_id] = n
@@ -342,7 +345,7 @@ class Search(ServiceBase):
         return [(0.0, Hit(d, title, "quote", exact, start, end, hid)) for hid, d, title, start, end, exact in rows]
 
     def _highlight_ids(self, conn: Connection, plan: _Plan) -> set[int]:
-        where, params = plan.conditions("h.document_id", "h.created_at", "h.id")
+        where, params = plan.highlight_conditions()
         if plan.marks:
             sql = (
                 "SELECT h.id FROM search_marks JOIN highlights h ON h.id = search_marks.rowid "

@@ -4,7 +4,7 @@ Revision ID: 0007
 Revises: 0006
 Create Date: 2026-12-02 06:00:00
 
-The index is filled by `db.search.build` after the upgrade, document by document behind a
+The index is filled by the library service's `build_index` after the upgrade, document by document behind a
 progress bar, rather than here: an upgrade is one transaction, and a library of hundreds
 of books would sit without a word for a minute. Whatever stops the filling half way, the
 next start finds what is missing and goes on.
