@@ -31,11 +31,17 @@ JOURNALED = ("documents", "document_versions", "tags", "highlights", "highlight_
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One row touched: its table and its images before and after (None: absent)."""
+    """One row touched: its table, its images before and after (None: absent), and the row as it stands.
+
+    `row` is the image after (or, for a row deleted, before) read once: the operation's
+    changes and keys come from it, and a change of many rows would spend much of its
+    time reading the same JSON again.
+    """
 
     table: str
     before: str | None
     after: str | None
+    row: dict[str, Any]
 
 
 def _columns(table: str) -> list[str]:
@@ -91,7 +97,7 @@ def start(conn: Connection) -> None:
 def read(conn: Connection) -> list[Entry]:
     """Return what the current transaction touched so far, in order."""
     rows = conn.exec_driver_sql("SELECT tbl, old, new FROM temp.journal ORDER BY seq").all()
-    return [Entry(tbl, old, new) for tbl, old, new in rows]
+    return [Entry(tbl, old, new, json.loads(new or old)) for tbl, old, new in rows]
 
 
 def key_of(table: str, image: Mapping[str, Any]) -> tuple[Any, ...]:

@@ -90,13 +90,10 @@ def changes_of(entries: Sequence[journal.Entry]) -> Changes:
         )
     }
     for entry in entries:
-        before = json.loads(entry.before) if entry.before else None
-        after = json.loads(entry.after) if entry.after else None
-        row = after or before
-        assert row is not None
+        row = entry.row
         if entry.table == "documents":
             kinds["documents"].add(row["id"])
-            if before is None or after is None:
+            if entry.before is None or entry.after is None:
                 kinds["counted"].add(row["id"])
         elif entry.table == "document_versions":
             kinds["texts"].add(row["document_id"])
@@ -105,15 +102,15 @@ def changes_of(entries: Sequence[journal.Entry]) -> Changes:
             kinds["themes"].add(row["id"])
         elif entry.table == "highlight_tags":
             kinds["highlights_changed"].add(row["highlight_id"])
-        elif before is None:
+        elif entry.before is None:
             kinds["highlights_added"].add(row["id"])
             kinds["counted"].add(row["document_id"])
-        elif after is None:
+        elif entry.after is None:
             kinds["highlights_removed"].add(row["id"])
             kinds["counted"].add(row["document_id"])
         else:
             kinds["highlights_changed"].add(row["id"])
-            if before["version_id"] != after["version_id"]:
+            if json.loads(entry.before)["version_id"] != row["version_id"]:
                 kinds["orphans"].add(row["document_id"])
     born_or_gone = kinds["highlights_added"] | kinds["highlights_removed"]
     kinds["highlights_changed"] -= born_or_gone
@@ -178,7 +175,13 @@ class Operations(LibraryPart):
 
     def _write(self, s: Session, recording: Recording, entries: list[journal.Entry]) -> None:
         packed = [
-            [e.table, journal.key_of(e.table, json.loads(e.before or e.after or "{}")), e.before, _digest(e.after)]
+            # An update is keyed as the row was before it (the key may be what changed).
+            [
+                e.table,
+                journal.key_of(e.table, json.loads(e.before) if e.before and e.after else e.row),
+                e.before,
+                _digest(e.after),
+            ]
             for e in entries
         ]
         last = (
