@@ -21,7 +21,7 @@ from app.domain.search import parse as parse_query
 from app.domain.tags import TagPathError
 from app.domain.values import Highlight
 from app.importers import TextImportError, import_file
-from app.importers.clippings import FORMATS as HIGHLIGHT_FORMATS
+from app.importers.highlights import FORMATS as HIGHLIGHT_FORMATS
 from app.services import (
     DamagedLibraryError,
     LibraryError,
@@ -103,12 +103,15 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
 
     p = commands.add_parser(
         "import-highlights",
-        help="bring in highlights made in Kindle (My Clippings.txt), Hypothesis or another W3C annotation tool",
+        help="bring in highlights made in Kindle, KOReader, Kobo, Hypothesis, calibre, Readwise, Zotero or W3C tools",
     )
     p.add_argument("file", type=Path, metavar="FILE")
     p.add_argument("--document", metavar="DOC", help="put every highlight on this document (default: match by title)")
     p.add_argument("--format", choices=["auto", *HIGHLIGHT_FORMATS], default="auto")
     p.add_argument("--dry-run", action="store_true", help="say what would be imported; store nothing")
+    p.add_argument(
+        "--no-colours", action="store_true", help="leave highlight colours out (default: yellow → theme colour/yellow)"
+    )
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=cmd_import_highlights)
 
@@ -333,7 +336,13 @@ def _export_qda(service: LibraryService, args: argparse.Namespace, document_ids:
 def cmd_import_highlights(service: LibraryService, args: argparse.Namespace, out: TextIO) -> None:
     """Place another tool's highlights on the library's documents (one change), or say what would happen."""
     document_id = None if args.document is None else service.find_document(args.document).id
-    result = service.import_highlights(args.file, document_id=document_id, fmt=args.format, dry_run=args.dry_run).value
+    result = service.import_highlights(
+        args.file,
+        document_id=document_id,
+        fmt=args.format,
+        dry_run=args.dry_run,
+        colours={} if args.no_colours else None,
+    ).value
     if args.json:
         _print_json(
             out,
@@ -348,7 +357,9 @@ def cmd_import_highlights(service: LibraryService, args: argparse.Namespace, out
                         "exact": b.exact,
                         "reworded": b.reworded,
                         "already": b.already,
+                        "updated": b.updated,
                         "not_placed": list(b.not_placed),
+                        "colours": list(b.colours),
                     }
                     for b in result.books
                 ],
@@ -358,7 +369,7 @@ def cmd_import_highlights(service: LibraryService, args: argparse.Namespace, out
     print(result.describe(), file=out)
     for book in result.books:
         for quote in book.not_placed:
-            print(f"not placed in “{book.title}”: {' '.join(quote.split())[:100]}", file=out)
+            print(f"not found in “{book.title}” (an orphan): {' '.join(quote.split())[:100]}", file=out)
     placed = sum(b.exact + b.reworded for b in result.books)
     print(f"{'Would store' if args.dry_run else 'Stored'} {placed} highlights ({result.format}).", file=sys.stderr)
 

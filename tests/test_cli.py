@@ -262,3 +262,20 @@ def test_highlights_from_a_kindle_come_in_from_the_command_line(cli: Cli, sample
     [row] = json.loads(cli("highlights", sample, "--json").stdout)
     assert row["exact"] == "all power to the Soviets"
     assert "nothing.json" in cli("import-highlights", str(tmp_path / "nothing.json"), ok=False).stderr
+
+
+def test_a_koreader_sidecar_with_colours_from_the_command_line(cli: Cli, sample: str, tmp_path: Path) -> None:
+    sidecar = tmp_path / "metadata.epub.lua"
+    sidecar.write_text(
+        'return { ["annotations"] = { { ["text"] = "all power to the Soviets", ["color"] = "orange", '
+        '["drawer"] = "lighten", ["note"] = "the slogan" } } }',
+        encoding="utf-8",
+    )
+    plain = json.loads(cli("import-highlights", str(sidecar), "--document", sample, "--no-colours", "--json").stdout)
+    assert (plain["format"], plain["stored"], plain["books"][0]["colours"]) == ("koreader", 1, ["orange"])
+    [row] = json.loads(cli("highlights", sample, "--json").stdout)
+    assert (row["note"], row["themes"]) == ("the slogan", [])
+    again = json.loads(cli("import-highlights", str(sidecar), "--document", sample, "--json").stdout)
+    assert (again["stored"], again["books"][0]["already"], again["books"][0]["updated"]) == (0, 1, 1)
+    [row] = json.loads(cli("highlights", sample, "--json").stdout)
+    assert row["themes"] == ["colour/orange"]  # a second import with colours gives the theme it lacked

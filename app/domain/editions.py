@@ -10,6 +10,10 @@ from enum import StrEnum
 from app.domain.anchoring import reanchor
 from app.domain.values import Highlight
 
+# The edition holding quotes from other tools that were found nowhere in the text (each
+# kept as an orphan on its own words); real editions are numbered from 1.
+UNPLACED_EDITION = 0
+
 
 class Placement(StrEnum):
     """What happened to a highlight in a new edition."""
@@ -95,3 +99,10 @@ class VersionSummary:
     characters: int
     highlights_made: int
     current: bool
+
+    @property
+    def label(self) -> str:
+        """The edition as a reader names it."""
+        if self.number == UNPLACED_EDITION:
+            return "Quotes not found in the text"
+        return f"{self.number}{' (current)' if self.current else ''}"

@@ -61,6 +61,9 @@ class QdaSource:
     text: str
     selections: tuple[QdaSelection, ...] = ()
     created: datetime | None = None
+    # Selections whose positions and words are found nowhere in the text (positions as
+    # the file gave them): kept as orphans, never put at a wrong place.
+    unplaced: tuple[QdaSelection, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

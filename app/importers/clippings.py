@@ -1,52 +1,17 @@
-"""Reading highlights made in other tools: Kindle's My Clippings.txt, Hypothesis and W3C Web Annotation JSON.
-
-Each reader returns books (a title and an author, as the tool names them) with their
-highlights: the quote, its context where the tool kept it, the note, the tags and where
-the tool said it stood. Placing them on a library document is the services' work.
-"""
+"""Highlights from Kindle's My Clippings.txt, and Hypothesis and W3C Web Annotation JSON."""
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, field
-from datetime import datetime
-from pathlib import Path
 from typing import Any
 
 from app.domain.text import normalise
-from app.importers.base import TextImportError, utc_moment
-from app.importers.files import read_file
-
-FORMATS = ("kindle", "hypothesis", "w3c")
-MAX_BYTES = 64 * 1024 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class ForeignHighlight:
-    """A highlight as another tool kept it."""
-
-    quote: str
-    note: str = ""
-    tags: tuple[str, ...] = ()
-    location: str = ""  # as the tool said it ("Location 180-182", "page 12")
-    prefix: str = ""
-    suffix: str = ""
-    created: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ForeignBook:
-    """A book (or web page) and the highlights made in it."""
-
-    title: str
-    author: str = ""
-    highlights: tuple[ForeignHighlight, ...] = field(default=())
-
+from app.importers.base import utc_moment
+from app.importers.foreign import ForeignBook, ForeignHighlight
 
 # Kindle ------------------------------------------------------------------------------
 
-_SEPARATOR = "=========="
+SEPARATOR = "=========="
 # The kind of a clipping, in the languages Kindles write their header lines in.
 _KINDS = {
     "note": re.compile(r"\b(note|notiz|nota|notitie)\b|笔记|筆記|メモ|메모", re.IGNORECASE),
@@ -92,7 +57,7 @@ def read_kindle(text: str) -> list[ForeignBook]:
     """
     entries: list[tuple[str, str, str, tuple[int, int] | None, str]] = []  # book key, kind, body, span, meta
     books: dict[tuple[str, str], None] = {}
-    for raw in normalise(text.replace("\ufeff", "")).split(_SEPARATOR):
+    for raw in normalise(text.replace("\ufeff", "")).split(SEPARATOR):
         lines = raw.strip("\n").split("\n")
         if len(lines) < 2 or not lines[0].strip():
             continue
@@ -166,7 +131,11 @@ def _annotation(item: dict[str, Any]) -> tuple[str, str, ForeignHighlight] | Non
     quote_selector = next((s for s in _selectors(item.get("target")) if s.get("type") == "TextQuoteSelector"), None)
     if quote_selector is None or not str(quote_selector.get("exact", "")).strip():
         return None
-    note, tags = str(item.get("text") or ""), [str(t) for t in item.get("tags") or [] if isinstance(t, str)]
+    given = item.get("tags")
+    note, tags = (
+        str(item.get("text") or ""),
+        [t for t in given if isinstance(t, str)] if isinstance(given, list) else [],
+    )
     bodies = item.get("body") or []
     for body in bodies if isinstance(bodies, list) else [bodies]:
         if isinstance(body, dict) and isinstance(body.get("value"), str):
@@ -214,38 +183,3 @@ def read_annotations(data: object) -> list[ForeignBook]:
         entry = books.setdefault(source, (title or source, []))
         entry[1].append(highlight)
     return [ForeignBook(title, "", tuple(marks)) for _source_, (title, marks) in books.items()]
-
-
-def read_highlights(path: Path, fmt: str = "auto") -> tuple[str, list[ForeignBook]]:
-    """Read a file of highlights from another tool; return its format and its books.
-
-    Raises:
-        TextImportError: If the file is not of a known format, or is damaged or too large.
-    """
-    data = read_file(path, MAX_BYTES)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise TextImportError(path, "it is not UTF-8 text, as highlight exports are") from None
-    if fmt == "auto":
-        stripped = text.lstrip("\ufeff \t\r\n")
-        if stripped[:1] in "[{":
-            fmt = "hypothesis" if '"uri"' in text else "w3c"
-        elif _SEPARATOR in text:
-            fmt = "kindle"
-        else:
-            raise TextImportError(
-                path, "it is neither a Kindle My Clippings.txt nor Hypothesis or W3C annotations (JSON)"
-            )
-    if fmt == "kindle":
-        books = read_kindle(text)
-    elif fmt in ("hypothesis", "w3c"):
-        try:
-            books = read_annotations(json.loads(text))
-        except json.JSONDecodeError as exc:
-            raise TextImportError(path, f"it is not well-formed JSON ({exc})") from exc
-    else:
-        raise TextImportError(path, f"the format {fmt!r} is not one Marginalia reads ({', '.join(FORMATS)})")
-    if not any(book.highlights for book in books):
-        raise TextImportError(path, "it holds no highlights Marginalia can read")
-    return fmt, books

@@ -156,14 +156,16 @@ def read_project(path: Path) -> QdaProject:
                 skipped.append(f"the {kind} “{excerpt(name)}” (it carries no plain text Marginalia can read)")
                 continue
             text = normalise(raw)
-            selections = []
+            placed: list[QdaSelection] = []
+            unplaced: list[QdaSelection] = []
             for selection in children(element, "PlainTextSelection"):
                 read = _selection(selection, raw, text, code_paths, notes)
                 if isinstance(read, str):
                     skipped.append(f"a selection in “{excerpt(name)}”: {read}")
                 else:
-                    selections.append(read)
-            sources.append(QdaSource(name, text, tuple(selections), utc_moment(element.get("creationDateTime"))))
+                    (placed if read[1] else unplaced).append(read[0])
+            created = utc_moment(element.get("creationDateTime"))
+            sources.append(QdaSource(name, text, tuple(placed), created, tuple(unplaced)))
     user = next(iter(users.values()), "")
     return QdaProject(_name(root, path.stem), tuple(codes), tuple(sources), user, tuple(skipped))
 
@@ -189,17 +191,21 @@ def _source_text(archive: zipfile.ZipFile, element: Element, path: Path) -> str 
 
 def _selection(
     element: Element, raw: str, text: str, code_paths: dict[str, tuple[str, ...]], notes: dict[str, str]
-) -> QdaSelection | str:
-    """Read one plain-text selection (placed on `raw`, the text as the file has it), or say why it cannot be kept."""
+) -> tuple[QdaSelection, bool] | str:
+    """Read one plain-text selection (placed on `raw`, the text as the file has it), or say why it cannot be kept.
+
+    Returns the selection and whether it stands on the text. One that does not, but
+    carries its words in its name, is returned with those words (and positions as the
+    file gave them), to be kept as an orphan rather than put at a wrong place.
+    """
     try:
         start, end = int(element.get("startPosition", "")), int(element.get("endPosition", ""))
     except ValueError:
         return "its positions are not numbers"
     name = element.get("name") or ""
     placed = _place(raw, start, end, name)
-    if placed is None:
-        return f"{start}-{end} does not fit the text ({len(raw)} characters); it was left out"
-    placed = (_normalised(raw, text, placed[0]), _normalised(raw, text, placed[1]))
+    if placed is None and not name.strip():
+        return f"{start}-{end} does not fit the text ({len(raw)} characters) and it carries no words; it was left out"
     codes = tuple(
         code_paths[guid]
         for coding in children(element, "Coding")
@@ -212,6 +218,8 @@ def _selection(
         for ref in children(holder, "NoteRef")
     ]
     note = "\n\n".join(notes[r] for r in refs if notes.get(r)) or _description(element)
-    return QdaSelection(
-        placed[0], placed[1], text[placed[0] : placed[1]], codes, note, utc_moment(element.get("creationDateTime"))
-    )
+    created = utc_moment(element.get("creationDateTime"))
+    if placed is None:
+        return QdaSelection(start, end, name.strip(), codes, note, created), False
+    first, last = _normalised(raw, text, placed[0]), _normalised(raw, text, placed[1])
+    return QdaSelection(first, last, text[first:last], codes, note, created), True

@@ -12,6 +12,7 @@ import fastjsonschema
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from app.domain.editions import UNPLACED_EDITION
 from app.domain.structure import Structure
 from app.domain.text import sha256_hex, word_count
 from app.resources import BACKUP_SCHEMA
@@ -210,6 +211,8 @@ def check_backup(data: object) -> dict[str, Any]:
                 raise RestoreError(f"at {vwhere}.structure: the headings and pages do not fit the text")
             texts[v["id"]] = (d["id"], v["text"])
         current = max(d["versions"], key=lambda v: v["number"])
+        if current["number"] == UNPLACED_EDITION:  # that edition holds only quotes not found in the text
+            raise RestoreError(f"at {where}.versions: no edition numbered from 1 (the document's text)")
         if d["reading_position"] > len(current["text"]):
             raise RestoreError(f"at {where}.reading_position: {d['reading_position']} is past the end of the text")
     theme_ids, names, keys = _Ids("theme"), set(), set()

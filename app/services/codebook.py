@@ -123,7 +123,7 @@ class Codebook(RecordedPart):
             parse_hex(colour)
         with self._operations.record("") as op:
             s = op.session
-            if self._find(s, names) is not None:
+            if find_path(s, names) is not None:
                 raise CodebookError(f"There is already a theme “{'/'.join(names)}”.")
             tag_id = ensure_path(s, names)[0]
             row = s.get_one(TagRow, tag_id)
@@ -225,7 +225,7 @@ class Codebook(RecordedPart):
             chosen = [h for h in chosen if h in carrying]
             if not chosen:
                 raise CodebookError("None of the chosen highlights carries that theme.")
-            existing = self._find(s, names)
+            existing = find_path(s, names)
             if existing == tag_id:
                 raise CodebookError("Split into a different theme than the one split.")
             new_id = ensure_path(s, names)[0]
@@ -345,17 +345,6 @@ class Codebook(RecordedPart):
         return existing(s, TagRow, tag_id, "theme")
 
     @staticmethod
-    def _find(s: Session, names: tuple[str, ...]) -> int | None:
-        parent: int | None = None
-        for name in names:
-            parent = s.execute(
-                select(TagRow.id).where(TagRow.name == name, func.coalesce(TagRow.parent_id, 0) == (parent or 0))
-            ).scalar_one_or_none()
-            if parent is None:
-                return None
-        return parent
-
-    @staticmethod
     def _refuse_clash(
         s: Session, parent_id: int | None, name: str, tag_id: int, hint: str = "use Merge to combine them"
     ) -> None:
@@ -366,6 +355,18 @@ class Codebook(RecordedPart):
         ).scalar_one_or_none()
         if clash is not None:
             raise CodebookError(f"There is already a theme “{all_tags(s)[clash].path}”; {hint}.")
+
+
+def find_path(s: Session, names: tuple[str, ...]) -> int | None:
+    """Return the id of the theme at `names`, or None if there is none."""
+    parent: int | None = None
+    for name in names:
+        parent = s.execute(
+            select(TagRow.id).where(TagRow.name == name, func.coalesce(TagRow.parent_id, 0) == (parent or 0))
+        ).scalar_one_or_none()
+        if parent is None:
+            return None
+    return parent
 
 
 def ensure_path(s: Session, names: tuple[str, ...]) -> tuple[int, list[int]]:

@@ -9,6 +9,7 @@ from app.services.documents import Documents
 from app.services.editions import Editions
 from app.services.errors import NotFoundError, StorageError
 from app.services.exchange import Exchange
+from app.services.foreign import ForeignImports
 from app.services.highlights import Highlights
 from app.services.search import Search
 from db import DamagedLibraryError, LibraryError, open_library, rolling_backup
@@ -46,7 +47,7 @@ def open_service(path: Path) -> LibraryService:
     return LibraryService(library, tuple(notices))
 
 
-class LibraryService(Documents, Highlights, Editions, Exchange, Search):
+class LibraryService(Documents, Highlights, Editions, Exchange, ForeignImports, Search):
     """Use cases over one open library, each in the module of its kind. Every public method is one transaction.
 
     Methods that change the library return `Done` (value, changes, label) and record one

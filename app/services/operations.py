@@ -27,6 +27,7 @@ from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.changes import Changes, Done, OperationSummary
+from app.domain.editions import UNPLACED_EDITION
 from app.domain.text import excerpt
 from app.services.errors import StorageError, storage
 from app.services.part import LibraryPart
@@ -96,7 +97,8 @@ def changes_of(entries: Sequence[journal.Entry]) -> Changes:
             if entry.before is None or entry.after is None:
                 kinds["counted"].add(row["id"])
         elif entry.table == "document_versions":
-            kinds["texts"].add(row["document_id"])
+            if row["number"] != UNPLACED_EDITION:  # that edition holds orphans' words, not the text
+                kinds["texts"].add(row["document_id"])
             kinds["orphans"].add(row["document_id"])
         elif entry.table == "tags":
             kinds["themes"].add(row["id"])

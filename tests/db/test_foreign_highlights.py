@@ -169,10 +169,15 @@ def test_our_own_w3c_export_comes_back_onto_the_same_text(service: LibraryServic
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"just some words", "neither a Kindle"),
+        (b"just some words", "not a file of highlights Marginalia knows"),
+        (b"return { [1] = ", "not KOReader.s Lua data"),
+        (b"SQLite format 3\x00" + bytes(100), "not a Kobo e-reader database"),
         (b"[{broken", "not well-formed JSON"),
         (b"\xff\xfe\x00garbage", "not UTF-8"),
         (b"[]", "no highlights"),
+        (b'return os.execute("rm -rf ~")', "not KOReader.s Lua data"),
+        (b"Highlight,Title\n", "no highlights"),  # Readwise's header, and no row
+        (b"Highlight,Book Title,Note\n,The April Theses,a note without its highlight\n", "no highlights"),
     ],
 )
 def test_bad_input_is_refused_and_nothing_is_stored(
@@ -184,3 +189,37 @@ def test_bad_input_is_refused_and_nothing_is_stored(
     with pytest.raises(TextImportError, match=message):
         service.import_highlights(path)
     assert service.operations.history() == before
+
+
+def test_a_quote_found_nowhere_is_kept_as_an_orphan_once(service: LibraryService, theses: int, tmp_path: Path) -> None:
+    path = tmp_path / "My Clippings.txt"
+    clipping = [
+        "The April Theses (Lenin, V. I.)",
+        "- Your Highlight at location 90-92 | Added on Monday, 3 April 1917 10:05:00",
+        "",
+        "All power to the Soviets of Workers' Deputies",
+        "==========",
+        "",
+    ]
+    path.write_text("\r\n".join(clipping), encoding="utf-8")
+    dry = service.import_highlights(path, dry_run=True).value
+    assert dry.books[0].not_placed == ("All power to the Soviets of Workers' Deputies",)
+    assert service.orphans(theses) == []  # a dry run keeps nothing
+    done = service.import_highlights(path).value
+    assert "1 not found in the text (orphans, to attach by hand)" in done.describe()
+    [orphan] = service.orphans(theses)
+    assert (orphan.exact, orphan.prefix) == (
+        "All power to the Soviets of Workers' Deputies",
+        "Your Highlight at location 90-92: ",
+    )
+    assert service.highlights(theses) == []  # never placed where it is not
+    again = service.import_highlights(path).value
+    assert (again.stored, again.books[0].already, len(service.orphans(theses))) == (0, 1, 1)
+
+
+def test_a_file_too_large_is_refused_unread(service: LibraryService, tmp_path: Path) -> None:
+    path = tmp_path / "My Clippings.txt"
+    with path.open("wb") as file:
+        file.truncate(200 * 1024 * 1024)  # sparse: 200 MB on paper
+    with pytest.raises(TextImportError, match="larger than the 64 MB limit"):
+        service.import_highlights(path)

@@ -154,7 +154,10 @@ def test_what_real_tools_write_comes_in(service: LibraryService, tmp_path: Path)
         <NoteRef targetGUID="{G(7)}"/>
       </PlainTextSelection>
       <PlainTextSelection guid="{G(8)}" name="your chains." startPosition="{chains}" endPosition="{chains + 11}"/>
-      <PlainTextSelection guid="{G(9)}" name="beyond" startPosition="60" endPosition="900"/>
+      <PlainTextSelection guid="{G(9)}" name="beyond" startPosition="60" endPosition="900">
+        <Coding guid="{G(12)}"><CodeRef targetGUID="{G(2)}"/></Coding>
+      </PlainTextSelection>
+      <PlainTextSelection guid="{G(13)}" startPosition="70" endPosition="800"/>
     </TextSource>
     <PDFSource guid="{G(10)}" name="A scan" path="internal://scan.pdf"/>
     <TextSource guid="{G(11)}" name="Escaping" plainTextPath="internal://../../etc/passwd"/>
@@ -163,15 +166,24 @@ def test_what_real_tools_write_comes_in(service: LibraryService, tmp_path: Path)
 </Project>"""
     path = _qdpx(tmp_path, qde, {f"Sources/{G(4)}.txt": text.encode("utf-8")})
     summary = service.import_qda(path).value
-    assert (summary.documents, summary.highlights) == (1, 2)
+    assert (summary.documents, summary.highlights, summary.orphans) == (1, 2, 1)
+    assert "1 orphan (selections that do not fit their text" in summary.describe()
     assert len(summary.skipped) == 3
     assert any("PDFSource “A scan”" in s for s in summary.skipped)
     assert any("Escaping" in s for s in summary.skipped)
-    assert any("60-900 does not fit" in s for s in summary.skipped)
+    assert any("70-800 does not fit" in s and "no words" in s for s in summary.skipped)
     [doc] = service.list_documents()
+    # Positions beyond the text and words found nowhere in it: an orphan with its words
+    # and code, never a highlight at a wrong place.
+    [orphan] = service.orphans(doc.id)
+    assert (orphan.exact, [t.path for t in orphan.tags]) == ("beyond", ["Class"])
+    assert [v.label for v in service.versions(doc.id)] == ["Quotes not found in the text", "1 (current)"]
+    world = service.open_document(doc.id).text.index("world")
+    attached = service.attach_highlight(orphan.id, world, world + 5).value
+    assert (attached.exact, service.orphans(doc.id)) == ("world", [])
     stored = service.open_document(doc.id).text
     assert "\r" not in stored
-    first, last = service.highlights(doc.id)
+    first, _world, last = service.highlights(doc.id)
     assert (first.exact, first.note, [t.path for t in first.tags]) == (
         "Workers",
         "who works",
@@ -285,3 +297,29 @@ def test_a_tool_counting_in_other_units_is_placed_by_the_selected_text(service: 
     placed, labelled = sorted(service.highlights(doc.id), key=lambda h: -h.start)
     assert (placed.start, placed.exact) == (wanted, "workers unite")  # the nearest of three
     assert labelled.exact == "workers"  # a name that is a label: the positions stand
+
+
+def test_a_selection_found_nowhere_waits_for_the_next_edition(service: LibraryService, tmp_path: Path) -> None:
+    text = "The land to the peasants."
+    qde = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="urn:QDA-XML:project:1.0" name="Elsewhere">
+  <Sources>
+    <TextSource guid="{G(1)}" name="Decree" plainTextPath="internal://{G(1)}.txt">
+      <PlainTextSelection guid="{G(2)}" name="Bread to the hungry" startPosition="40" endPosition="59"/>
+    </TextSource>
+  </Sources>
+</Project>"""
+    path = _qdpx(tmp_path, qde, {f"sources/{G(1)}.txt": text.encode("utf-8")})
+    summary = service.import_qda(path).value
+    [doc] = service.list_documents()
+    assert (summary.highlights, summary.orphans, service.highlights(doc.id)) == (0, 1, [])
+    # A new edition holding the words places the orphan there, as for any other orphan.
+    edition = text + " Bread to the hungry."
+    plan = service.prepare_edition(doc.id, ImportedText.of(edition, title="Decree"))
+    service.apply_edition(plan, plan.run(lambda done, total: None))
+    [placed] = service.highlights(doc.id)
+    assert (placed.start, placed.exact, service.orphans(doc.id)) == (26, "Bread to the hungry", [])
+    # One undo of each takes the edition, then the import with its quotes' edition, away.
+    service.operations.undo()
+    service.operations.undo()
+    assert service.list_documents() == []

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from app.domain.text import normalise
@@ -111,6 +113,59 @@ _ANNOTATION = st.fixed_dictionaries(
 )
 
 
+Cell = int | float | str | bytes | None
+
+
+def _device_database(rows: list[tuple[Cell, Cell, Cell]]) -> bytes:
+    """A Kobo-like database holding these (text, annotation, colour) rows, of any types."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "KoboReader.sqlite"
+        con = sqlite3.connect(path)
+        con.execute("CREATE TABLE Bookmark (VolumeID, Text, Annotation, DateCreated, Color)")
+        con.executemany("INSERT INTO Bookmark VALUES ('v', ?, ?, '2024', ?)", rows)
+        con.commit()
+        con.close()
+        return path.read_bytes()
+
+
+_CELL = (
+    st.none()
+    | st.integers(-(2**63), 2**63 - 1)
+    | st.floats()
+    | st.text(max_size=20)
+    | st.binary(max_size=10)
+    | st.just("power")
+)
+_TOOL_EXPORTS = st.one_of(
+    st.fixed_dictionaries({"type": st.just("calibre_annotation_collection"), "annotations": _JSON}),
+    st.lists(
+        st.fixed_dictionaries(
+            {"highlighted_text": _JSON | st.just("power")}, optional={"style": _JSON, "notes": _JSON}
+        ),
+        max_size=3,
+    ),
+    st.lists(
+        st.fixed_dictionaries(
+            {"data": st.fixed_dictionaries({"itemType": st.just("annotation"), "annotationType": _JSON})},
+        ),
+        max_size=3,
+    ),
+)
+
+
+@SETTINGS
+@given(
+    content=st.one_of(
+        st.lists(st.tuples(_CELL, _CELL, _CELL), max_size=4).map(_device_database),
+        _TOOL_EXPORTS.map(json.dumps).map(str.encode),
+    )
+)
+def test_any_device_database_or_tool_export_is_placed_or_refused(
+    service: LibraryService, tmp_path: Path, content: bytes
+) -> None:
+    _placed_or_refused(service, tmp_path, content)
+
+
 @SETTINGS
 @given(
     content=st.one_of(
@@ -124,11 +179,41 @@ _ANNOTATION = st.fixed_dictionaries(
         )
         .map("\r\n".join)
         .map(str.encode),
+        st.lists(
+            st.sampled_from(
+                [
+                    "return {",
+                    '["annotations"] = {',
+                    "{",
+                    '["text"] = "power",',
+                    '["drawer"] = "x",',
+                    "}",
+                    "},",
+                    "nil",
+                    ",",
+                ]
+            ),
+            max_size=14,
+        )
+        .map("\n".join)
+        .map(str.encode),
+        st.lists(
+            st.sampled_from(["Highlight,Book Title,Tags,Color", '"power",Title,".h1, a",yellow', ",,,", '"', "power"]),
+            max_size=6,
+        )
+        .map("\n".join)
+        .map(str.encode),
     )
 )
+@example(content=b'[{"target":[{"selector":[{"type":"TextQuoteSelector","exact":"p"}]}],"tags":true}]')
 def test_any_file_of_highlights_is_placed_or_refused_with_a_reason(
     service: LibraryService, tmp_path: Path, content: bytes
 ) -> None:
+    _placed_or_refused(service, tmp_path, content)
+
+
+def _placed_or_refused(service: LibraryService, tmp_path: Path, content: bytes) -> None:
+    """Import `content` as highlights: it is placed and counted whole, or refused naming the file, changing nothing."""
     if not service.list_documents():
         service.add_document(ImportedText.of("All power to the Soviets!", title="Title", author="Author"))
     path = tmp_path / "fuzz-highlights.json"

@@ -85,7 +85,11 @@ CASES: list[tuple[str, Callable[[Backup], object], str]] = [
     ("theme name padded", lambda d: _set(d, ("themes", 0, "name"), " power"), r"\.name"),
     ("colour x", lambda d: _set(d, ("themes", 0, "colour"), "x"), r"\.colour: 'x' is not a colour"),
     ("empty colour", lambda d: _set(d, ("themes", 1, "colour"), ""), r"\.colour: '' is not a colour"),
-    ("edition number 0", lambda d: _set(d, ("documents", 0, "versions", 0, "number"), 0), r"\.number: 0 is not"),
+    (
+        "only the edition of quotes not found",
+        lambda d: _set(d, ("documents", 0, "versions", 0, "number"), 0),
+        r"at \$\.documents\[0\]\.versions: no edition numbered from 1",
+    ),
     ("edition number -7", lambda d: _set(d, ("documents", 0, "versions", 0, "number"), -7), r"\.number: -7 is not"),
     (
         "two editions numbered alike",
@@ -148,6 +152,24 @@ def test_the_unchanged_backup_restores_and_checks_out(backup: Backup, target: Li
     again = target.backup_json()
     again.pop("exported"), backup.get("exported")
     assert again == {k: v for k, v in backup.items() if k != "exported"}
+
+
+def test_orphans_from_another_tool_restore_with_their_edition(tmp_path: Path, target: LibraryService) -> None:
+    source = open_service(tmp_path / "source.sqlite")
+    doc = source.add_document(ImportedText.of("The land to the peasants.", title="Decree")).value[0]
+    clippings = tmp_path / "highlights.json"
+    clippings.write_text(
+        json.dumps([{"target": [{"selector": [{"type": "TextQuoteSelector", "exact": "Bread to the hungry"}]}]}]),
+        encoding="utf-8",
+    )
+    source.import_highlights(clippings, document_id=doc.id)
+    data = json.loads(json.dumps(source.backup_json()))
+    source.close()
+    target.restore_json(data)
+    [orphan] = target.orphans(doc.id)
+    assert orphan.exact == "Bread to the hungry"
+    assert target.open_document(doc.id).text == "The land to the peasants."
+    _assert_consistent(target)
 
 
 def _assert_consistent(service: LibraryService) -> None:

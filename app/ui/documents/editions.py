@@ -161,7 +161,7 @@ class VersionsDialog(QDialog):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         for row, v in enumerate(versions):
             values = (
-                f"{v.number}{' (current)' if v.current else ''}",
+                v.label,
                 f"{v.created_at:%Y-%m-%d %H:%M}",
                 f"{v.characters:,}",
                 str(v.highlights_made),
