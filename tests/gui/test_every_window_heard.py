@@ -12,9 +12,11 @@ from pytestqt.qtbot import QtBot
 
 from app.domain.editions import EditionReport, PlacedHighlight, Placement, VersionSummary
 from app.domain.values import BackupSummary
+from app.services.foreign import BookReport, HighlightImport
 from app.ui.documents.backups_dialog import BackupsDialog
 from app.ui.documents.editions import ReviewDialog, VersionsDialog
 from app.ui.documents.encoding_dialog import EncodingDialog
+from app.ui.documents.foreign_import import ForeignImportDialog
 from app.ui.export.dialog import ExportDialog
 from app.ui.themes.palette import ThemePalette
 from app.ui.window.main_window import MainWindow
@@ -113,6 +115,15 @@ OPENERS: dict[str, Opener] = {
     "search": _made(lambda w: w.search.open_search()),
     "all my notes": _made(lambda w: w.search.open_notebook()),
     "export of what was found": _made(lambda w: w.search.export_found([1])),
+    "import highlights": _made(
+        lambda w: ForeignImportDialog(
+            "My Clippings.txt",
+            HighlightImport("kindle", (BookReport("A book", 1, "A book", 2, 1, 1, colours=("yellow",)),), 0),
+            [(1, "A book")],
+            lambda _t, _c: HighlightImport("kindle", (), 0),
+            w,
+        )
+    ),
     "encoding": _made(lambda w: EncodingDialog("a.txt", "caf\xe9".encode("latin-1"), ["cp1252", "utf-8"], w)),
 }
 

@@ -1,4 +1,4 @@
-"""Exchange with QDA tools at the desk: REFI-QDA projects (.qdpx) and codebooks (.qdc), out and in."""
+"""Exchange at the desk: QDA projects (.qdpx) and codebooks (.qdc) out and in, and highlights from other tools."""
 
 from __future__ import annotations
 
@@ -12,12 +12,15 @@ from app.domain.changes import Done
 from app.domain.refi import write_project
 from app.domain.text import plural
 from app.importers import TextImportError
+from app.importers.highlights import HIGHLIGHT_SUFFIXES
 from app.services import LibraryService, StorageError
 from app.services.exchange import QdaSummary
 from app.services.files import write_whole
-from app.ui.common.file_dialogs import save_path
+from app.services.foreign import HighlightImport
+from app.ui.common.file_dialogs import open_paths, save_path
 from app.ui.common.speech import announce
 from app.ui.common.status import STATUS_MS
+from app.ui.documents.foreign_import import ForeignImportDialog
 from app.ui.window.desk import Desk
 
 QDA_SUFFIXES = (".qdpx", ".qdc")
@@ -34,6 +37,7 @@ class ExchangeActions:
         """Work on `window`."""
         self.window = window
         self.last_message: QMessageBox | None = None
+        self.dialog: ForeignImportDialog | None = None
 
     def export_project(self) -> Path | None:
         """Save the whole library as a REFI-QDA project (.qdpx) for QualCoder, ATLAS.ti, NVivo, MAXQDA."""
@@ -111,6 +115,53 @@ class ExchangeActions:
         box.open()
         window.statusBar().showMessage(" ".join(lines), STATUS_MS)
         return len(lines)
+
+    def choose_highlights(self) -> None:
+        """Ask for a file of highlights from another tool and preview its import (File → Import highlights…)."""
+        patterns = " ".join(["*.txt", *(f"*{s}" for s in HIGHLIGHT_SUFFIXES)])
+        paths = open_paths(
+            self.window.as_widget(),
+            "Import highlights from another tool",
+            self.window.preferences,
+            f"Highlights: Kindle, KOReader, Kobo, Hypothesis, calibre, Readwise, Zotero ({patterns});;All files (*)",
+            many=False,
+        )
+        if paths:
+            self.import_highlights(paths[0])
+
+    def import_highlights(self, path: Path) -> ForeignImportDialog | None:
+        """Preview what importing this file of highlights would do; Import stores it as one change."""
+        window = self.window
+        service = window.controller.service
+        try:
+            first = service.import_highlights(path, dry_run=True).value
+        except (TextImportError, StorageError) as exc:
+            window.show_error("Cannot import the highlights", str(exc))
+            return None
+
+        def preview(targets: list[int | None], colours: dict[str, str]) -> HighlightImport:
+            return service.import_highlights(path, dry_run=True, targets=targets, colours=colours).value
+
+        documents = [(d.id, d.title) for d in service.list_documents()]
+        dialog = ForeignImportDialog(path.name, first, documents, preview, window.as_widget())
+        dialog.accepted.connect(partial(self._store_highlights, path, dialog))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _store_highlights(self, path: Path, dialog: ForeignImportDialog) -> None:
+        targets, colours = dialog.targets(), dialog.colour_themes()
+        try:
+            done = self.window.controller.run(lambda s: s.import_highlights(path, targets=targets, colours=colours))
+        except (TextImportError, StorageError) as exc:
+            self.window.show_error("The highlights were not imported", str(exc))
+            return
+        result = done.value
+        orphans = sum(len(b.not_placed) for b in result.books if b.document_id is not None)
+        self._tell(
+            f"Imported {plural(result.stored - orphans, 'highlight')} and {plural(orphans, 'orphan')} "
+            f"from {path.name}. Ctrl+Z takes the import back."
+        )
 
     def _tell(self, message: str) -> None:
         self.window.statusBar().showMessage(message, STATUS_MS)

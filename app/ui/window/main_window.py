@@ -36,6 +36,7 @@ from app.importers import (
     SUPPORTED_SUFFIXES,
     TextImportError,
 )
+from app.importers.highlights import is_highlights_file
 from app.services import LibraryError, StorageError, backups, open_service, restore_from_backup
 from app.ui.common.access import ItemFocus
 from app.ui.common.file_dialogs import open_paths
@@ -249,6 +250,7 @@ class MainWindow(QMainWindow):
         a("&File", "Reopen with encodin&g…", self.editions.reopen_with_encoding)
         a("&File", "Editions of this &document…", self.editions.show_versions)
         a("&File", "&Export highlights…", self.open_export, ["Ctrl+E"])
+        a("&File", "Import &highlights from another tool…", self.exchange.choose_highlights, ["Ctrl+Shift+I"])
         a("&File", "Export as a QDA pro&ject (.qdpx)…", self.exchange.export_project)
         a("&File", "Export the codebook for QDA tools (.qd&c)…", self.exchange.export_codebook)
         a("&File", "&Restore from backup…", self.open_backups)
@@ -559,9 +561,18 @@ class MainWindow(QMainWindow):
         self.import_files(paths)
 
     def import_files(self, paths: list[Path]) -> None:
-        """Import texts (off the UI thread, one by one) and QDA projects and codebooks (each one change)."""
+        """Import texts (off the UI thread, one by one), QDA projects and codebooks (each one change).
+
+        A file of highlights from another tool (the first, when several are given) opens
+        the preview of its import.
+        """
+        highlights = [p for p in paths if is_highlights_file(p)]
+        if highlights:
+            self.exchange.import_highlights(highlights[0])
         self.exchange.import_files([p for p in paths if p.suffix.lower() in QDA_SUFFIXES])
-        self.document_actions.import_files([p for p in paths if p.suffix.lower() not in QDA_SUFFIXES])
+        self.document_actions.import_files(
+            [p for p in paths if p.suffix.lower() not in QDA_SUFFIXES and not is_highlights_file(p)]
+        )
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 - Qt override
         """Accept files dragged over the window."""
