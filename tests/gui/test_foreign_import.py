@@ -24,7 +24,8 @@ def _koreader(path: Path, title: str) -> Path:
         f'  ["annotations"] = {{\n'
         f'    {{ ["text"] = "{WAGES}", ["color"] = "yellow", ["drawer"] = "lighten", ["note"] = "pay" }},\n'
         f'    {{ ["text"] = "{HOURS}", ["color"] = "green", ["drawer"] = "lighten" }},\n'
-        '    { ["text"] = "words that stand nowhere in the resolution", ["drawer"] = "lighten" },\n'
+        '    { ["text"] = "words that stand nowhere in the resolution", ["drawer"] = "lighten",\n'
+        '      ["note"] = "elsewhere" },\n'
         "  },\n"
         f'  ["doc_props"] = {{ ["title"] = "{title}" }},\n'
         "}\n",
@@ -78,6 +79,8 @@ def test_a_dropped_sidecar_is_previewed_then_imported_as_one_change(
     assert marks == {WAGES: ["pay/wages"], HOURS: []}
     assert [o.exact for o in service.orphans(doc.id)] == ["words that stand nowhere in the resolution"]
     assert window.panel.orphan_list.count() == 1 and window.panel.orphan_list.isVisible()
+    orphan = window.panel.orphan_list.item(0)
+    assert orphan is not None and orphan.text().endswith("\n✎ elsewhere")  # its note, as the tool had it
     assert window.reader.textCursor().position() == caret  # the text was not reopened
     window.history.undo()
     qtbot.waitUntil(lambda: window.panel.list.model().rowCount() == 0)

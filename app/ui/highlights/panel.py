@@ -187,7 +187,9 @@ class HighlightPanel(QWidget):
         self.orphan_list.clear()
         for h in orphans:
             tags = "  ".join(f"#{t.path}" for t in h.tags)
-            item = QListWidgetItem(f"“{excerpt(h.exact, 90)}”" + (f"\n{tags}" if tags else ""))
+            note = f"✎ {excerpt(h.note, 80)}" if h.note.strip() else ""
+            lines = [f"“{excerpt(h.exact, 90)}”", *(part for part in (tags, note) if part)]
+            item = QListWidgetItem("\n".join(lines))
             item.setData(TAG_ROLE, h)
             self.orphan_list.addItem(item)
         self.orphans_header.setText(f"Orphans ({len(orphans)}): select a passage, choose one, press A")
