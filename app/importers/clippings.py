@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 from app.domain.text import normalise
@@ -23,6 +24,7 @@ _KINDS = {
         re.IGNORECASE,
     ),
 }
+_BEYOND = 2**63
 _RANGE = re.compile(r"(\d+)(?:\s*-\s*(\d+))?")
 
 
@@ -55,55 +57,68 @@ def read_kindle(text: str) -> list[ForeignBook]:
     it comes before or after it; a highlight extended or edited on the device (a later
     clipping overlapping an earlier one of the same book) replaces the earlier one.
     """
-    entries: list[tuple[str, str, str, tuple[int, int] | None, str]] = []  # book key, kind, body, span, meta
-    books: dict[tuple[str, str], None] = {}
+    books: dict[tuple[str, str], list[tuple[str, str, tuple[int, int] | None, str]]] = {}  # kind, body, span, meta
     for raw in normalise(text.replace("\ufeff", "")).split(SEPARATOR):
         lines = raw.strip("\n").split("\n")
         if len(lines) < 2 or not lines[0].strip():
             continue
-        title, author = _book(lines[0])
         meta = lines[1].lstrip("- ").strip()
         body = "\n".join(lines[2:]).strip()
         kind = _kind(meta)
-        if kind == "bookmark" or not body:
-            continue
-        books.setdefault((title, author), None)
-        entries.append((f"{title}\0{author}", kind, body, _span(meta), meta))
+        if kind != "bookmark" and body:
+            books.setdefault(_book(lines[0]), []).append((kind, body, _span(meta), meta))
     result: list[ForeignBook] = []
-    for title, author in books:
-        key = f"{title}\0{author}"
-        marks: list[tuple[tuple[int, int] | None, str, str]] = []  # span, quote, meta
-        for book, kind, body, span, meta in entries:
-            if book != key or kind != "highlight":
-                continue
-            if span is not None:
-                # An edited or extended highlight: a later clipping over the same place.
-                marks = [m for m in marks if m[0] is None or m[0][1] < span[0] or m[0][0] > span[1]]
-            marks.append((span, body, meta))
-        notes: dict[int, list[str]] = {}
-        loose: list[str] = []
-        for book, kind, body, span, _meta in entries:
-            if book != key or kind != "note":
-                continue
-            owner = next(
-                (
-                    i
-                    for i, (s, _q, _m) in enumerate(marks)
-                    if s is not None and span is not None and s[0] <= span[0] <= s[1] + 1
-                ),
-                None,
-            )
-            if owner is None:
-                loose.append(body)
-            else:
-                notes.setdefault(owner, []).append(body)
-        highlights = [
-            ForeignHighlight(quote, "\n\n".join(notes.get(i, [])), location=meta.split("|")[0].strip(" -"))
-            for i, (_span_, quote, meta) in enumerate(marks)
-        ]
-        if highlights or loose:
-            result.append(ForeignBook(title, author, tuple(highlights)))
+    for (title, author), entries in books.items():
+        marks = _Marks()
+        for kind, body, span, meta in entries:
+            if kind == "highlight":
+                marks.add(span, body, meta)
+        for kind, body, span, _meta in entries:
+            if kind == "note" and span is not None:
+                marks.annotate(span[0], body)
+        if marks.kept:
+            result.append(ForeignBook(title, author, marks.highlights()))
     return result
+
+
+class _Marks:
+    """A book's highlights in file order, the later of two overlapping ones kept.
+
+    The placed ones are kept as disjoint spans sorted by start, so that a clipping finds
+    the ones it replaces, and a note its highlight, by bisection: a device's file can hold
+    tens of thousands of clippings of one book.
+    """
+
+    def __init__(self) -> None:
+        self.kept: dict[int, tuple[str, str]] = {}  # by order in the file: quote, meta
+        self.notes: dict[int, list[str]] = {}
+        self.spans: list[tuple[int, int, int]] = []  # start, end, order
+        self.count = 0
+
+    def add(self, span: tuple[int, int] | None, quote: str, meta: str) -> None:
+        order = self.count
+        self.count += 1
+        if span is not None:
+            first = bisect_left(self.spans, (span[0],))
+            if first > 0 and self.spans[first - 1][1] >= span[0]:
+                first -= 1
+            last = bisect_right(self.spans, (span[1], _BEYOND, _BEYOND))
+            for _start, _end, replaced in self.spans[first:last]:
+                del self.kept[replaced]  # an edited or extended highlight: a later clipping over it
+            self.spans[first:last] = [(span[0], span[1], order)]
+        self.kept[order] = (quote, meta)
+
+    def annotate(self, location: int, note: str) -> None:
+        """Attach a note to the highlight whose span holds its location (or ends just before it)."""
+        at = bisect_right(self.spans, (location, _BEYOND, _BEYOND)) - 1
+        if at >= 0 and location <= self.spans[at][1] + 1:
+            self.notes.setdefault(self.spans[at][2], []).append(note)
+
+    def highlights(self) -> tuple[ForeignHighlight, ...]:
+        return tuple(
+            ForeignHighlight(quote, "\n\n".join(self.notes.get(order, [])), location=meta.split("|")[0].strip(" -"))
+            for order, (quote, meta) in self.kept.items()
+        )
 
 
 # Hypothesis and W3C ------------------------------------------------------------------

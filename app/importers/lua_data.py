@@ -27,6 +27,9 @@ _ESCAPE = re.compile(
     r"\\(?:([ntrabfv\\\"'])|(\r\n|\n\r|\n|\r)|(\d{1,3})|x([0-9a-fA-F]{2})|z\s*|u\{([0-9a-fA-F]{1,6})\}|(.?))",
     re.DOTALL,
 )
+# A quoted string on one line: any character but its quote, a backslash or a line end, or
+# a backslash and what it escapes (a line end included).
+_STRINGS = {q: re.compile(rf"{q}((?:[^{q}\\\n]|\\(?:\r\n|[\s\S]))*){q}") for q in "\"'"}
 _MAX_DEPTH = 100
 
 
@@ -102,27 +105,14 @@ class _Reader:
         raise self.error(f"{self.text[self.at : self.at + 20]!r} is not a value Lua data may hold")
 
     def string(self, quote: str) -> str:
-        end = self.at + 1
-        while True:
-            end = self._find_end(quote, end)
-            if self.text[end] == quote:
-                break
-            end += 3 if self.text.startswith("\r\n", end + 1) else 2  # an escaped character
-        raw = self.text[self.at + 1 : end]
-        self.at = end + 1
+        found = _STRINGS[quote].match(self.text, self.at)
+        if found is None:
+            raise self.error("a string is not closed on its line")
+        self.at = found.end()
         try:
-            return _unescape(raw)
+            return _unescape(found.group(1))
         except (ValueError, UnicodeDecodeError) as exc:
             raise self.error(f"a string with a bad escape ({exc})") from None
-
-    def _find_end(self, quote: str, start: int) -> int:
-        for index in range(start, len(self.text)):
-            char = self.text[index]
-            if char == quote or char == "\\":
-                return index
-            if char == "\n":
-                break
-        raise self.error("a string is not closed on its line")
 
     def table(self, depth: int) -> list[object] | dict[object, object]:
         self.at += 1  # the opening brace
