@@ -32,6 +32,7 @@ from app.services import (
     restore_from_backup,
 )
 from app.services.backup import RestoreError
+from app.services.copying import copy_between
 from app.services.desktop import install_desktop_entry
 from app.services.files import write_whole
 from app.services.paths import resolve_library_path
@@ -159,6 +160,13 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
         "backup", nargs="?", type=Path, metavar="BACKUP", help="a file listed by 'backups' (default: newest)"
     )
     p.set_defaults(run=cmd_restore_backup, without_library=True)
+
+    p = commands.add_parser(
+        "copy", help="copy a whole library, history included, between files and PostgreSQL (postgresql://host/db)"
+    )
+    p.add_argument("source", metavar="SOURCE", help="a library file, or a postgresql:// address")
+    p.add_argument("target", metavar="TARGET", help="a new library file, or an empty PostgreSQL database")
+    p.set_defaults(run=cmd_copy, without_library=True)
 
     p = commands.add_parser(
         "install-desktop", help="add Marginalia to this user's desktop menu (entry, icon, metadata)"
@@ -372,6 +380,12 @@ def cmd_import_highlights(service: LibraryService, args: argparse.Namespace, out
             print(f"not found in “{book.title}” (an orphan): {' '.join(quote.split())[:100]}", file=out)
     placed = sum(b.exact + b.reworded for b in result.books)
     print(f"{'Would store' if args.dry_run else 'Stored'} {placed} highlights ({result.format}).", file=sys.stderr)
+
+
+def cmd_copy(_library: Path, args: argparse.Namespace, out: TextIO) -> None:
+    """Copy a whole library between back ends."""
+    copied = copy_between(args.source, args.target)
+    print(f"Copied {copied.describe()}.", file=out)
 
 
 def cmd_backup(service: LibraryService, args: argparse.Namespace, out: TextIO) -> None:

@@ -35,7 +35,7 @@ from db.failures import (
     space_needed,
 )
 from db.journal import install as install_journal
-from db.schema import HEAD, alembic_config, current_revision, known_revisions
+from db.schema import HEAD, current_revision, upgrade, upgrade_due
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -123,16 +123,8 @@ def _migrate(path: Path, existed: bool) -> None:
     # drop and rename, and with them ON the drop would cascade into the highlights.
     engine = make_engine(path, foreign_keys=False)
     try:
-        with engine.connect() as conn:
-            current = current_revision(conn)
-            conn.rollback()
-        if current == HEAD:
+        if not upgrade_due(engine, str(path)):
             return
-        if current is not None and current not in known_revisions():
-            raise LibraryError(
-                f"The library {path} was written by a newer version of Marginalia "
-                f"(schema {current}); it was left untouched. Please update Marginalia."
-            )
         if existed:
             backup_library(path, backups_dir(path) / f"{path.stem}-before-{HEAD}-{stamp()}.sqlite")
         _upgrade(engine, path)
@@ -151,14 +143,10 @@ def _migrate(path: Path, existed: bool) -> None:
 
 def _upgrade(engine: Engine, path: Path) -> None:
     """Run the migrations (Alembic is imported here, when one is due, and only then)."""
-    from alembic import command
     from alembic.util.exc import CommandError
 
-    config = alembic_config()
     try:
-        with engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+        upgrade(engine)
     except CommandError as exc:
         raise LibraryError(f"Cannot upgrade the library {path}: {exc}.") from exc
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from db.failures import LibraryError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -47,6 +49,35 @@ def current_revision(conn: Connection) -> str | None:
     """Return the schema revision a library says it has (None for a new, empty file)."""
     try:
         value: str | None = conn.execute(text("SELECT version_num FROM alembic_version")).scalar_one_or_none()
-    except OperationalError:  # no version table yet
+    except (OperationalError, ProgrammingError):  # no version table yet (SQLite, PostgreSQL)
         return None
     return value
+
+
+def upgrade_due(engine: Engine, name: str) -> bool:
+    """Whether the library needs migrating (False: it is at the newest schema).
+
+    Raises:
+        LibraryError: If it was written by a newer Marginalia (it is left untouched).
+    """
+    with engine.connect() as conn:
+        current = current_revision(conn)
+        conn.rollback()
+    if current == HEAD:
+        return False
+    if current is not None and current not in known_revisions():
+        raise LibraryError(
+            f"The library {name} was written by a newer version of Marginalia "
+            f"(schema {current}); it was left untouched. Please update Marginalia."
+        )
+    return True
+
+
+def upgrade(engine: Engine) -> None:
+    """Run the migrations to the newest schema, in one transaction (Alembic is imported here, and only here)."""
+    from alembic import command
+
+    config = alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
@@ -10,8 +11,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 
 from app.services import LibraryService, open_service
+from tests.postgres import throwaway_server
 
 
 @pytest.fixture
@@ -34,3 +37,32 @@ def _isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MARGINALIA_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.delenv("MARGINALIA_LIBRARY", raising=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A PostgreSQL server for the shared-library tests (tests.postgres): its superuser's address.
+
+    Without PostgreSQL the tests that need it are skipped saying what to install; under CI
+    the run fails instead: a shared library that is never tested must not pass as green.
+    """
+    try:
+        with throwaway_server() as url:
+            yield url
+    except RuntimeError as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must test the shared library: {exc}")
+        pytest.skip(str(exc))
+
+
+@pytest.fixture
+def shared_address(postgres_server: str) -> Iterator[str]:
+    """The address of a new, empty PostgreSQL database, dropped after the test."""
+    name = f"library_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield postgres_server.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()

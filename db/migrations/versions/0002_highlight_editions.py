@@ -23,13 +23,17 @@ depends_on: str | Sequence[str] | None = None
 TABLE_KWARGS = {"sqlite_autoincrement": True}
 
 
+# (PostgreSQL alters the table in place: its sequence goes on untouched.)
 def _highest_id() -> int:
+    if op.get_bind().dialect.name != "sqlite":
+        return 0
     row = op.get_bind().exec_driver_sql("SELECT seq FROM sqlite_sequence WHERE name = 'highlights'").fetchone()
     return int(row[0]) if row else 0
 
 
 def _restore_highest_id(seq: int) -> None:
-    op.get_bind().exec_driver_sql("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'highlights'", (seq,))
+    if op.get_bind().dialect.name == "sqlite":
+        op.get_bind().exec_driver_sql("UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'highlights'", (seq,))
 
 
 def upgrade() -> None:

@@ -23,11 +23,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    """Create the index's tables, empty."""
-    search.create(op.get_bind())
+    """Create the index's tables, empty (SQLite's FTS5; a shared PostgreSQL library has none yet)."""
+    if op.get_bind().dialect.name == "sqlite":
+        search.create(op.get_bind())
 
 
 def downgrade() -> None:
     """Drop the index."""
-    for statement in search.DROP:
-        op.execute(statement)
+    if op.get_bind().dialect.name == "sqlite":
+        for statement in search.DROP:
+            op.execute(statement)
