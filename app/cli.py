@@ -35,6 +35,9 @@ from app.services.backup import RestoreError
 from app.services.copying import copy_between
 from app.services.desktop import install_desktop_entry
 from app.services.files import write_whole
+from app.services.group import ROLES as GROUP_ROLES
+from app.services.group import add_member, init_group, remove_member
+from app.services.group import members as group_members
 from app.services.paths import resolve_library_path
 
 EXIT_ERROR = 1
@@ -167,6 +170,21 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     p.add_argument("source", metavar="SOURCE", help="a library file, or a postgresql:// address")
     p.add_argument("target", metavar="TARGET", help="a new library file, or an empty PostgreSQL database")
     p.set_defaults(run=cmd_copy, without_library=True)
+
+    p = commands.add_parser("group", help="set up a group's shared library on PostgreSQL, and its members")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    a = actions.add_parser("init", help="make the schema, the group's roles and what each may do")
+    a.add_argument("address", metavar="URL", help="postgresql://host/database (an empty or shared library)")
+    a = actions.add_parser("add-member", help="make a PostgreSQL role an owner, member or reader")
+    a.add_argument("address", metavar="URL")
+    a.add_argument("role", metavar="ROLE", help="the person's PostgreSQL login role (made if missing)")
+    a.add_argument("--as", dest="kind", choices=GROUP_ROLES, default="member")
+    a = actions.add_parser("remove-member", help="take a role out of the group: it can no longer connect")
+    a.add_argument("address", metavar="URL")
+    a.add_argument("role", metavar="ROLE")
+    a = actions.add_parser("members", help="list the members with what each may do")
+    a.add_argument("address", metavar="URL")
+    p.set_defaults(run=cmd_group, without_library=True)
 
     p = commands.add_parser(
         "install-desktop", help="add Marginalia to this user's desktop menu (entry, icon, metadata)"
@@ -380,6 +398,22 @@ def cmd_import_highlights(service: LibraryService, args: argparse.Namespace, out
             print(f"not found in “{book.title}” (an orphan): {' '.join(quote.split())[:100]}", file=out)
     placed = sum(b.exact + b.reworded for b in result.books)
     print(f"{'Would store' if args.dry_run else 'Stored'} {placed} highlights ({result.format}).", file=sys.stderr)
+
+
+def cmd_group(_library: Path, args: argparse.Namespace, out: TextIO) -> None:
+    """Set up a shared library's group, or change or list its members."""
+    if args.action == "init":
+        init_group(args.address)
+        print("The shared library is ready: add its members with 'group add-member'.", file=out)
+    elif args.action == "add-member":
+        add_member(args.address, args.role, args.kind)
+        print(f"{args.role} is now {'an' if args.kind == 'owner' else 'a'} {args.kind} of the group.", file=out)
+    elif args.action == "remove-member":
+        remove_member(args.address, args.role)
+        print(f"{args.role} is no longer in the group.", file=out)
+    else:
+        for member in group_members(args.address):
+            print(f"{member.role}\t{member.kind}", file=out)
 
 
 def cmd_copy(_library: Path, args: argparse.Namespace, out: TextIO) -> None:

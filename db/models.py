@@ -122,6 +122,9 @@ class HighlightRow(Base):
     # The old wording of a quote matched only approximately in a new edition, until the
     # reader accepts the new place; empty otherwise.
     review_from: Mapped[str] = mapped_column(Text, nullable=False, default="", server_default="")
+    # Who made it: in a shared library the PostgreSQL role, set by the database (db.group);
+    # empty in a file of one's own.
+    author: Mapped[str] = mapped_column(String, nullable=False, default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(nullable=False, default=utcnow)
 

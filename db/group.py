@@ -1,0 +1,143 @@
+"""A group's shared library: its roles, what each may do, and its members, enforced by PostgreSQL.
+
+Three group roles per library database, `<db>_owner`, `<db>_member` and `<db>_reader`;
+each person connects as their own login role, made a member of one of them. What each may
+do is written as GRANTs and row-level security policies, so that it holds for `psql` as
+much as for Marginalia:
+
+- a reader reads;
+- a member also highlights, tags and writes notes, and changes or deletes only what they
+  made (a highlight's `author` is the role that made it, set by the database);
+- an owner also manages the documents and the codebook, and every highlight.
+
+No one but the group's roles may connect to the database: a removed member cannot.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Engine, text
+
+from db.failures import LibraryError
+
+ROLES = ("owner", "member", "reader")
+# The tables of the reader's work, and who may write each (readers only read).
+_OWNERS_WRITE = ("documents", "document_versions", "tags")
+_MEMBERS_WRITE = ("highlights", "highlight_tags", "operations")
+_NAME = re.compile(r"^[a-z_][a-z0-9_$]{0,62}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A person of the group: their login role and what they may do."""
+
+    role: str
+    kind: str  # owner, member or reader
+
+
+def _check(name: str, what: str) -> str:
+    if not _NAME.match(name):
+        raise LibraryError(f"{name!r} cannot be {what}: use lower-case letters, digits and _ (at most 63).")
+    return name
+
+
+def group_role(conn: Connection, kind: str) -> str:
+    """The name of the group role of this kind for the connected database."""
+    database = str(conn.execute(text("SELECT current_database()")).scalar_one())
+    return _check(f"{database}_{kind}", "a role name")
+
+
+def set_up(engine: Engine) -> None:
+    """Make the group roles, grants and policies of a shared library (again, when run twice)."""
+    with engine.begin() as conn:
+        database = str(conn.execute(text("SELECT current_database()")).scalar_one())
+        roles = {kind: group_role(conn, kind) for kind in ROLES}
+        for role in roles.values():
+            if not conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first():
+                conn.execute(text(f'CREATE ROLE "{role}" NOLOGIN'))
+        everyone = ", ".join(f'"{r}"' for r in roles.values())
+        conn.execute(text(f'REVOKE ALL ON DATABASE "{database}" FROM PUBLIC'))
+        conn.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO {everyone}'))
+        conn.execute(text("REVOKE ALL ON SCHEMA public FROM PUBLIC"))
+        conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {everyone}"))
+        conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {everyone}"))
+        writers = f'"{roles["owner"]}", "{roles["member"]}"'
+        conn.execute(text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {writers}"))
+        conn.execute(text(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(_MEMBERS_WRITE)} TO {writers}"))
+        conn.execute(text(f'GRANT INSERT, UPDATE, DELETE ON {", ".join(_OWNERS_WRITE)} TO "{roles["owner"]}"'))
+        _policies(conn, roles)
+
+
+def _policies(conn: Connection, roles: dict[str, str]) -> None:
+    """Row-level security: a member changes what they made; an owner anything; everyone reads."""
+    owner, member = f'"{roles["owner"]}"', f'"{roles["member"]}"'
+    mine = {
+        "highlights": "author = current_user",
+        "operations": "author = current_user",
+        "highlight_tags": "EXISTS (SELECT 1 FROM highlights h WHERE h.id = highlight_id AND h.author = current_user)",
+    }
+    for table, condition in mine.items():
+        conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
+        for name in ("everyone_reads", "owners_write", "members_write_their_own"):
+            conn.execute(text(f"DROP POLICY IF EXISTS {name} ON {table}"))
+        conn.execute(text(f"CREATE POLICY everyone_reads ON {table} FOR SELECT USING (true)"))
+        conn.execute(text(f"CREATE POLICY owners_write ON {table} FOR ALL TO {owner} USING (true) WITH CHECK (true)"))
+        conn.execute(
+            text(
+                f"CREATE POLICY members_write_their_own ON {table} FOR ALL TO {member} "
+                f"USING ({condition}) WITH CHECK ({condition})"
+            )
+        )
+    # Who made a highlight is the database's to say, not the writer's.
+    conn.execute(
+        text(
+            "CREATE OR REPLACE FUNCTION marginalia_author() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN NEW.author := current_user; RETURN NEW; END $$"
+        )
+    )
+    conn.execute(text("DROP TRIGGER IF EXISTS highlights_author ON highlights"))
+    conn.execute(
+        text(
+            "CREATE TRIGGER highlights_author BEFORE INSERT ON highlights "
+            "FOR EACH ROW EXECUTE FUNCTION marginalia_author()"
+        )
+    )
+
+
+def add_member(engine: Engine, role: str, kind: str) -> None:
+    """Make `role` (a login role, created if missing) an owner, member or reader of the group."""
+    if kind not in ROLES:
+        raise LibraryError(f"{kind!r} is not a kind of member: {', '.join(ROLES)}.")
+    _check(role, "a member's role")
+    with engine.begin() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first():
+            conn.execute(text(f'CREATE ROLE "{role}" LOGIN'))
+        for other in ROLES:
+            conn.execute(text(f'REVOKE "{group_role(conn, other)}" FROM "{role}"'))
+        conn.execute(text(f'GRANT "{group_role(conn, kind)}" TO "{role}"'))
+
+
+def remove_member(engine: Engine, role: str) -> None:
+    """Take `role` out of the group: it can no longer connect to the library's database."""
+    _check(role, "a member's role")
+    with engine.begin() as conn:
+        for kind in ROLES:
+            conn.execute(text(f'REVOKE "{group_role(conn, kind)}" FROM "{role}"'))
+
+
+def members(engine: Engine) -> list[Member]:
+    """Every member of the group, with what they may do."""
+    with engine.connect() as conn:
+        found = []
+        for kind in ROLES:
+            rows = conn.execute(
+                text(
+                    "SELECT m.rolname FROM pg_auth_members a JOIN pg_roles g ON g.oid = a.roleid "
+                    "JOIN pg_roles m ON m.oid = a.member WHERE g.rolname = :g ORDER BY m.rolname"
+                ),
+                {"g": group_role(conn, kind)},
+            )
+            found += [Member(str(name), kind) for (name,) in rows]
+        return found
