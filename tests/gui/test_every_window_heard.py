@@ -122,6 +122,7 @@ OPENERS: dict[str, Opener] = {
             [(1, "A book")],
             lambda _t, _c: HighlightImport("kindle", (), 0),
             w,
+            lambda: None,
         )
     ),
     "encoding": _made(lambda w: EncodingDialog("a.txt", "caf\xe9".encode("latin-1"), ["cp1252", "utf-8"], w)),

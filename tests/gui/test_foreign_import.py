@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
@@ -12,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from app.services import LibraryService
 from app.ui.documents.foreign_import import ForeignImportDialog
+from app.ui.window import exchange_actions
 from app.ui.window.main_window import MainWindow
 
 WAGES = "wages have been increased"
@@ -114,3 +116,27 @@ def test_a_file_that_is_no_highlights_says_why(window: MainWindow, service: Libr
     assert window.exchange.import_highlights(path) is None
     assert window.last_message is not None and "not a file of highlights Marginalia knows" in window.last_message.text()
     assert service.operations.history() == before
+
+
+def test_a_book_the_library_lacks_is_imported_from_the_preview(
+    window: MainWindow, service: LibraryService, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    book = tmp_path / "theses.txt"
+    book.write_text("The April Theses\n\nNo support for the Provisional Government.\n", encoding="utf-8")
+    clippings = tmp_path / "My Clippings.txt"
+    clippings.write_text(
+        "The April Theses (Lenin)\r\n- Your Highlight at location 1-2 | Added on Monday\r\n\r\n"
+        "No support for the Provisional Government\r\n==========\r\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(exchange_actions, "open_paths", lambda *_args, **_kwargs: [book])
+    dialog = window.exchange.import_highlights(clippings)
+    assert dialog is not None and dialog.targets() == [None]
+    assert dialog.text_button.isVisible()
+    dialog.text_button.click()  # asks for the text (here: theses.txt) and imports it
+    added = next(d for d in service.list_documents() if d.title == "The April Theses")
+    assert dialog.targets() == [added.id]
+    assert "Import will add 1 highlight and 0 orphans" in dialog.summary.text()
+    qtbot.keyClick(dialog.choosers[0], Qt.Key.Key_Return)
+    [h] = service.highlights(added.id)
+    assert h.exact == "No support for the Provisional Government"

@@ -46,8 +46,14 @@ class ForeignImportDialog(QDialog):
         documents: Sequence[tuple[int, str]],
         preview: Preview,
         parent: QWidget | None = None,
+        import_text: Callable[[], tuple[int, str] | None] | None = None,
     ) -> None:
-        """Preview `first` (the import as matched by title); `preview` recounts after each choice."""
+        """Preview `first` (the import as matched by title); `preview` recounts after each choice.
+
+        With `import_text` (which asks for a file, imports it and returns the new
+        document's id and title, or None), a book missing from the library can be brought
+        in from here, and goes to the book being chosen for.
+        """
         super().__init__(parent)
         self.setObjectName("foreignImportDialog")
         self.setWindowTitle(f"Import highlights from {file_name}")
@@ -110,6 +116,14 @@ class ForeignImportDialog(QDialog):
         if cancel is not None:
             cancel.setAutoDefault(False)  # Enter imports, wherever the focus is; Escape cancels
         self.import_button.setDefault(True)
+        self._import_text = import_text
+        self.text_button = self.buttons.addButton("Import the book's &text…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.text_button.setAutoDefault(False)
+        self.text_button.setVisible(import_text is not None)
+        self.text_button.clicked.connect(self._bring_text)
+        self._chosen_last = 0
+        for row, chooser in enumerate(self.choosers):
+            chooser.activated.connect(lambda _index, row=row: self._note_chosen(row))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         for table in (self.books, self.colours):
@@ -144,6 +158,29 @@ class ForeignImportDialog(QDialog):
                 mapping[colour.text()] = theme.text().strip() if theme is not None else ""
         return mapping
 
+    def _note_chosen(self, row: int) -> None:
+        self._chosen_last = row
+
+    def _bring_text(self) -> None:
+        """Import a text for a book the library lacks, and send that book's highlights to it."""
+        if self._import_text is None:
+            return
+        added = self._import_text()
+        if added is None:
+            return
+        document_id, title = added
+        for chooser in self.choosers:
+            if chooser.findData(document_id) < 0:
+                chooser.blockSignals(True)
+                chooser.addItem(excerpt(title, 60), document_id)
+                chooser.blockSignals(False)
+        # The first book left out is the one lacking its text; else the one last chosen for.
+        waiting = next((row for row, c in enumerate(self.choosers) if c.currentData() is None), self._chosen_last)
+        target = self.choosers[waiting]
+        target.setCurrentIndex(target.findData(document_id))
+        target.setFocus()
+        self._recount()
+
     def _recount(self) -> None:
         self._show(self._preview(self.targets(), self.colour_themes()))
 
@@ -164,6 +201,6 @@ class ForeignImportDialog(QDialog):
         if updated:
             text += f" {plural(updated, 'highlight')} already here will get the newer note or themes."
         if left:
-            text += f" {plural(len(left), 'book')} left out: choose a document for it, or import its text first."
+            text += f" {plural(len(left), 'book')} left out: choose a document for it, or import the book's text."
         self.summary.setText(text)
         self.import_button.setEnabled(placed + orphans + updated > 0)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 from app.domain.changes import Done
 from app.domain.refi import write_project
 from app.domain.text import plural
-from app.importers import TextImportError
+from app.importers import SUPPORTED_SUFFIXES, TextImportError
 from app.importers.highlights import HIGHLIGHT_SUFFIXES
 from app.services import LibraryService, StorageError
 from app.services.exchange import QdaSummary
@@ -143,11 +143,27 @@ class ExchangeActions:
             return service.import_highlights(path, dry_run=True, targets=targets, colours=colours).value
 
         documents = [(d.id, d.title) for d in service.list_documents()]
-        dialog = ForeignImportDialog(path.name, first, documents, preview, window.as_widget())
+        dialog = ForeignImportDialog(path.name, first, documents, preview, window.as_widget(), self._import_text)
         dialog.accepted.connect(partial(self._store_highlights, path, dialog))
         self.dialog = dialog
         dialog.open()
         return dialog
+
+    def _import_text(self) -> tuple[int, str] | None:
+        """Ask for a book's text and import it, for the preview of an import of highlights."""
+        window = self.window
+        patterns = " ".join(f"*{s}" for s in SUPPORTED_SUFFIXES)
+        paths = open_paths(
+            window.as_widget(), "Import the book's text", window.preferences, f"Texts ({patterns})", many=False
+        )
+        if not paths:
+            return None
+        try:
+            summary, _added = window.controller.import_path(paths[0])
+        except (TextImportError, StorageError) as exc:
+            window.show_error("Cannot import the text", str(exc))
+            return None
+        return summary.id, summary.title
 
     def _store_highlights(self, path: Path, dialog: ForeignImportDialog) -> None:
         targets, colours = dialog.targets(), dialog.colour_themes()
