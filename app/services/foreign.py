@@ -209,6 +209,8 @@ class _Placer:
         self.writes = writes
         self.tag_of: dict[str, int | None] = {}
         self.now = utcnow()
+        self.pending: dict[int, list[int]] = {}  # themes given to each highlight by this import
+        self.noted: set[int] = set()  # highlights already here whose empty note this import fills
 
     def theme(self, path: str) -> int | None:
         """The theme a tag names, made if missing (in a dry run, only found: None if missing)."""
@@ -280,13 +282,19 @@ class _Placer:
         )
 
     def link(self, highlight_id: int, themes: Sequence[str], first: int) -> int:
-        """Give a highlight these themes from position `first` on; return how many it got."""
+        """Give a highlight these themes from position `first` on; return how many it got.
+
+        A theme it was given earlier in this import is not given twice (the same quote may
+        stand twice in a file, and two tags may name one theme).
+        """
         if self.writes is None:
             return len(themes)
-        ids = [t for path in themes if (t := self.theme(path)) is not None]
+        given = self.pending.setdefault(highlight_id, [])
+        ids = [t for t in dict.fromkeys(self.theme(path) for path in themes) if t is not None and t not in given]
         self.writes.links += [
-            {"highlight_id": highlight_id, "tag_id": t, "position": first + i} for i, t in enumerate(ids)
+            {"highlight_id": highlight_id, "tag_id": t, "position": first + len(given) + i} for i, t in enumerate(ids)
         ]
+        given += ids
         return len(ids)
 
     def update(self, highlight_id: int, note: str, h: ForeignHighlight) -> int:
@@ -298,15 +306,16 @@ class _Placer:
                 )
             ).all()
         )
-        known = {t for t, _p in have}
+        known = {t for t, _p in have} | set(self.pending.get(highlight_id, ()))
         wanted = [p for p in _themes_of(h, self.colours) if (t := self.theme(p)) is None or t not in known]
         if self.writes is not None:  # made by now; a tag no theme can be made of stays out
             wanted = [p for p in wanted if self.theme(p) is not None]
         changed = 0
         if wanted:
             changed = self.link(highlight_id, wanted, max((p for _t, p in have), default=-1) + 1)
-        if h.note and not note.strip():
+        if h.note and not note.strip() and highlight_id not in self.noted:
             changed += 1
+            self.noted.add(highlight_id)
             if self.writes is not None:
                 self.writes.notes.append({"id": highlight_id, "note": h.note, "updated_at": self.now})
         return int(changed > 0)

@@ -230,3 +230,17 @@ def test_a_newer_export_adds_what_is_new_and_never_overwrites_a_note(
     ]
     assert service.operations.undo().label == "Import highlights from metadata.epub.lua"
     assert _marks(service, theses)[1] == (SECOND, "", ["colour/blue"])
+
+
+def test_the_same_highlight_twice_in_a_newer_export_is_updated_once(
+    service: LibraryService, theses: int, tmp_path: Path
+) -> None:
+    path = tmp_path / "readwise.csv"
+    path.write_text(f"Highlight,Book Title,Tags,Color\n{SECOND},The April Theses,,\n", encoding="utf-8")
+    service.import_highlights(path)
+    # Found by the fuzz tests: a row twice in the newer export gave the theme twice (a crash).
+    row = f'{SECOND},The April Theses,"war, war ",yellow\n'
+    path.write_text("Highlight,Book Title,Tags,Color,Note\n" + (row.rstrip("\n") + ",a note\n") * 2, encoding="utf-8")
+    result = service.import_highlights(path).value
+    assert (result.stored, result.books[0].already, result.books[0].updated) == (0, 2, 1)
+    assert _marks(service, theses) == [(SECOND, "a note", ["war", "colour/yellow"])]
