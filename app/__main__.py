@@ -7,7 +7,8 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__
-from app.cli import add_commands, run
+from app.cli import EXIT_ERROR, add_commands, run
+from app.services import LibraryError
 from app.services.paths import LIBRARY_ENV, resolve_library_path
 
 
@@ -33,10 +34,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is not None:
         return run(args)
+    try:
+        library = resolve_library_path(args.library)
+    except LibraryError as exc:
+        print(f"marginalia: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     # Qt is imported only when the window is wanted: the commands run without a display.
     from app.ui.window.application import run_gui
 
-    return run_gui(resolve_library_path(args.library))
+    return run_gui(library)
 
 
 if __name__ == "__main__":

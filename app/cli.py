@@ -169,7 +169,7 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     )
     p.add_argument("source", metavar="SOURCE", help="a library file, or a postgresql:// address")
     p.add_argument("target", metavar="TARGET", help="a new library file, or an empty PostgreSQL database")
-    p.set_defaults(run=cmd_copy, without_library=True)
+    p.set_defaults(run=cmd_copy, without_library=True, addresses_given=True)
 
     p = commands.add_parser("group", help="set up a group's shared library on PostgreSQL, and its members")
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -184,7 +184,7 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     a.add_argument("role", metavar="ROLE")
     a = actions.add_parser("members", help="list the members with what each may do")
     a.add_argument("address", metavar="URL")
-    p.set_defaults(run=cmd_group, without_library=True)
+    p.set_defaults(run=cmd_group, without_library=True, addresses_given=True)
 
     p = commands.add_parser(
         "install-desktop", help="add Marginalia to this user's desktop menu (entry, icon, metadata)"
@@ -200,7 +200,12 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         out: Where results go (standard output as it is when called, by default).
     """
     out = sys.stdout if out is None else out
-    library = resolve_library_path(args.library)
+    try:
+        # copy and group name their libraries themselves.
+        library = Path() if getattr(args, "addresses_given", False) else resolve_library_path(args.library)
+    except LibraryError as exc:
+        print(f"marginalia: {exc}", file=sys.stderr)
+        return EXIT_ERROR
     if getattr(args, "without_library", False):
         # Backup commands work on the file itself: they must work on a damaged library.
         try:

@@ -32,7 +32,7 @@ def shared_engine(address: str) -> Engine:
     try:
         url = make_url(address)
     except ArgumentError as exc:
-        raise LibraryError(f"{_safe(address)} is not a PostgreSQL address ({exc}).") from exc
+        raise LibraryError(f"{safe_address(address)} is not a PostgreSQL address ({exc}).") from exc
     if url.password is not None:
         raise LibraryError(
             "A password does not belong in the library's address, where it would stay in your shell's history: "
@@ -48,13 +48,13 @@ def migrate_shared(engine: Engine) -> None:
         LibraryError: If the server cannot be reached, or the schema is from a newer Marginalia.
     """
     try:
-        if upgrade_due(engine, _safe(str(engine.url))):
+        if upgrade_due(engine, safe_address(str(engine.url))):
             upgrade(engine)
     except DBAPIError as exc:
-        raise LibraryError(f"Cannot open the shared library {_safe(str(engine.url))}: {_reason(exc)}.") from exc
+        raise LibraryError(f"Cannot open the shared library {safe_address(str(engine.url))}: {_reason(exc)}.") from exc
 
 
-def _safe(address: str) -> str:
+def safe_address(address: str) -> str:
     """The address as it may be shown: never with a password."""
     try:
         return make_url(address).render_as_string(hide_password=True)

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from app.__main__ import main
+from app.cli import EXIT_ERROR
 from app.resources import SAMPLE_TEXT
 from tests.formats import XXE_DOCTYPE, epub_file, scanned_pdf, zip_bomb
 from tests.markdown_reader import blockquotes
@@ -279,3 +281,24 @@ def test_a_koreader_sidecar_with_colours_from_the_command_line(cli: Cli, sample:
     assert (again["stored"], again["books"][0]["already"], again["books"][0]["updated"]) == (0, 1, 1)
     [row] = json.loads(cli("highlights", sample, "--json").stdout)
     assert row["themes"] == ["colour/orange"]  # a second import with colours gives the theme it lacked
+
+
+@pytest.mark.parametrize("where", ["option", "environment"])
+def test_a_postgresql_address_is_never_taken_for_a_file(tmp_path: Path, where: str) -> None:
+    address = "postgresql://someone:secret@db.example.org/seminar"
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    args = [sys.executable, "-m", "app", *(["--library", address] if where == "option" else []), "list"]
+    if where == "environment":
+        env["MARGINALIA_LIBRARY"] = address
+    result = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, check=False, timeout=60)
+    assert result.returncode == 1
+    assert "is a shared PostgreSQL library: opening one in the window or with the commands is not built yet" in (
+        result.stderr
+    )
+    assert "secret" not in result.stderr  # a password given by mistake is never echoed
+    assert list(tmp_path.iterdir()) == []  # no folder named "postgresql:"
+
+
+def test_the_window_refuses_a_postgresql_address_without_starting(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--library", "postgresql://db.example.org/seminar"]) == EXIT_ERROR
+    assert "shared PostgreSQL library" in capsys.readouterr().err

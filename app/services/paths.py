@@ -7,6 +7,9 @@ from pathlib import Path
 
 from platformdirs import user_config_dir, user_data_dir
 
+from db.failures import LibraryError
+from db.shared import is_shared, safe_address
+
 APP_NAME = "Marginalia"
 LIBRARY_ENV = "MARGINALIA_LIBRARY"
 CONFIG_ENV = "MARGINALIA_CONFIG_DIR"
@@ -19,13 +22,20 @@ def default_library_path() -> Path:
 
 
 def resolve_library_path(cli_value: str | None) -> Path:
-    """Choose the library file: `--library`, then $MARGINALIA_LIBRARY, then the default."""
-    if cli_value:
-        return Path(cli_value).expanduser()
-    env = os.environ.get(LIBRARY_ENV)
-    if env:
-        return Path(env).expanduser()
-    return default_library_path()
+    """Choose the library file: `--library`, then $MARGINALIA_LIBRARY, then the default.
+
+    Raises:
+        LibraryError: If the choice is a PostgreSQL address: the window and the commands
+            open library files only for now (a shared library is set up with `group` and
+            filled with `copy`), and such an address must never become a folder.
+    """
+    chosen = cli_value or os.environ.get(LIBRARY_ENV)
+    if chosen and is_shared(chosen):
+        raise LibraryError(
+            f"{safe_address(chosen)} is a shared PostgreSQL library: opening one in the window or with the "
+            "commands is not built yet. Work in a library file; 'copy' and 'group' set a shared one up."
+        )
+    return Path(chosen).expanduser() if chosen else default_library_path()
 
 
 def preferences_path() -> Path:
