@@ -59,7 +59,6 @@ class ForeignImportDialog(QDialog):
         self.setWindowTitle(f"Import highlights from {file_name}")
         self.setAccessibleName("Import highlights")
         self._preview = preview
-        self.result_preview = first
         heading = QLabel(
             f"{file_name} ({first.format}): {plural(len(first.books), 'book')}, "
             f"{plural(sum(b.found for b in first.books), 'highlight')}. Choose the document each book "
@@ -185,7 +184,6 @@ class ForeignImportDialog(QDialog):
         self._show(self._preview(self.targets(), self.colour_themes()))
 
     def _show(self, preview: HighlightImport) -> None:
-        self.result_preview = preview
         for row, report in enumerate(preview.books):
             chosen = self.choosers[row].currentText() if row < len(self.choosers) else _LEFT_OUT
             self.books.setItem(row, 1, QTableWidgetItem(excerpt(chosen, 36)))
