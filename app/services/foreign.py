@@ -211,6 +211,7 @@ class _Placer:
         self.now = utcnow()
         self.pending: dict[int, list[int]] = {}  # themes given to each highlight by this import
         self.noted: set[int] = set()  # highlights already here whose empty note this import fills
+        self.links: dict[int, list[tuple[int, int]]] = {}  # the placed document's: theme and position
 
     def theme(self, path: str) -> int | None:
         """The theme a tag names, made if missing (in a dry run, only found: None if missing)."""
@@ -235,6 +236,14 @@ class _Placer:
                 )
             )
         }
+        # The themes of the highlights already here, read once: a re-import meets each of them.
+        self.links = {}
+        for highlight_id, tag_id, position in self.s.execute(
+            select(HighlightTagRow.highlight_id, HighlightTagRow.tag_id, HighlightTagRow.position)
+            .join(h_, h_.id == HighlightTagRow.highlight_id)
+            .where(h_.document_id == target, h_.version_id == version_id)
+        ):
+            self.links.setdefault(highlight_id, []).append((tag_id, position))
         exact = reworded = already = updated = 0
         kept = kept_quotes(self.s, target)
         missing: list[ForeignHighlight] = []
@@ -299,13 +308,7 @@ class _Placer:
 
     def update(self, highlight_id: int, note: str, h: ForeignHighlight) -> int:
         """Bring a highlight already here up to a newer export: its note if it has none, themes it lacks."""
-        have = set(
-            self.s.execute(
-                select(HighlightTagRow.tag_id, HighlightTagRow.position).where(
-                    HighlightTagRow.highlight_id == highlight_id
-                )
-            ).all()
-        )
+        have = self.links.get(highlight_id, [])
         known = {t for t, _p in have} | set(self.pending.get(highlight_id, ()))
         wanted = [p for p in _themes_of(h, self.colours) if (t := self.theme(p)) is None or t not in known]
         if self.writes is not None:  # made by now; a tag no theme can be made of stays out
