@@ -33,7 +33,7 @@ def test_restore_from_backup_in_the_window(
     kept_id = highlight_quote(qtbot, window, "the eight-hour day")
     _backup_now(service, "library-daily-2099-01-01.sqlite")
     later_id = highlight_quote(qtbot, window, "Pravda No. 46")
-    window.open_backups()
+    window.backups.open_backups()
     [dialog] = [d for d in window.findChildren(BackupsDialog) if d.isVisible()]
     assert dialog.table.rowCount() >= 2
     cells = [dialog.table.item(0, c) for c in range(4)]

@@ -28,6 +28,12 @@ SHIFT = Qt.KeyboardModifier.ShiftModifier
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
+def _import(window: MainWindow, qtbot: QtBot, path: Path) -> None:
+    """Open a file the way Ctrl+O and dropping do: read off the UI thread, then opened."""
+    window.opening.import_files([path])
+    qtbot.waitUntil(lambda: not window.document_actions.busy(), timeout=20_000)
+
+
 def _doc_text(window: MainWindow) -> str:
     assert window.controller.document is not None
     return window.controller.document.text
@@ -95,7 +101,7 @@ def test_keyboard_selection_over_emoji_accents_and_breaks_stores_the_exact_quote
 ) -> None:
     source = tmp_path / "tricky.txt"
     source.write_bytes("Start 👩‍🔬 met cafe\u0301 here 😀.\r\nNext\u00a0line 𝔸 end.\n".encode())
-    assert window.import_and_open(source)
+    _import(window, qtbot, source)
     text = _doc_text(window)
     assert "café" in text and "\r" not in text
     assert window.reader.document().toRawText().replace("\u2029", "\n") == text
@@ -291,7 +297,7 @@ def test_choosing_a_highlight_in_the_panel_scrolls_the_text_to_it(
 ) -> None:
     long_text = tmp_path / "long.txt"
     long_text.write_text("\n\n".join(f"Paragraph {i} of a long book." for i in range(3000)))
-    window.import_and_open(long_text)
+    _import(window, qtbot, long_text)
     text = _doc_text(window)
     target = text.index("Paragraph 2500 of")
     window.controller.create_highlight(target, target + 14)
@@ -337,7 +343,7 @@ def test_restart_reopens_the_same_document_place_and_highlights(
     window = make_window(service)
     book = tmp_path / "book.txt"
     book.write_text("\n\n".join(f"Line {i} of the second book." for i in range(2000)))
-    window.import_and_open(book)
+    _import(window, qtbot, book)
     h = highlight_quote(qtbot, window, "Line 1500 of the second book.")
     tag_current(qtbot, window, "theme/one")
     window.reader.scroll_to_position(_doc_text(window).index("Line 1490 "))
@@ -363,7 +369,7 @@ def test_restart_reopens_the_same_document_place_and_highlights(
 def test_library_list_opens_a_document_with_one_click(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
     other = tmp_path / "other.md"
     other.write_text("# Other\n\nAnother text.")
-    window.import_and_open(other)
+    _import(window, qtbot, other)
     assert _doc_text(window).startswith("Other\n\nAnother")  # Markdown as a reader sees it
     rect = window.library_view.visualRect(window.documents.index(0))
     qtbot.mouseClick(window.library_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
@@ -397,13 +403,13 @@ def test_ctrl_o_imports_the_chosen_file(
     [(b"", "the file is empty"), (bytes(range(256)) * 64, "not a text file")],
 )
 def test_a_bad_file_gets_a_clear_message_and_the_library_is_untouched(
-    window: MainWindow, service: LibraryService, tmp_path: Path, content: bytes, reason: str
+    window: MainWindow, qtbot: QtBot, service: LibraryService, tmp_path: Path, content: bytes, reason: str
 ) -> None:
     bad = tmp_path / "junk.txt"
     bad.write_bytes(content)
     before = (service.list_documents(), service.tags())
     open_before = window.controller.document
-    assert not window.import_and_open(bad)
+    _import(window, qtbot, bad)
     assert window.last_message is not None
     assert window.last_message.isVisible()
     assert "junk.txt" in window.last_message.text() and reason in window.last_message.text()
@@ -494,7 +500,7 @@ def test_pyside_does_not_leak_references_to_none(window: MainWindow) -> None:
 def test_scrolling_paints_only_the_visible_highlights(window: MainWindow, qtbot: QtBot, tmp_path: Path) -> None:
     book = tmp_path / "many.txt"
     book.write_text("\n\n".join(f"Paragraph number {i} in a long text." for i in range(4000)))
-    window.import_and_open(book)
+    _import(window, qtbot, book)
     text = _doc_text(window)
     for i in range(0, 4000, 2):
         at = text.index(f"Paragraph number {i} in")

@@ -91,7 +91,7 @@ def _message(window: MainWindow, _qtbot: QtBot) -> QWidget:
 
 
 def _shortcuts(window: MainWindow, qtbot: QtBot) -> QWidget:
-    window.show_shortcuts()
+    window.menus.show_shortcuts()
     return next(w for w in window.findChildren(QWidget) if w.isWindow() and w.isVisible() and w is not window)
 
 

@@ -59,6 +59,6 @@ def test_a_broken_project_says_why_and_changes_nothing(
     bad = tmp_path / "broken.qdpx"
     bad.write_bytes(b"not a zip")
     before = service.operations.history()
-    window.import_files([bad])
+    window.opening.import_files([bad])
     assert window.last_message is not None and "broken.qdpx" in window.last_message.text()
     assert service.operations.history() == before

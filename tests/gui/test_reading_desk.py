@@ -238,7 +238,7 @@ def test_a_lone_highlight_in_a_long_text_is_a_visible_mark_on_the_theme_map(
     start = long_text.index("Paragraph 10000,")
     window.controller.create_highlight(start, start + 9, tags=["power"])
     window.refresh_themes()
-    window._update_theme_map()
+    window.navigation.update_theme_map()
     image = window.theme_map.grab().toImage()
     marked = [y for y in range(image.height()) if image.pixelColor(window.theme_map.width() // 2, y).saturation() > 0]
     assert len(marked) >= 3

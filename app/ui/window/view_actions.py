@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QApplication, QFontDialog, QInputDialog, QLabel
 
 from app.domain.colours import PAGE_THEMES
 from app.domain.export import Locator
+from app.ui.common.preferences import DEFAULT_FONT_SIZE
 from app.ui.common.status import STATUS_MS
 from app.ui.reading.line_layout import (
     DEFAULT_LINE_SPACING,
@@ -176,3 +177,21 @@ class ViewActions:
         w.reader.set_paragraph_numbers(
             [(start, n) for start in locator.paragraph_starts() if (n := locator.paragraph_number(start))]
         )
+
+    def zoom(self, step: int) -> None:
+        """Make the reading font larger (1), smaller (-1) or the default (0)."""
+        size = DEFAULT_FONT_SIZE if step == 0 else self.window.reader.font_size() + step
+        self.window.reader.set_font_size(size)
+        self.window.preferences.font_size = self.window.reader.font_size()
+        self.window.statusBar().showMessage(f"Text size {self.window.reader.font_size()} pt", STATUS_MS)
+
+    def restore_preferences(self) -> None:
+        """Set the text as the reader left it: size, page colour, font, width, spacing, numbers."""
+        w = self.window
+        w.reader.set_font_size(w.preferences.font_size)
+        self.set_page_theme(w.preferences.get("reader/page_theme", "system"))
+        self.set_typeface(w.preferences.get("reader/typeface", "serif"))
+        self.set_measure(w.preferences.get("reader/measure", "medium"))
+        self.set_line_spacing(w.preferences.get("reader/line_spacing", DEFAULT_LINE_SPACING))
+        w.numbers_action.setChecked(w.preferences.get("reader/paragraph_numbers", "no") == "yes")
+        w.reader.show_paragraph_numbers(w.numbers_action.isChecked())
