@@ -5,16 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QStringListModel, Qt, QTimer, Signal
-from PySide6.QtGui import QActionGroup
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCompleter,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QListWidgetItem,
-    QMenu,
     QToolButton,
     QTreeView,
     QVBoxLayout,
@@ -22,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.changes import Changes
-from app.domain.codebook import Combine, ThemeFilter, descendants, filter_highlights
+from app.domain.codebook import ThemeFilter, descendants, filter_highlights
 from app.domain.text import excerpt
 from app.domain.values import Highlight, Tag
 from app.ui.common.access import clearable
@@ -38,7 +35,9 @@ from app.ui.highlights.fields import (
     TagList,
     swatch,
 )
+from app.ui.highlights.filter_menu import ThemeFilterMenu
 from app.ui.highlights.list_model import HighlightListModel
+from app.ui.highlights.orphans import OrphanList
 
 
 class HighlightPanel(QWidget):
@@ -67,7 +66,6 @@ class HighlightPanel(QWidget):
         self._selecting = False
         self._shown: list[Highlight] | None = None  # what the filter lets through, made when needed
         self._filter = ThemeFilter()
-        self._tags: list[Tag] = []
         self._tree: dict[int, frozenset[int]] = {}
 
         self.header = QLabel("Highlights")
@@ -99,8 +97,7 @@ class HighlightPanel(QWidget):
         self.filter_button.setText("Themes")
         self.filter_button.setAccessibleName("Filter highlights by themes")
         self.filter_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.filter_menu = QMenu(self.filter_button)
-        self.filter_menu.aboutToShow.connect(self._build_filter_menu)
+        self.filter_menu = ThemeFilterMenu(lambda: self._filter, self.set_filter, self.filter_button)
         self.filter_button.setMenu(self.filter_menu)
         filter_row = QHBoxLayout()
         filter_row.addWidget(self.filter_field, 1)
@@ -154,22 +151,14 @@ class HighlightPanel(QWidget):
         self.note.installEventFilter(self._history_keys)
         self.tag_input.installEventFilter(self._history_keys)
 
-        self.orphans_header = QLabel("Orphans")
-        self.orphan_list = QListWidget()
-        self.orphan_list.setObjectName("orphanList")
-        self.orphan_list.setAccessibleName("Orphans")
-        self.orphan_list.setAccessibleDescription(
-            "Highlights not found in the current edition. Choose one, select its passage in the text, press A."
-        )
-        self.orphan_list.setMaximumHeight(110)
-        self.orphan_list.setWordWrap(True)
+        self.orphan_list = OrphanList()
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.header)
         layout.addLayout(filter_row)
         layout.addWidget(self.list, 3)
-        layout.addWidget(self.orphans_header)
+        layout.addWidget(self.orphan_list.header)
         layout.addWidget(self.orphan_list)
         layout.addWidget(self.quote)
         layout.addWidget(themes_label)
@@ -178,29 +167,6 @@ class HighlightPanel(QWidget):
         layout.addWidget(note_label)
         layout.addWidget(self.note, 2)
         self._show_current(None)
-        self.set_orphans([])
-
-    # Data ------------------------------------------------------------------------
-
-    def set_orphans(self, orphans: list[Highlight]) -> None:
-        """Show the highlights left on older editions (hidden when there are none)."""
-        self.orphan_list.clear()
-        for h in orphans:
-            tags = "  ".join(f"#{t.path}" for t in h.tags)
-            note = f"✎ {excerpt(h.note, 80)}" if h.note.strip() else ""
-            lines = [f"“{excerpt(h.exact, 90)}”", *(part for part in (tags, note) if part)]
-            item = QListWidgetItem("\n".join(lines))
-            item.setData(TAG_ROLE, h)
-            self.orphan_list.addItem(item)
-        self.orphans_header.setText(f"Orphans ({len(orphans)}): select a passage, choose one, press A")
-        for widget in (self.orphans_header, self.orphan_list):
-            widget.setVisible(bool(orphans))
-
-    def selected_orphan(self) -> Highlight | None:
-        """Return the orphan chosen in the list."""
-        item = self.orphan_list.currentItem()
-        value = item.data(TAG_ROLE) if item is not None else None
-        return value if isinstance(value, Highlight) else None
 
     def reload(self, *, keep_current: bool = False) -> None:
         """Show the store's highlights afresh (through the filter); none current unless kept."""
@@ -229,7 +195,7 @@ class HighlightPanel(QWidget):
 
     def set_tags(self, tags: list[Tag]) -> None:
         """Offer these theme paths for completion and for the filter."""
-        self._tags = tags
+        self.filter_menu.tags = tags
         self._tree = descendants(tags)
         self._tag_completions.setStringList([t.path for t in tags])
         known = {t.id for t in tags}
@@ -315,34 +281,6 @@ class HighlightPanel(QWidget):
             ordered = self._store.ordered()
             self._shown = filter_highlights(ordered, self._filter, self._tree) if self._filter.active else ordered
         return list(self._shown)
-
-    def _build_filter_menu(self) -> None:
-        menu = self.filter_menu
-        menu.clear()
-        chosen = self._filter
-        group = QActionGroup(menu)
-        for combine, label in ((Combine.ANY, "Any of the ticked themes"), (Combine.ALL, "All of the ticked themes")):
-            action = menu.addAction(label)
-            action.setCheckable(True)
-            action.setChecked(chosen.combine is combine)
-            action.setActionGroup(group)
-            action.triggered.connect(lambda _c=False, c=combine: self.set_filter(replace(self._filter, combine=c)))
-        untagged = menu.addAction("Untagged only")
-        untagged.setCheckable(True)
-        untagged.setChecked(chosen.untagged)
-        untagged.toggled.connect(lambda on: self.set_filter(replace(self._filter, untagged=on)))
-        menu.addSeparator()
-        for tag in self._tags:
-            action = menu.addAction(("    " * tag.path.count("/")) + tag.name)
-            action.setCheckable(True)
-            action.setChecked(tag.id in chosen.themes)
-            action.toggled.connect(lambda on, t=tag.id: self._toggle_theme(t, on))
-        menu.addSeparator()
-        menu.addAction("Clear the filter", lambda: self.set_filter(ThemeFilter()))
-
-    def _toggle_theme(self, tag_id: int, on: bool) -> None:
-        themes = [t for t in self._filter.themes if t != tag_id] + ([tag_id] if on else [])
-        self.set_filter(replace(self._filter, themes=tuple(themes)))
 
     # Current highlight -----------------------------------------------------------
 

@@ -179,7 +179,7 @@ class EditionActions:
 
     def attach_orphan(self) -> None:
         """Attach the chosen orphan, or the highlight being moved, to the selected passage (A)."""
-        orphan = self._moving or self.window.panel.selected_orphan()
+        orphan = self._moving or self.window.panel.orphan_list.selected_orphan()
         span = self.window.reader.selection_span()
         document = self.window.controller.document
         if orphan is None or span is None or document is None:

@@ -142,7 +142,7 @@ class MainWindow(DeskLayout):
             self.reader.show_changes(changes, self.controller.store)
             self.panel.show_changes(changes)
             if document.id in changes.orphans:
-                self.panel.set_orphans(self.controller.orphans())
+                self.panel.orphan_list.set_orphans(self.controller.orphans())
             if document.id in changes.documents:
                 self.setWindowTitle(f"{document.title} — Marginalia")
         if changes.documents:
@@ -241,7 +241,7 @@ class MainWindow(DeskLayout):
         self.outline.set_structure(document.structure)
         self.reader.set_highlights(self.controller.highlights())
         self.panel.reload()
-        self.panel.set_orphans(self.controller.orphans())
+        self.panel.orphan_list.set_orphans(self.controller.orphans())
         self.find_bar.set_text(document.text)
         self.setWindowTitle(f"{document.title} — Marginalia")
         self.refresh_library()
