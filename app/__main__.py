@@ -7,7 +7,9 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__
-from app.cli import EXIT_ERROR, add_commands, run
+from app.cli.common import EXIT_ERROR
+from app.cli.parser import add_commands
+from app.cli.runner import run
 from app.services import LibraryError
 from app.services.paths import LIBRARY_ENV, resolve_library_path
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.__main__ import main
-from app.cli import EXIT_ERROR
+from app.cli.common import EXIT_ERROR
 from app.resources import SAMPLE_TEXT
 from tests.formats import XXE_DOCTYPE, epub_file, scanned_pdf, zip_bomb
 from tests.markdown_reader import blockquotes
