@@ -11,24 +11,22 @@ Nothing about undo lives in the UI or in the services' signatures.
 from __future__ import annotations
 
 import getpass
-import hashlib
 import json
 import secrets
 import sqlite3
-import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import Connection, delete, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.changes import Changes, Done, OperationSummary
-from app.domain.editions import UNPLACED_EDITION
 from app.domain.text import excerpt
+from app.services.entries import changes_of, digest, pack, unpack
 from app.services.errors import StorageError, storage
 from app.services.part import LibraryPart
 from db import journal, search
@@ -60,63 +58,6 @@ def default_author() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return ""
-
-
-def _digest(image: str | None) -> str | None:
-    return None if image is None else hashlib.blake2b(image.encode(), digest_size=16).hexdigest()
-
-
-def _pack(items: Sequence[Any]) -> bytes:
-    return zlib.compress(json.dumps(items, separators=(",", ":")).encode(), 6)
-
-
-def _unpack(blob: bytes) -> list[Any]:
-    items: list[Any] = json.loads(zlib.decompress(blob))
-    return items
-
-
-def changes_of(entries: Sequence[journal.Entry]) -> Changes:
-    """Say what a list of touched rows means to the views."""
-    kinds: dict[str, set[int]] = {
-        name: set()
-        for name in (
-            "documents",
-            "texts",
-            "highlights_added",
-            "highlights_changed",
-            "highlights_removed",
-            "counted",
-            "themes",
-            "orphans",
-        )
-    }
-    for entry in entries:
-        row = entry.row
-        if entry.table == "documents":
-            kinds["documents"].add(row["id"])
-            if entry.before is None or entry.after is None:
-                kinds["counted"].add(row["id"])
-        elif entry.table == "document_versions":
-            if row["number"] != UNPLACED_EDITION:  # that edition holds orphans' words, not the text
-                kinds["texts"].add(row["document_id"])
-            kinds["orphans"].add(row["document_id"])
-        elif entry.table == "tags":
-            kinds["themes"].add(row["id"])
-        elif entry.table == "highlight_tags":
-            kinds["highlights_changed"].add(row["highlight_id"])
-        elif entry.before is None:
-            kinds["highlights_added"].add(row["id"])
-            kinds["counted"].add(row["document_id"])
-        elif entry.after is None:
-            kinds["highlights_removed"].add(row["id"])
-            kinds["counted"].add(row["document_id"])
-        else:
-            kinds["highlights_changed"].add(row["id"])
-            if json.loads(entry.before)["version_id"] != row["version_id"]:
-                kinds["orphans"].add(row["document_id"])
-    born_or_gone = kinds["highlights_added"] | kinds["highlights_removed"]
-    kinds["highlights_changed"] -= born_or_gone
-    return Changes(**{name: frozenset(ids) for name, ids in kinds.items()})
 
 
 def _index(conn: Connection, changes: Changes) -> None:
@@ -182,7 +123,7 @@ class Operations(LibraryPart):
                 e.table,
                 journal.key_of(e.table, json.loads(e.before) if e.before and e.after else e.row),
                 e.before,
-                _digest(e.after),
+                digest(e.after),
             ]
             for e in entries
         ]
@@ -201,7 +142,7 @@ class Operations(LibraryPart):
             and last.origin == self.origin
             and now - last.at < MERGE_WINDOW
         ):
-            last.entries = _pack(_unpack(last.entries) + packed)
+            last.entries = pack(unpack(last.entries) + packed)
             last.changes = (Changes.from_json(last.changes) | recording.changes).to_json()
             last.at, last.stamp = now, stamp
             return
@@ -213,7 +154,7 @@ class Operations(LibraryPart):
             document_id=recording.document_id,
             changes=recording.changes.to_json(),
             merge_key=recording.merge_key,
-            entries=_pack(packed),
+            entries=pack(packed),
             state=0,
             stamp=stamp,
         )
@@ -257,12 +198,12 @@ class Operations(LibraryPart):
             stamp = self._next_stamp(s)
             for op in targets:
                 steps = [
-                    journal.Step(table, tuple(key), after, before) for table, key, before, after in _unpack(op.entries)
+                    journal.Step(table, tuple(key), after, before) for table, key, before, after in unpack(op.entries)
                 ][::-1]
-                found, failed = journal.replay(conn, steps, lambda step, image: _digest(image) == step.expected)
+                found, failed = journal.replay(conn, steps, lambda step, image: digest(image) == step.expected)
                 if failed is not None:
                     raise UndoError(self._conflict(s, "undo", op, conn, failed))
-                op.redo = _pack(found[::-1])
+                op.redo = pack(found[::-1])
                 op.state, op.stamp, op.origin = 1, stamp, self.origin
             changes = changes_of(journal.read(conn))
             _index(conn, changes)
@@ -292,7 +233,7 @@ class Operations(LibraryPart):
             conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
             steps = [
                 journal.Step(table, tuple(key), before, image)
-                for (table, key, before, _after), image in zip(_unpack(op.entries), _unpack(op.redo), strict=True)
+                for (table, key, before, _after), image in zip(unpack(op.entries), unpack(op.redo), strict=True)
             ]
             _found, failed = journal.replay(conn, steps, lambda step, image: image == step.expected)
             if failed is not None:

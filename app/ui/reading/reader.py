@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from itertools import accumulate
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -31,6 +28,7 @@ from app.ui.common.preferences import DEFAULT_FONT_SIZE
 from app.ui.desk.store import HighlightStore
 from app.ui.reading.line_layout import SpacedLayout
 from app.ui.reading.paragraph_margin import MARGIN_WIDTH, ParagraphMargin
+from app.ui.reading.spans import Span, SpanIndex
 
 MIN_FONT_SIZE, MAX_FONT_SIZE = 8, 40
 # A comfortable measure is 60-75 characters; about 34 em of a serif face gets there.
@@ -41,15 +39,6 @@ SERIF_FAMILIES = ["Literata", "Charis SIL", "Source Serif 4", "Georgia", "DejaVu
 SANS_FAMILIES = ["Inter", "Source Sans 3", "Noto Sans", "DejaVu Sans", "Liberation Sans", "Arial"]
 
 HEADING_STEPS = 3  # level 1 headings are two size steps up, level 2 one step
-
-
-@dataclass(frozen=True, slots=True)
-class _Span:
-    start: int  # UTF-16 positions: the overlay works in Qt's units.
-    end: int
-    colour: QColor
-    highlight_id: int
-    theme_colour: str | None  # the theme's own colour, for choosing the variant again
 
 
 class ReaderView(QPlainTextEdit):
@@ -88,10 +77,7 @@ class ReaderView(QPlainTextEdit):
         self.setFont(font)
         self._measure_em = MEASURE_EM
         self._map = Utf16Map("")
-        self._spans: list[_Span] = []
-        self._keys: list[tuple[int, int, int]] = []
-        self._key_of: dict[int, tuple[int, int, int]] = {}  # highlight id -> its key in _keys
-        self._max_end: list[int] = []
+        self._spans = SpanIndex()
         self._current_id: int | None = None
         self._variants: dict[str, QColor] = {}
         self._overlay_timer = QTimer(self)
@@ -110,7 +96,7 @@ class ReaderView(QPlainTextEdit):
     def set_text(self, text: str) -> None:
         """Show `text` (a stored, normalised text) with no highlights."""
         self._map = Utf16Map(text)
-        self._spans, self._keys, self._max_end = [], [], []
+        self._spans = SpanIndex()
         self._current_id = None
         self.setExtraSelections([])
         # setPlainText gives the new text the caret's format: after the caret stood in a
@@ -271,62 +257,22 @@ class ReaderView(QPlainTextEdit):
 
     def set_highlights(self, highlights: Sequence[Highlight]) -> None:
         """Replace the painted highlights (any order; overlapping ones blend)."""
-        self._spans = sorted((self._span(h) for h in highlights), key=_span_key)
-        self._keys = [_span_key(s) for s in self._spans]
-        self._key_of = {key[2]: key for key in self._keys}
-        self._max_end = list(accumulate((s.end for s in self._spans), max))
+        self._spans.replace_all(self._span(h) for h in highlights)
         self.schedule_overlay()
 
     def show_changes(self, changes: Changes, store: HighlightStore) -> None:
         """Repaint the highlights `changes` touched, as `store` now holds them."""
         for highlight_id in changes.highlights:
             highlight = store.get(highlight_id)
-            span = None if highlight is None else self._span(highlight)
-            key = self._key_of.get(highlight_id)
-            if span is not None and key == _span_key(span):
-                self._spans[bisect_left(self._keys, key)] = span  # its themes, and so its colour, changed
-                self.schedule_overlay()
-                continue
-            self._remove(highlight_id)
-            if span is not None:
-                self._add(span)
+            if highlight is None:
+                self._spans.remove(highlight_id)
+            else:
+                self._spans.put(self._span(highlight))
+        if changes.highlights:
+            self.schedule_overlay()
 
-    def _add(self, span: _Span) -> None:
-        key = _span_key(span)
-        index = bisect_left(self._keys, key)
-        self._spans.insert(index, span)
-        self._keys.insert(index, key)
-        self._key_of[span.highlight_id] = key
-        self._max_end.insert(index, -1)
-        self._repair_max_end(index)
-
-    def _remove(self, highlight_id: int) -> None:
-        key = self._key_of.pop(highlight_id, None)
-        if key is None:
-            return
-        index = bisect_left(self._keys, key)
-        del self._spans[index]
-        del self._keys[index]
-        del self._max_end[index]
-        self._repair_max_end(index)
-
-    def _span(self, h: Highlight) -> _Span:
-        return _Span(self._map.to_utf16(h.start), self._map.to_utf16(h.end), self._colour(h.colour), h.id, h.colour)
-
-    def _repair_max_end(self, index: int) -> None:
-        """Fix the running maximum of span ends after a span was inserted or removed at `index`.
-
-        Each entry depends only on the previous entry and its own span, so the first
-        entry after `index` that comes out unchanged means all later ones are too: an
-        insertion or removal usually costs one step, not a pass over every highlight.
-        """
-        running = self._max_end[index - 1] if index > 0 else 0
-        for j in range(index, len(self._spans)):
-            running = max(running, self._spans[j].end)
-            if j > index and self._max_end[j] == running:
-                break
-            self._max_end[j] = running
-        self.schedule_overlay()
+    def _span(self, h: Highlight) -> Span:
+        return Span(self._map.to_utf16(h.start), self._map.to_utf16(h.end), self._colour(h.colour), h.id, h.colour)
 
     def set_current_highlight(self, highlight_id: int | None) -> None:
         """Mark one highlight as current: it is underlined as well as coloured."""
@@ -337,7 +283,7 @@ class ReaderView(QPlainTextEdit):
     def highlights_at(self, position: int) -> list[int]:
         """Return the ids of the highlights covering a code-point offset, innermost first."""
         u16 = self._map.to_utf16(position)
-        hits = [s for s in self._overlapping(u16, u16 + 1) if s.start <= u16 < s.end]
+        hits = [s for s in self._spans.overlapping(u16, u16 + 1) if s.start <= u16 < s.end]
         hits.sort(key=lambda s: (s.end - s.start, s.start))
         return [s.highlight_id for s in hits]
 
@@ -362,24 +308,10 @@ class ReaderView(QPlainTextEdit):
         end_block = bottom.block()
         return start, end_block.position() + end_block.length()
 
-    def _overlapping(self, start: int, end: int) -> list[_Span]:
-        """Spans that intersect `[start, end)`, found without scanning them all."""
-        idx = bisect_left(self._keys, (end,))
-        found: list[_Span] = []
-        i = idx - 1
-        # The running maximum of ends is non-decreasing, so once it falls at or before
-        # `start`, no earlier span can reach into the range.
-        while i >= 0 and self._max_end[i] > start:
-            if self._spans[i].end > start:
-                found.append(self._spans[i])
-            i -= 1
-        found.reverse()
-        return found
-
     def _update_overlay(self) -> None:
         start, end = self._visible_range()
         selections: list[QTextEdit.ExtraSelection] = []
-        for span in self._overlapping(start, end):
+        for span in self._spans.overlapping(start, end):
             sel = QTextEdit.ExtraSelection()
             cursor = QTextCursor(self.document())
             cursor.setPosition(span.start)
@@ -414,7 +346,7 @@ class ReaderView(QPlainTextEdit):
         """Pick the light or dark variants again when the page's colours change."""
         if event.type() == QEvent.Type.PaletteChange:
             self._variants.clear()
-            self._spans = [replace(s, colour=self._colour(s.theme_colour)) for s in self._spans]
+            self._spans.recolour(self._colour)
             self.schedule_overlay()
         super().changeEvent(event)
 
@@ -426,7 +358,3 @@ class ReaderView(QPlainTextEdit):
             self.setTextCursor(cursor)
             return
         super().keyPressEvent(event)
-
-
-def _span_key(span: _Span) -> tuple[int, int, int]:
-    return (span.start, span.end, span.highlight_id)
