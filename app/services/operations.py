@@ -96,6 +96,9 @@ class Operations(LibraryPart):
         self.origin = secrets.token_hex(8)
         self._watcher: journal.Watcher | None = None
         self._seen = 0
+        # What Ctrl+Z and Ctrl+Shift+Z would do: read once, then kept until something else
+        # changes the history (an undo, a redo, another window's or process's change).
+        self._steps: tuple[OperationSummary | None, OperationSummary | None] | None = None
 
     @contextmanager
     def record(self, label: str, document_id: int | None = None) -> Iterator[Recording]:
@@ -104,6 +107,7 @@ class Operations(LibraryPart):
         A change that touches nothing writes no row. Set `label` and `document_id` on the
         yielded recording when they are known only inside.
         """
+        written: OperationSummary | None = None
         with self._sessions.begin() as s:
             conn = s.connection()
             journal.start(conn)
@@ -114,9 +118,12 @@ class Operations(LibraryPart):
             if entries:
                 recording.changes = changes_of(entries)
                 _index(conn, recording.changes)
-                self._write(s, recording, entries)
+                written = self._summary(s, self._write(s, recording, entries))
+        if written is not None:
+            # Known once committed: Ctrl+Z now undoes this, and nothing is left to redo.
+            self._steps = (written, None)
 
-    def _write(self, s: Session, recording: Recording, entries: list[journal.Entry]) -> None:
+    def _write(self, s: Session, recording: Recording, entries: list[journal.Entry]) -> OperationRow:
         packed = [
             # An update is keyed as the row was before it (the key may be what changed).
             [
@@ -145,7 +152,7 @@ class Operations(LibraryPart):
             last.entries = pack(unpack(last.entries) + packed)
             last.changes = (Changes.from_json(last.changes) | recording.changes).to_json()
             last.at, last.stamp = now, stamp
-            return
+            return last
         row = OperationRow(
             label=recording.label,
             author=self.author,
@@ -169,6 +176,7 @@ class Operations(LibraryPart):
                 OperationRow.stamp < stamp,
             )
         )
+        return row
 
     @staticmethod
     def _next_stamp(s: Session) -> int:
@@ -186,6 +194,7 @@ class Operations(LibraryPart):
             UndoError: If there is nothing to undo, or a row a change touched has since
                 been changed by something not undone with it; nothing is changed then.
         """
+        self._steps = None
         with self._sessions.begin() as s:
             conn = s.connection()
             stmt = select(OperationRow).where(OperationRow.state == 0, OperationRow.author == self.author)
@@ -219,6 +228,7 @@ class Operations(LibraryPart):
             UndoError: If there is nothing to redo, or the rows it would write have been
                 changed since it was undone.
         """
+        self._steps = None
         with self._sessions.begin() as s:
             conn = s.connection()
             op = s.execute(
@@ -291,8 +301,10 @@ class Operations(LibraryPart):
     @storage
     def next_steps(self) -> tuple[OperationSummary | None, OperationSummary | None]:
         """Return what Ctrl+Z would undo and Ctrl+Shift+Z would redo, in one transaction."""
-        with self._sessions.begin() as s:
-            return self._next(s, 0, newest=True), self._next(s, 1, newest=False)
+        if self._steps is None:
+            with self._sessions.begin() as s:
+                self._steps = (self._next(s, 0, newest=True), self._next(s, 1, newest=False))
+        return self._steps
 
     def _next(self, s: Session, state: int, *, newest: bool) -> OperationSummary | None:
         order = OperationRow.id.desc() if newest else OperationRow.id
@@ -341,7 +353,10 @@ class Operations(LibraryPart):
             # The file cannot be watched now (moved away, being restored): look again later.
             self.close()
             return Changes()
-        self._seen, changes = self.changes_since(self._seen)
+        seen, changes = self.changes_since(self._seen)
+        if seen != self._seen:
+            self._steps = None  # another process may have undone or redone this person's changes
+        self._seen = seen
         return changes
 
     def close(self) -> None:

@@ -280,6 +280,23 @@ def test_another_process_s_changes_are_news_and_one_s_own_are_not(library_path: 
     there.close()
 
 
+def test_what_ctrl_z_would_undo_follows_an_undo_made_by_another_process(library_path: Path) -> None:
+    here = open_service(library_path)
+    _seed(here)
+    here.operations.news()  # starts watching
+    here.set_note(1, "mine")
+    undo, redo = here.operations.next_steps()
+    assert undo is not None and undo.label == "Edit note" and redo is None
+    there = open_service(library_path)  # the same person on the command line
+    there.operations.undo()
+    here.operations.news()
+    undo, redo = here.operations.next_steps()
+    assert redo is not None and redo.label == "Edit note"
+    assert undo is not None and undo.label != "Edit note"
+    here.close()
+    there.close()
+
+
 def test_a_deleted_document_with_many_highlights_comes_back_whole(service: LibraryService) -> None:
     # More rows than one read of the undo takes at a time (500), each with two themes.
     text = " ".join(f"word{i}" for i in range(3000))
