@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -47,6 +49,23 @@ def all_tags(s: Session) -> dict[int, Tag]:
     }
 
 
+@contextmanager
+def collection_paused() -> Iterator[None]:
+    """Hold off Python's cycle collector while many objects are made at once.
+
+    Each full collection walks every object alive, and making 100,000 highlights (each
+    a value, a tuple, two times and four strings) set off enough of them to double the
+    cost of reading them. The values hold no cycles; the collector runs again after.
+    """
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
 def read_highlights(s: Session, tags: dict[int, Tag], *conditions: Any) -> list[Highlight]:  # noqa: ANN401 - SQL clauses
     """Return the highlights matching `conditions`, by document and text order, as plain rows.
 
@@ -83,25 +102,43 @@ def read_highlights(s: Session, tags: dict[int, Tag], *conditions: Any) -> list[
         .where(*conditions)
         .order_by(h.document_id, h.start_offset, h.end_offset, h.id)
     )
-    return [
-        Highlight(
-            id=r.id,
-            document_id=r.document_id,
-            version_id=r.version_id,
-            start=r.start_offset,
-            end=r.end_offset,
-            exact=r.exact,
-            prefix=r.prefix,
-            suffix=r.suffix,
-            note=r.note,
-            tags=tuple(links.get(r.id, ())),
-            created_at=datetime.fromisoformat(r.created_at),
-            updated_at=datetime.fromisoformat(r.updated_at),
-            made_on_version_id=r.made_on_version_id,
-            review_from=r.review_from,
-        )
-        for r in s.execute(query)
-    ]
+    # Positional rows fetched at once, and values made positionally: reading 100,000
+    # highlights a row at a time by name cost twice what the rows themselves do.
+    fromiso = datetime.fromisoformat
+    with collection_paused():
+        return [
+            Highlight(
+                hid,
+                document_id,
+                version_id,
+                start,
+                end,
+                exact,
+                prefix,
+                suffix,
+                note,
+                tuple(links.get(hid, ())),
+                fromiso(created_at),
+                fromiso(updated_at),
+                made_on,
+                review_from,
+            )
+            for (
+                hid,
+                document_id,
+                version_id,
+                start,
+                end,
+                exact,
+                prefix,
+                suffix,
+                note,
+                created_at,
+                updated_at,
+                made_on,
+                review_from,
+            ) in s.connection().execute(query).all()
+        ]
 
 
 def summary_of(doc: DocumentRow, highlight_count: int, words: int) -> DocumentSummary:

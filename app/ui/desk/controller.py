@@ -23,6 +23,7 @@ from app.domain.values import Document, DocumentProperties, DocumentSummary, Hig
 from app.importers import ImportedText, import_file
 from app.services import LibraryService, NotFoundError
 from app.services.codebook import Codebook
+from app.services.queries import collection_paused
 from app.ui.desk.store import HighlightStore
 
 T = TypeVar("T")
@@ -128,10 +129,12 @@ class DeskController(QObject):
 
     def open_document(self, document_id: int) -> Document:
         """Open a document and load its highlights."""
-        document = self.service.open_document(document_id)
-        self.document = document
-        self.store.reset(self.service.highlights(document_id), self.service.tags())
-        self.document_opened.emit(document)
+        # The views make an object or more per highlight as they fill: all of it at once.
+        with collection_paused():
+            document = self.service.open_document(document_id)
+            self.document = document
+            self.store.reset(self.service.highlights(document_id), self.service.tags())
+            self.document_opened.emit(document)
         return document
 
     def import_path(self, path: Path) -> tuple[DocumentSummary, bool]:

@@ -28,7 +28,7 @@ from app.ui.common.preferences import DEFAULT_FONT_SIZE
 from app.ui.desk.store import HighlightStore
 from app.ui.reading.line_layout import SpacedLayout
 from app.ui.reading.paragraph_margin import MARGIN_WIDTH, ParagraphMargin
-from app.ui.reading.spans import Span, SpanIndex
+from app.ui.reading.spans import SpanIndex
 
 MIN_FONT_SIZE, MAX_FONT_SIZE = 8, 40
 # A comfortable measure is 60-75 characters; about 34 em of a serif face gets there.
@@ -78,6 +78,7 @@ class ReaderView(QPlainTextEdit):
         self._measure_em = MEASURE_EM
         self._map = Utf16Map("")
         self._spans = SpanIndex()
+        self._colours: dict[int, str | None] = {}  # each highlight's theme colour, by id
         self._current_id: int | None = None
         self._variants: dict[str, QColor] = {}
         self._overlay_timer = QTimer(self)
@@ -97,6 +98,7 @@ class ReaderView(QPlainTextEdit):
         """Show `text` (a stored, normalised text) with no highlights."""
         self._map = Utf16Map(text)
         self._spans = SpanIndex()
+        self._colours = {}
         self._current_id = None
         self.setExtraSelections([])
         # setPlainText gives the new text the caret's format: after the caret stood in a
@@ -256,8 +258,9 @@ class ReaderView(QPlainTextEdit):
     # Highlights ------------------------------------------------------------------
 
     def set_highlights(self, highlights: Sequence[Highlight]) -> None:
-        """Replace the painted highlights (any order; overlapping ones blend)."""
-        self._spans.replace_all(self._span(h) for h in highlights)
+        """Replace the painted highlights (text order costs least; overlapping ones blend)."""
+        self._spans.replace_all((h.start, h.end, h.id) for h in highlights)
+        self._colours = {h.id: h.colour for h in highlights}
         self.schedule_overlay()
 
     def show_changes(self, changes: Changes, store: HighlightStore) -> None:
@@ -266,13 +269,12 @@ class ReaderView(QPlainTextEdit):
             highlight = store.get(highlight_id)
             if highlight is None:
                 self._spans.remove(highlight_id)
+                self._colours.pop(highlight_id, None)
             else:
-                self._spans.put(self._span(highlight))
+                self._spans.put((highlight.start, highlight.end, highlight.id))
+                self._colours[highlight_id] = highlight.colour  # its themes may be what changed
         if changes.highlights:
             self.schedule_overlay()
-
-    def _span(self, h: Highlight) -> Span:
-        return Span(self._map.to_utf16(h.start), self._map.to_utf16(h.end), self._colour(h.colour), h.id, h.colour)
 
     def set_current_highlight(self, highlight_id: int | None) -> None:
         """Mark one highlight as current: it is underlined as well as coloured."""
@@ -282,10 +284,9 @@ class ReaderView(QPlainTextEdit):
 
     def highlights_at(self, position: int) -> list[int]:
         """Return the ids of the highlights covering a code-point offset, innermost first."""
-        u16 = self._map.to_utf16(position)
-        hits = [s for s in self._spans.overlapping(u16, u16 + 1) if s.start <= u16 < s.end]
-        hits.sort(key=lambda s: (s.end - s.start, s.start))
-        return [s.highlight_id for s in hits]
+        hits = self._spans.overlapping(position, position + 1)
+        hits.sort(key=lambda key: (key[1] - key[0], key[0]))
+        return [key[2] for key in hits]
 
     def schedule_overlay(self) -> None:
         """Queue one repaint of the highlights shown (coalesces many requests)."""
@@ -309,18 +310,18 @@ class ReaderView(QPlainTextEdit):
         return start, end_block.position() + end_block.length()
 
     def _update_overlay(self) -> None:
-        start, end = self._visible_range()
+        start, end = (self._map.to_codepoint(position) for position in self._visible_range())
         selections: list[QTextEdit.ExtraSelection] = []
-        for span in self._spans.overlapping(start, end):
+        for first, last, highlight_id in self._spans.overlapping(start, end):
             sel = QTextEdit.ExtraSelection()
             cursor = QTextCursor(self.document())
-            cursor.setPosition(span.start)
-            cursor.setPosition(span.end, QTextCursor.MoveMode.KeepAnchor)
+            cursor.setPosition(self._map.to_utf16(first))
+            cursor.setPosition(self._map.to_utf16(last), QTextCursor.MoveMode.KeepAnchor)
             sel.cursor = cursor
             fmt = QTextCharFormat()
-            fmt.setBackground(span.colour)
-            fmt.setProperty(QTextFormat.Property.UserProperty, span.highlight_id)
-            if span.highlight_id == self._current_id:
+            fmt.setBackground(self._colour(self._colours.get(highlight_id)))
+            fmt.setProperty(QTextFormat.Property.UserProperty, highlight_id)
+            if highlight_id == self._current_id:
                 fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
                 fmt.setUnderlineColor(QColor("#1f2a44"))
             sel.format = fmt
@@ -346,7 +347,6 @@ class ReaderView(QPlainTextEdit):
         """Pick the light or dark variants again when the page's colours change."""
         if event.type() == QEvent.Type.PaletteChange:
             self._variants.clear()
-            self._spans.recolour(self._colour)
             self.schedule_overlay()
         super().changeEvent(event)
 
