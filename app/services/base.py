@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from app.domain.anchors import quote_of
@@ -32,10 +32,17 @@ class ServiceBase:
         self.operations = Operations(library.sessions, library.path, default_author() if author is None else author)
         self.codebook = Codebook(self.operations)
         self.shelf = Shelf(self.operations)
-        # The last text read, by edition id and SHA-256: making a highlight needs the text
-        # for its quote, and re-reading 5 MB each time is slow. The digest is checked on
-        # each use, so a text kept from a transaction that was rolled back is never used.
-        self._text_cache: tuple[int, str, str] | None = None
+        # The last edition text read, by edition id: making a highlight needs the text for
+        # its quote, and re-reading 5 MB each time is slow (so was reading its digest to
+        # check it: SQLite walks the whole text to reach the column after it). Once
+        # committed, an edition's text never changes and its id is never given to another
+        # (AUTOINCREMENT), so a text is kept only when the transaction it was read in
+        # commits: one read inside a change that was rolled back, whose id may be given
+        # again, is never used.
+        self._text_cache: tuple[int, str] | None = None
+        self._text_read: tuple[int, str] | None = None
+        event.listen(self._sessions, "after_commit", self._keep_text_read)
+        event.listen(self._sessions, "after_rollback", self._drop_text_read)
 
     @property
     def path(self) -> Path:
@@ -163,11 +170,19 @@ class ServiceBase:
         return version_id
 
     def _version_text(self, s: Session, version_id: int) -> str:
-        digest = s.execute(select(VersionRow.sha256).where(VersionRow.id == version_id)).scalar_one()
-        if self._text_cache is None or self._text_cache[:2] != (version_id, digest):
-            text = s.execute(select(VersionRow.text).where(VersionRow.id == version_id)).scalar_one()
-            self._text_cache = (version_id, digest, text)
-        return self._text_cache[2]
+        for kept in (self._text_read, self._text_cache):
+            if kept is not None and kept[0] == version_id:
+                return kept[1]
+        text: str = s.execute(select(VersionRow.text).where(VersionRow.id == version_id)).scalar_one()
+        self._text_read = (version_id, text)
+        return text
+
+    def _keep_text_read(self, _session: Session) -> None:
+        if self._text_read is not None:
+            self._text_cache, self._text_read = self._text_read, None
+
+    def _drop_text_read(self, _session: Session) -> None:
+        self._text_read = None
 
     @storage
     def tags(self) -> list[Tag]:

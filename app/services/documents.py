@@ -114,7 +114,7 @@ class Documents(ServiceBase):
             if mark_opened and self.read_only is None:
                 doc.last_opened_at = utcnow()
             version = self._current_version(s, document_id)
-            self._text_cache = (version.id, version.sha256, version.text)
+            self._text_read = (version.id, version.text)
             return Document(
                 id=doc.id,
                 title=doc.title,

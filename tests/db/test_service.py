@@ -159,3 +159,26 @@ def test_a_write_that_fails_midway_leaves_nothing_behind(service: LibraryService
     assert service.tags() == []
     [last, *_] = service.operations.history()
     assert last.label.startswith("Highlight")
+
+
+def test_a_highlight_is_cut_from_the_text_stored_after_a_change_that_was_rolled_back(
+    service: LibraryService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The text read inside a failed import is not kept: its edition id is given again."""
+    _doc(service)
+    other = open_service(tmp_path / "other.sqlite")
+    other_doc = _doc(other, "Wrong words here, from a change that failed.", "Lost")
+    other.create_highlight(other_doc, 0, 5)
+    project = tmp_path / "lost.qdpx"
+    project.write_bytes(other.export_qdpx())
+    other.close()
+
+    def full_disk(*_args: object, **_kwargs: object) -> None:
+        raise StorageError("The disk is full.")
+
+    with monkeypatch.context() as patched:
+        patched.setattr("app.services.operations._index", full_disk)
+        with pytest.raises(StorageError):
+            service.import_qda(project)
+    kept = _doc(service, "Right words here, in the edition that stayed.", "Kept")
+    assert service.create_highlight(kept, 0, 5).value.exact == "Right"

@@ -103,12 +103,12 @@ def test_the_caret_entering_or_leaving_a_highlight_is_heard(window: MainWindow, 
     assert len(heard) == 2  # entering and leaving, not every step inside
 
 
-def test_tabbing_into_a_list_or_tree_lands_on_its_current_item(
+def test_tabbing_into_a_list_or_table_lands_on_its_current_item(
     window: MainWindow, qtbot: QtBot, focused: Focused
 ) -> None:
     highlight_quote(qtbot, window, "the eight-hour day")
     window.panel.select(None)
-    for view, role in ((window.library_view, Role.ListItem), (window.panel.list, Role.TreeItem)):
+    for view, role in ((window.library_view, Role.ListItem), (window.panel.list, Role.Cell)):
         view.setFocus(Qt.FocusReason.TabFocusReason)
         qtbot.waitUntil(lambda expected=role: bool(focused) and focused[-1][0] == expected)  # type: ignore[misc]
         index = view.currentIndex()

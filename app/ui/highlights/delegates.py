@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from app.ui.highlights.list_model import NOTE_ROLE, QUOTE_ROLE, TAGS_ROLE
@@ -13,16 +13,21 @@ PADDING = 6
 BAR_WIDTH = 5
 
 
+def row_height(metrics: QFontMetrics) -> int:
+    """The height of every row: three text lines and padding."""
+    return metrics.lineSpacing() * LINES + 2 * PADDING
+
+
 class HighlightDelegate(QStyledItemDelegate):
     """Draws a colour bar, the quote, the themes and the note, one elided line each.
 
-    Every row has the same height, so a view with uniform row heights never measures
-    rows one by one (which took most of a second at 10,000 rows).
+    Every row has the same height, so the view never measures rows one by one (which
+    took most of a second at 10,000 rows).
     """
 
     def sizeHint(self, option: QStyleOptionViewItem, _index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
         """Return the fixed row size: three text lines and padding."""
-        return QSize(200, option.fontMetrics.lineSpacing() * LINES + 2 * PADDING)
+        return QSize(200, row_height(option.fontMetrics))
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
