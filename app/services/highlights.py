@@ -91,9 +91,11 @@ class Highlights(ServiceBase):
                 tag_id = ensure_path(s, names)[0]
                 if tag_id not in tag_ids:
                     tag_ids.append(tag_id)
-            row.tag_links = [HighlightTagRow(tag_id=t, position=i) for i, t in enumerate(tag_ids)]
+            # Links added as rows: setting the new row's collection first read it back (empty).
+            s.add_all(HighlightTagRow(highlight_id=row.id, tag_id=t, position=i) for i, t in enumerate(tag_ids))
             s.flush()
-            value = self._value(s, row)
+            known = self._all_tags(s) if tag_ids else {}
+            value = self._make_value(row, tuple(known[t] for t in tag_ids))
         return op.done(value)
 
     @storage
