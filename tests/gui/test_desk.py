@@ -77,11 +77,10 @@ def stored(service: LibraryService, highlight_id: int) -> tuple[str, tuple[str, 
 
 
 def painted_colour(window: MainWindow, highlight_id: int) -> QColor:
-    window.reader._update_overlay()
-    for sel in window.reader.extraSelections():
-        if sel.format.property(sel.format.Property.UserProperty) == highlight_id:
-            return sel.format.background().color()
-    raise AssertionError(f"highlight {highlight_id} is not painted")
+    window.reader.viewport().repaint()
+    colour = window.reader.painted_highlights().get(highlight_id)
+    assert colour is not None, f"highlight {highlight_id} is not painted"
+    return colour
 
 
 def test_first_start_opens_the_bundled_sample_exactly_as_stored(window: MainWindow, service: LibraryService) -> None:
@@ -133,7 +132,7 @@ def test_highlights_are_listed_in_text_order_and_overlaps_stay_visible(window: M
     assert rows == [earlier, overlapping, later]
     assert window.panel.header.text() == "Highlights (3)"
     window.reader.move_caret(_doc_text(window).index("the proletariat"))
-    window.reader._update_overlay()
+    window.reader.viewport().repaint()
     assert {earlier, overlapping} <= set(window.reader.painted_highlight_ids())
     assert painted_colour(window, earlier).alpha() < 255  # translucent, so overlaps blend
     # The counts follow a moment later, so that making a highlight never waits for them.
@@ -305,7 +304,7 @@ def test_choosing_a_highlight_in_the_panel_scrolls_the_text_to_it(
     window.panel.list.setFocus()
     window.panel.list.setCurrentIndex(window.panel.model.index(1, 0))
     assert window.reader.caret_position() == target
-    assert target in range(window.reader.first_visible_position(), window.reader._visible_range()[1])
+    assert window.reader.viewport().rect().contains(window.reader.cursorRect().center())  # on the screen
     qtbot.keyClick(window.panel.list, KEY.Key_Up)
     assert window.reader.caret_position() == 0
     qtbot.keyClick(window.panel.list, KEY.Key_BracketRight)  # next highlight, from the list too
@@ -505,7 +504,7 @@ def test_scrolling_paints_only_the_visible_highlights(window: MainWindow, qtbot:
     for i in range(0, 4000, 2):
         at = text.index(f"Paragraph number {i} in")
         window.controller.create_highlight(at, at + 9)
-    window.reader._update_overlay()
+    window.reader.viewport().repaint()
     first = window.reader.painted_highlight_ids()
     assert 0 < len(first) < 100
     window.reader.verticalScrollBar().setValue(window.reader.verticalScrollBar().maximum() // 2)

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
-from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QKeyEvent,
+    QPainter,
+    QPaintEvent,
     QPalette,
     QResizeEvent,
+    QTextBlock,
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
     QTextFormat,
+    QTextLine,
 )
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QWidget
 
 from app.domain.changes import Changes
 from app.domain.colours import HIGHLIGHT_ALPHA, readable_variant
@@ -39,6 +44,7 @@ SERIF_FAMILIES = ["Literata", "Charis SIL", "Source Serif 4", "Georgia", "DejaVu
 SANS_FAMILIES = ["Inter", "Source Sans 3", "Noto Sans", "DejaVu Sans", "Liberation Sans", "Arial"]
 
 HEADING_STEPS = 3  # level 1 headings are two size steps up, level 2 one step
+CURRENT_UNDERLINE = QColor("#1f2a44")  # under the current highlight, on every page colour
 
 
 class ReaderView(QPlainTextEdit):
@@ -81,13 +87,7 @@ class ReaderView(QPlainTextEdit):
         self._colours: dict[int, str | None] = {}  # each highlight's theme colour, by id
         self._current_id: int | None = None
         self._variants: dict[str, QColor] = {}
-        self._overlay_timer = QTimer(self)
-        self._overlay_timer.setSingleShot(True)
-        self._overlay_timer.setInterval(0)
-        self._overlay_timer.timeout.connect(self._update_overlay)
-        # Scrolling and resizing queue one overlay update instead of painting from
-        # inside the scrollbar signal (which crashed here; GUIDE.md section 4).
-        self.verticalScrollBar().valueChanged.connect(self.schedule_overlay)
+        self._painted: dict[int, QColor] = {}  # what the last paint showed, by highlight id
         self.cursorPositionChanged.connect(self._on_cursor_moved)
         self.paragraph_margin = ParagraphMargin(self)
         self.paragraph_margin.hide()
@@ -100,7 +100,7 @@ class ReaderView(QPlainTextEdit):
         self._spans = SpanIndex()
         self._colours = {}
         self._current_id = None
-        self.setExtraSelections([])
+        self._colours = {}
         # setPlainText gives the new text the caret's format: after the caret stood in a
         # heading, the whole next document came out in large bold type.
         self.setCurrentCharFormat(QTextCharFormat())
@@ -212,7 +212,7 @@ class ReaderView(QPlainTextEdit):
         top = self.first_visible_position()
         self.spacing.set_spacing(line, paragraph)
         self._keep_place(top)
-        self.schedule_overlay()
+        self.viewport().update()
         self.paragraph_margin.update()
 
     def set_measure(self, em: int) -> None:
@@ -241,7 +241,7 @@ class ReaderView(QPlainTextEdit):
         if (margins.left(), margins.right()) != (left, side):
             self.setViewportMargins(left, 8, side, 8)
         self.paragraph_margin.setGeometry(left - MARGIN_WIDTH, 8, MARGIN_WIDTH, max(0, self.height() - 16))
-        self.schedule_overlay()
+        self.viewport().update()
 
     def set_paragraph_numbers(self, numbers: Sequence[tuple[int, int]]) -> None:
         """Number paragraphs in the margin: (code-point offset where one starts, its number)."""
@@ -261,7 +261,7 @@ class ReaderView(QPlainTextEdit):
         """Replace the painted highlights (text order costs least; overlapping ones blend)."""
         self._spans.replace_all((h.start, h.end, h.id) for h in highlights)
         self._colours = {h.id: h.colour for h in highlights}
-        self.schedule_overlay()
+        self.viewport().update()
 
     def show_changes(self, changes: Changes, store: HighlightStore) -> None:
         """Repaint the highlights `changes` touched, as `store` now holds them."""
@@ -274,13 +274,13 @@ class ReaderView(QPlainTextEdit):
                 self._spans.put((highlight.start, highlight.end, highlight.id))
                 self._colours[highlight_id] = highlight.colour  # its themes may be what changed
         if changes.highlights:
-            self.schedule_overlay()
+            self.viewport().update()
 
     def set_current_highlight(self, highlight_id: int | None) -> None:
         """Mark one highlight as current: it is underlined as well as coloured."""
         if highlight_id != self._current_id:
             self._current_id = highlight_id
-            self.schedule_overlay()
+            self.viewport().update()
 
     def highlights_at(self, position: int) -> list[int]:
         """Return the ids of the highlights covering a code-point offset, innermost first."""
@@ -288,45 +288,66 @@ class ReaderView(QPlainTextEdit):
         hits.sort(key=lambda key: (key[1] - key[0], key[0]))
         return [key[2] for key in hits]
 
-    def schedule_overlay(self) -> None:
-        """Queue one repaint of the highlights shown (coalesces many requests)."""
-        if not self._overlay_timer.isActive():
-            self._overlay_timer.start()
+    def painted_highlights(self) -> dict[int, QColor]:
+        """Return the highlights the last paint showed (those on the screen), with their colours."""
+        return dict(self._painted)
 
     def painted_highlight_ids(self) -> list[int]:
-        """Return the ids of the highlights currently painted (the visible ones)."""
-        ids: list[int] = []
-        for sel in self.extraSelections():
-            hid = sel.format.property(QTextFormat.Property.UserProperty)
-            if isinstance(hid, int) and hid not in ids:
-                ids.append(hid)
-        return ids
+        """Return the ids of the highlights the last paint showed, in text order."""
+        return list(self._painted)
 
-    def _visible_range(self) -> tuple[int, int]:
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        """Paint the highlights under the text, then the text (and the selection) over them."""
+        self._paint_highlights(event.rect())
+        super().paintEvent(event)
+
+    def _paint_highlights(self, area: QRect) -> None:
+        """Fill each highlighted stretch of each line on the screen, as Qt is about to draw the text.
+
+        Done here, for the blocks being painted, instead of as Qt's extra selections: setting
+        those made Qt measure every old and new one from the top of the screen on each
+        scroll and each change, which at a highlight every few words cost more than the
+        page itself.
+        """
+        painted: dict[int, QColor] = {}
+        painter = QPainter(self.viewport())
+        offset = self.contentOffset()
         block = self.firstVisibleBlock()
-        start = block.position()
-        bottom = self.cursorForPosition(QPoint(self.viewport().width() - 1, self.viewport().height() - 1))
-        end_block = bottom.block()
-        return start, end_block.position() + end_block.length()
+        while block.isValid():
+            rect = self.blockBoundingRect(block).translated(offset)
+            if rect.top() > area.bottom():
+                break
+            if block.isVisible() and rect.bottom() >= area.top():
+                self._paint_block(painter, block, QPointF(offset), painted)
+            offset.setY(offset.y() + rect.height())
+            block = block.next()
+        painter.end()
+        if area.contains(self.viewport().rect()):
+            self._painted = painted
+        else:
+            self._painted.update(painted)
 
-    def _update_overlay(self) -> None:
-        start, end = (self._map.to_codepoint(position) for position in self._visible_range())
-        selections: list[QTextEdit.ExtraSelection] = []
-        for first, last, highlight_id in self._spans.overlapping(start, end):
-            sel = QTextEdit.ExtraSelection()
-            cursor = QTextCursor(self.document())
-            cursor.setPosition(self._map.to_utf16(first))
-            cursor.setPosition(self._map.to_utf16(last), QTextCursor.MoveMode.KeepAnchor)
-            sel.cursor = cursor
-            fmt = QTextCharFormat()
-            fmt.setBackground(self._colour(self._colours.get(highlight_id)))
-            fmt.setProperty(QTextFormat.Property.UserProperty, highlight_id)
-            if highlight_id == self._current_id:
-                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-                fmt.setUnderlineColor(QColor("#1f2a44"))
-            sel.format = fmt
-            selections.append(sel)
-        self.setExtraSelections(selections)
+    def _paint_block(self, painter: QPainter, block: QTextBlock, at: QPointF, painted: dict[int, QColor]) -> None:
+        start = block.position()
+        end = start + block.length()
+        layout = block.layout()
+        for first, last, highlight_id in self._spans.overlapping(
+            self._map.to_codepoint(start), self._map.to_codepoint(end)
+        ):
+            colour = painted[highlight_id] = self._colour(self._colours.get(highlight_id))
+            a = max(self._map.to_utf16(first), start) - start
+            b = min(self._map.to_utf16(last), end) - start
+            for i in range(layout.lineCount()):
+                line = layout.lineAt(i)
+                line_start = line.textStart()
+                line_end = line_start + line.textLength()
+                if a >= line_end or b <= line_start:
+                    continue
+                left, right = _x(line, max(a, line_start)), _x(line, min(b, line_end))
+                box = QRectF(left, line.y(), right - left, line.height()).translated(at)
+                painter.fillRect(box, colour)
+                if highlight_id == self._current_id:
+                    painter.fillRect(QRectF(box.left(), box.bottom() - 1.5, box.width(), 1.5), CURRENT_UNDERLINE)
 
     def _on_cursor_moved(self) -> None:
         self.caret_moved.emit(self.caret_position())
@@ -347,7 +368,7 @@ class ReaderView(QPlainTextEdit):
         """Pick the light or dark variants again when the page's colours change."""
         if event.type() == QEvent.Type.PaletteChange:
             self._variants.clear()
-            self.schedule_overlay()
+            self.viewport().update()
         super().changeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
@@ -358,3 +379,9 @@ class ReaderView(QPlainTextEdit):
             self.setTextCursor(cursor)
             return
         super().keyPressEvent(event)
+
+
+def _x(line: QTextLine, position: int) -> float:
+    """Where a position of the block falls along a line (PySide gives the position back too)."""
+    x, _position = cast(tuple[float, int], line.cursorToX(position))
+    return x
