@@ -331,17 +331,23 @@ class ReaderView(QPlainTextEdit):
         start = block.position()
         end = start + block.length()
         layout = block.layout()
+        lines = layout.lineCount()
         for first, last, highlight_id in self._spans.overlapping(
             self._map.to_codepoint(start), self._map.to_codepoint(end)
         ):
             colour = painted[highlight_id] = self._colour(self._colours.get(highlight_id))
             a = max(self._map.to_utf16(first), start) - start
             b = min(self._map.to_utf16(last), end) - start
-            for i in range(layout.lineCount()):
-                line = layout.lineAt(i)
+            # From the line the stretch starts on to the one it ends on, not every line.
+            number = layout.lineForTextPosition(a).lineNumber()
+            while 0 <= number < lines:
+                line = layout.lineAt(number)
+                number += 1
                 line_start = line.textStart()
+                if line_start >= b:
+                    break
                 line_end = line_start + line.textLength()
-                if a >= line_end or b <= line_start:
+                if a >= line_end:
                     continue
                 left, right = _x(line, max(a, line_start)), _x(line, min(b, line_end))
                 box = QRectF(left, line.y(), right - left, line.height()).translated(at)
