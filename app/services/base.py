@@ -115,8 +115,10 @@ class ServiceBase:
         return read_highlights(s, all_tags(s), *conditions)
 
     def _value(self, s: Session, row: HighlightRow, tags: dict[int, Tag] | None = None) -> Highlight:
-        tags = self._all_tags(s) if tags is None else tags
-        return self._make_value(row, tuple(tags[link.tag_id] for link in row.tag_links))
+        links = row.tag_links
+        if tags is None:
+            tags = self._all_tags(s) if links else {}  # the codebook only when there are themes
+        return self._make_value(row, tuple(tags[link.tag_id] for link in links))
 
     @staticmethod
     def _make_value(row: HighlightRow, tags: tuple[Tag, ...]) -> Highlight:
