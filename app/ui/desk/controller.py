@@ -111,7 +111,9 @@ class DeskController(QObject):
         """
         assert self.document is not None
         shown = {i for i in changes.highlights if i in self.store}
-        fresh = {h.id: h for h in self.service.highlights_among(self.document.id, changes.highlights)}
+        # A removed highlight has nothing to read back: a deletion reads nothing.
+        wanted = changes.highlights_added | changes.highlights_changed
+        fresh = {h.id: h for h in self.service.highlights_among(self.document.id, wanted)} if wanted else {}
         for highlight_id in changes.highlights:
             highlight = fresh.get(highlight_id)
             if highlight is None:
