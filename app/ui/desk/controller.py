@@ -55,7 +55,7 @@ class DeskController(QObject):
     def run(self, work: Callable[[LibraryService], Done[T]], initiator: object | None = None) -> Done[T]:
         """Make a change through the service, then bring every view up to date from what it changed."""
         done = work(self.service)
-        self.absorb(done.changes, initiator)
+        self.absorb(done.changes, initiator, _highlights_in(done.value))
         return done
 
     def undo(self, down_to: int | None = None) -> Done[list[OperationSummary]]:
@@ -73,8 +73,12 @@ class DeskController(QObject):
             self.absorb(changes, None)
         return changes
 
-    def absorb(self, changes: Changes, initiator: object | None) -> None:
-        """Bring the open document and its highlights up to date, then tell every view."""
+    def absorb(self, changes: Changes, initiator: object | None, known: Sequence[Highlight] = ()) -> None:
+        """Bring the open document and its highlights up to date, then tell every view.
+
+        `known` are highlights as the change left them (what it returned): they are taken
+        as they are instead of being read again.
+        """
         document = self.document
         if document is not None and document.id in changes.documents and not self._reread_properties(document):
             self.document = None
@@ -90,7 +94,7 @@ class DeskController(QObject):
                 # the views are told of those as changed highlights.
                 retagged = self.store.retag(self.service.tags())
                 changes = replace(changes, highlights_changed=changes.highlights_changed | set(retagged))
-            if changes.highlights and self._refresh(changes):
+            if changes.highlights and self._refresh(changes, known):
                 changes = replace(changes, orphans=changes.orphans | {document.id})
         self.changed.emit(changes, initiator)
 
@@ -103,7 +107,7 @@ class DeskController(QObject):
         self.document = replace(document, title=stored.title, author=stored.author, source=stored.source)
         return True
 
-    def _refresh(self, changes: Changes) -> bool:
+    def _refresh(self, changes: Changes, known: Sequence[Highlight]) -> bool:
         """Read the touched highlights again; return whether any came or went off the current edition.
 
         Such a highlight is an orphan (made or deleted by an undo, or elsewhere), so the
@@ -111,9 +115,18 @@ class DeskController(QObject):
         """
         assert self.document is not None
         shown = {i for i in changes.highlights if i in self.store}
-        # A removed highlight has nothing to read back: a deletion reads nothing.
+        # A removed highlight has nothing to read back, and one the change returned is
+        # read already: making, tagging or annotating a highlight reads nothing again.
         wanted = changes.highlights_added | changes.highlights_changed
-        fresh = {h.id: h for h in self.service.highlights_among(self.document.id, wanted)} if wanted else {}
+        document = self.document
+        fresh = {
+            h.id: h
+            for h in known
+            if h.id in wanted and (h.document_id, h.version_id) == (document.id, document.version_id)
+        }
+        rest = wanted - fresh.keys()
+        if rest:
+            fresh.update((h.id, h) for h in self.service.highlights_among(document.id, rest))
         for highlight_id in changes.highlights:
             highlight = fresh.get(highlight_id)
             if highlight is None:
@@ -271,3 +284,12 @@ class DeskController(QObject):
         if self.document is None:
             raise RuntimeError("No document is open.")
         return self.document
+
+
+def _highlights_in(value: object) -> tuple[Highlight, ...]:
+    """The highlights a change returned as they stand after it (a deleted one is told apart by the changes)."""
+    if isinstance(value, Highlight):
+        return (value,)
+    if isinstance(value, TagResult):
+        return (value.highlight,)
+    return ()
