@@ -28,10 +28,6 @@ class SpanIndex:
         self._key_of: dict[int, Key] = {}  # highlight id -> its key
         self._max_end: list[int] = []
 
-    def __len__(self) -> int:
-        """How many spans there are."""
-        return len(self._keys)
-
     def replace_all(self, keys: Iterable[Key]) -> None:
         """Hold these spans (in any order; text order costs least) and no others."""
         self._keys = sorted(keys)
