@@ -309,6 +309,10 @@ def test_choosing_a_highlight_in_the_panel_scrolls_the_text_to_it(
     assert window.reader.caret_position() == 0
     qtbot.keyClick(window.panel.list, KEY.Key_BracketRight)  # next highlight, from the list too
     assert window.panel.current_row_id() == window.panel.model.highlight_at(1).id
+    qtbot.keyClick(window.panel.list, KEY.Key_Home)  # Home and End: the first and last highlight
+    assert window.reader.caret_position() == 0
+    qtbot.keyClick(window.panel.list, KEY.Key_End)
+    assert window.reader.caret_position() == target
 
 
 def test_find_counts_and_walks_the_matches(window: MainWindow, qtbot: QtBot) -> None:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidgetItem,
-    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -39,6 +38,7 @@ from app.ui.highlights.fields import (
 from app.ui.highlights.filter_menu import ThemeFilterMenu
 from app.ui.highlights.list_model import HighlightListModel
 from app.ui.highlights.orphans import OrphanList
+from app.ui.highlights.row_table import RowTable
 
 
 class HighlightPanel(QWidget):
@@ -75,7 +75,7 @@ class HighlightPanel(QWidget):
         # a new highlight costs the same at 100,000 rows as at 1,000. A QListView re-laid
         # out every row on each insertion, and a tree view without branches (10 ms at
         # 100,000 rows) made its list of rows afresh.
-        self.list = QTableView()
+        self.list = RowTable()
         self.list.setObjectName("highlightList")
         self.list.horizontalHeader().hide()
         self.list.horizontalHeader().setStretchLastSection(True)
