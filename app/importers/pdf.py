@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ctypes
 import itertools
+import math
 import re
 from pathlib import Path
 
@@ -91,6 +92,7 @@ class _Page:
     def __init__(self, textpage: pdfium.PdfTextPage) -> None:
         self._handle = textpage.raw
         self._box = pdfium_c.FS_RECTF()
+        self._matrix = pdfium_c.FS_MATRIX()
         self._x = ctypes.c_double()
         self._y = ctypes.c_double()
         self.text = textpage.get_text_range()
@@ -103,7 +105,7 @@ class _Page:
         at = 0
         handle, box, x, y = self._handle, self._box, self._x, self._y
         get_box, get_origin = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin
-        get_size = pdfium_c.FPDFText_GetFontSize
+        get_size, get_matrix, matrix = pdfium_c.FPDFText_GetFontSize, pdfium_c.FPDFText_GetMatrix, self._matrix
         for raw_line in self.text.split("\n"):
             start = at
             at += len(raw_line) + 1
@@ -119,7 +121,7 @@ class _Page:
             if missing:
                 body = " ".join(body[a:b] for a, b in zip([0, *missing], [*missing, len(body)], strict=True))
             label = _LABEL.match(lead)
-            # Five PDFium calls a line, made directly: at some 13,000 lines in 300 pages the
+            # Seven PDFium calls a line, made directly: at some 13,000 lines in 300 pages the
             # method calls around them cost as much as the calls themselves.
             get_box(handle, first, box)
             left = box.left
@@ -128,6 +130,7 @@ class _Page:
             get_origin(handle, first, x, y)
             baseline = y.value
             get_origin(handle, last, x, y)
+            get_matrix(handle, first, matrix)
             lines.append(
                 Line(
                     body,
@@ -135,7 +138,7 @@ class _Page:
                     right=right,
                     baseline=baseline,
                     last_baseline=y.value,
-                    size=get_size(handle, first),
+                    size=get_size(handle, first) * math.hypot(matrix.c, matrix.d),  # as in `_size`
                     hang=self._edge(first + label.end()).left if label and label.end() < len(lead) else 0.0,
                 )
             )
@@ -162,7 +165,13 @@ class _Page:
         return missing
 
     def _size(self, index: int) -> float:
-        return float(pdfium_c.FPDFText_GetFontSize(self._handle, index))
+        """The size a glyph is printed at, in points.
+
+        A PDF may set its type at size 1 and scale it with the text matrix (Word's PDFs
+        through macOS's Quartz do): PDFium's font size is then 1 for every line.
+        """
+        pdfium_c.FPDFText_GetMatrix(self._handle, index, self._matrix)
+        return float(pdfium_c.FPDFText_GetFontSize(self._handle, index)) * math.hypot(self._matrix.c, self._matrix.d)
 
 
 def _paragraphs(lines: list[Line]) -> list[str]:

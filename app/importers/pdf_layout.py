@@ -49,9 +49,11 @@ _SET_APART = 1.3
 # On a page of two lines, they are a head and a foot when further apart than this many sizes.
 _LONE_GAP = 6
 _DIGITS = re.compile(r"\d+")
+_ROMAN_AT_EDGE = re.compile(r"^[ivxlcdm]{1,7}(?= )|(?<= )[ivxlcdm]{1,7}$")
 # A line that is only a page number: "31", "- 31 -", "xiv", "Page 31", "31 / 193".
 _PAGE_NUMBER = re.compile(r"[-–—\s]*(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:/|of)\s*\d{1,4})?[-–—\s]*", re.I)
-_NUMBER_AT_EDGE = re.compile(r"^\s*\d{1,4}\s|\s\d{1,4}\s*$")
+# A page number at either end of a head: "32 Chapter 5", "Interfaces Guide 7", "iv Preface", "Guide iii".
+_NUMBER_AT_EDGE = re.compile(r"^\s*(?:\d{1,4}|[ivxlcdm]{1,7})\s|\s(?:\d{1,4}|[ivxlcdm]{1,7})\s*$", re.I)
 
 
 def furniture(pages: list[list[Line]]) -> set[int]:
@@ -68,7 +70,8 @@ def furniture(pages: list[list[Line]]) -> set[int]:
         by_height = sorted(shown, key=lambda line: -line.baseline)
         ends = by_height[:_EDGE_LINES] + by_height[_EDGE_LINES:][-_EDGE_LINES:]
         heights = sorted({round(line.baseline, 1) for line in shown}, reverse=True)
-        edge = [line for line in ends if _apart(line, heights)]
+        pitch = _pitch(heights)
+        edge = [line for line in ends if _apart(line, heights, pitch)]
         edges.append(edge)
         for line in edge:
             if _PAGE_NUMBER.fullmatch(line.text):
@@ -95,7 +98,23 @@ def furniture(pages: list[list[Line]]) -> set[int]:
     return found
 
 
-def _apart(line: Line, heights: list[float]) -> bool:
+def _pitch(heights: list[float]) -> float:
+    """The body's line pitch on a page: the smallest distance between lines that comes back.
+
+    On a page of short paragraphs and pictures (a manual's), most distances between lines
+    are wider than it. Zero on a page of fewer than three lines.
+
+    Args:
+        heights: The page's distinct baselines (rounded to 0.1 pt), highest first.
+    """
+    pitches = sorted(a - b for a, b in itertools.pairwise(heights))
+    if len(pitches) < 2:
+        return 0.0
+    repeated = [pitch for pitch, count in Counter(round(p) for p in pitches).items() if count > 1]
+    return min(repeated) if repeated else pitches[len(pitches) // 2]
+
+
+def _apart(line: Line, heights: list[float], pitch: float) -> bool:
     """Whether a line stands apart from the page's text: further from its neighbour than lines are.
 
     A running head or a page number is set off from the body; the first line of a page's
@@ -104,13 +123,12 @@ def _apart(line: Line, heights: list[float]) -> bool:
     Args:
         line: A line at the head or foot of the page.
         heights: The page's distinct baselines (rounded to 0.1 pt), highest first.
+        pitch: The page's line pitch (`_pitch`).
     """
-    pitches = sorted(a - b for a, b in itertools.pairwise(heights))
-    if not pitches:
+    if len(heights) < 2:
         return True
-    if len(pitches) == 1:  # two lines: a head and a foot (a blank verso), or two lines of text
-        return pitches[0] > _LONE_GAP * line.size
-    pitch = pitches[len(pitches) // 2]
+    if len(heights) == 2:  # two lines: a head and a foot (a blank verso), or two lines of text
+        return heights[0] - heights[1] > _LONE_GAP * line.size
     here = heights.index(round(line.baseline, 1))
     neighbours = [heights[k] for k in (here - 1, here + 1) if 0 <= k < len(heights)]
     nearest = min(abs(line.baseline - other) for other in neighbours)
@@ -118,8 +136,11 @@ def _apart(line: Line, heights: list[float]) -> bool:
 
 
 def _shape(text: str) -> str:
-    """A line's text with its numbers set aside: "32 Chapter 5. Control files" -> "# chapter #. control files"."""
-    return _DIGITS.sub("#", " ".join(text.split()).casefold())
+    """A line's text with its numbers set aside: "32 Chapter 5. Control files" -> "# chapter #. control files".
+
+    A page number in Roman numerals at either end goes too ("Interfaces Guide iii").
+    """
+    return _ROMAN_AT_EDGE.sub("#", _DIGITS.sub("#", " ".join(text.split()).casefold()))
 
 
 # A note starts with its mark: a number, or a sign such as * or †.

@@ -133,3 +133,38 @@ def test_a_libreoffice_pdf_reads_as_its_document(tmp_path: Path) -> None:
         "[2] Pravda No. 46, May 12 (April 29), 1917.",
     ]
     assert [p.label for p in imported.structure.pages] == ["1", "2", "3"]
+
+
+# Pages i, iii-v and 3-6 of the CLIPS 6.30 Interfaces Guide (Microsoft Word, printed to PDF
+# through macOS's Quartz), cut out of Debian's clips-doc package with pypdfium2. Its type is
+# set at size 1 and scaled by the text matrix; its footers number the front matter in
+# Roman numerals, the body in Arabic ones, alternating "CLIPS Interfaces Guide 5" and
+# "6 Section 2: CLIPS Windows Interface".
+WORD = FIXTURES / "clips-word.pdf"
+
+
+@pytest.fixture(scope="module")
+def word() -> ImportedText:
+    return import_file(WORD)
+
+
+def test_a_word_pdf_loses_its_running_heads_in_roman_and_arabic_numerals(word: ImportedText) -> None:
+    paragraphs = word.text.split("\n\n")
+    assert "CLIPS Reference Manual" not in paragraphs  # the head of every page
+    assert not [p for p in paragraphs if p.startswith("CLIPS Interfaces Guide")]  # "… iii", "… v", "… 3"
+    assert not [p for p in paragraphs if re.fullmatch(r"(?:\d+|[ivx]+) (?:Preface|Section 2: .*)", p)]  # even feet
+    assert len(word.structure.pages) == 8  # the pages stay
+
+
+def test_a_word_pdf_sentence_cut_by_a_page_break_reads_as_one(word: ImportedText) -> None:
+    assert (
+        "The command summary for each menu item indicates whether it is available while CLIPS is executing."
+        in word.text
+    )
+
+
+def test_a_word_pdf_keeps_its_words_whole(word: ImportedText) -> None:
+    # Its type is scaled by the text matrix: measured at size 1, every kerned gap was a space.
+    assert "License Information" in word.text and "Preface" in word.text.split("\n\n")[:4]
+    assert "THE SOFTWARE IS PROVIDED “AS IS”, WITHOUT WARRANTY OF ANY KIND" in word.text
+    assert not re.search(r"\b(?:Lice|Pre|SOFTW|W) (?:nse|face|ARE|ITHOUT|ARRANTY)\b", word.text)
