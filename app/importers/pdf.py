@@ -24,8 +24,11 @@ from app.domain.structure import TextBuilder
 from app.importers.base import ImportedText, ScanError, TextImportError
 from app.importers.files import read_file
 from app.importers.pdf_layout import (
+    CHAPTER_LABEL,
     OCR_REMEDY,
+    Block,
     Line,
+    PrintedHeadings,
     furniture,
     mark_references,
     readable,
@@ -174,14 +177,14 @@ class _Page:
         return float(pdfium_c.FPDFText_GetFontSize(self._handle, index)) * math.hypot(self._matrix.c, self._matrix.d)
 
 
-def _paragraphs(lines: list[Line]) -> list[str]:
+def _paragraphs(lines: list[Line]) -> list[Block]:
     """Rebuild a page's paragraphs from its lines."""
     shown = [line for line in lines if line.text.strip()]
     if not shown:
         return []
     known = all(line.size > 0 for line in shown)
     starts = _starts_by_geometry(shown) if known else _starts_by_length(shown)
-    paragraphs: list[list[str]] = []
+    paragraphs: list[list[Line]] = []
     previous: Line | None = None
     for line in lines:
         if not line.text.strip():
@@ -189,9 +192,9 @@ def _paragraphs(lines: list[Line]) -> list[str]:
             continue
         if previous is None or id(line) in starts:
             paragraphs.append([])
-        paragraphs[-1].append(line.text)
+        paragraphs[-1].append(line)
         previous = line
-    return [join_lines(p) for p in paragraphs]
+    return [Block(join_lines([line.text for line in p]), min(line.size for line in p), len(p)) for p in paragraphs]
 
 
 def join_lines(lines: list[str]) -> str:
@@ -367,6 +370,7 @@ def _build(labels: list[str], pages: list[list[Line]], bookmarks: dict[int, list
     """Write the pages' text without their furniture, sentences joined over page breaks, notes at the end."""
     builder = TextBuilder()
     dropped = furniture(pages)
+    printed = PrintedHeadings([line for lines in pages for line in lines if id(line) not in dropped])
     notes: list[str] = []
     open_paragraph = False  # the last block is a paragraph that stops mid-sentence
     for index, lines in enumerate(pages):
@@ -376,8 +380,12 @@ def _build(labels: list[str], pages: list[list[Line]], bookmarks: dict[int, list
         notes += [f"[{mark}] {text}" for mark, text in page_notes]
         if margin:  # kept, but out of the sentences: under Notes, with its page
             notes.append(f"[margin, p. {labels[index]}] " + " / ".join(margin))
-        paragraphs = [mark_references(p, marks) for p in _paragraphs(body)]
-        unplaced, levels = _place_bookmarks(bookmarks.get(index, []), paragraphs)
+        blocks = _paragraphs(body)
+        paragraphs = [mark_references(block.text, marks) for block in blocks]
+        if bookmarks:
+            unplaced, levels = _place_bookmarks(bookmarks.get(index, []), paragraphs)
+        else:  # no outline: the headings the pages print
+            unplaced, levels = [], printed.levels(blocks, paragraphs)
         first = 0
         if open_paragraph and not unplaced and paragraphs and 0 not in levels and _goes_on(paragraphs[0]):
             builder.continue_paragraph(paragraphs[0], labels[index], joined=_broken_word(builder))
@@ -391,7 +399,7 @@ def _build(labels: list[str], pages: list[list[Line]], bookmarks: dict[int, list
             n - k
             for n, level in levels.items()
             for k in (1, 2)
-            if level == 1 and n - k >= first and _CHAPTER_LABEL.fullmatch(paragraphs[n - k])
+            if level == 1 and n - k >= first and CHAPTER_LABEL.fullmatch(paragraphs[n - k])
         }
         for number, paragraph in enumerate(paragraphs[first:], start=first):
             if number in labels_of and number not in levels:
@@ -410,11 +418,6 @@ def _build(labels: list[str], pages: list[list[Line]], bookmarks: dict[int, list
     return builder
 
 
-_CHAPTER_LABEL = re.compile(
-    r"(?:chapter|part|book|appendix)?\s*(?:\d{1,3}|[ivxlcdm]{1,6}|one|two|three|four|five|six|seven|eight|nine|ten"
-    r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|[a-z])?",
-    re.IGNORECASE,
-)
 # A paragraph that ends otherwise stops mid-sentence, at the foot of a page.
 _SENTENCE_ENDS = (".", "!", "?", ":", ";", "…", '"', "”", "’", ")", "]")
 

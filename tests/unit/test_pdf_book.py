@@ -168,3 +168,18 @@ def test_a_word_pdf_keeps_its_words_whole(word: ImportedText) -> None:
     assert "License Information" in word.text and "Preface" in word.text.split("\n\n")[:4]
     assert "THE SOFTWARE IS PROVIDED “AS IS”, WITHOUT WARRANTY OF ANY KIND" in word.text
     assert not re.search(r"\b(?:Lice|Pre|SOFTW|W) (?:nse|face|ARE|ITHOUT|ARRANTY)\b", word.text)
+
+
+def test_a_word_pdf_without_bookmarks_gets_the_outline_it_prints(word: ImportedText) -> None:
+    # Headings in larger type take the rank of their size; numbered section lines the depth
+    # of their number; "Section 2:" printed above its title is part of it.
+    outline = [(h.level, h.title) for h in word.structure.headings]
+    assert outline[:5] == [
+        (1, "License Information"),
+        (1, "Preface"),
+        (1, "Section 2: CLIPS Windows Interface"),
+        (2, "2.1 The File Menu"),
+        (3, "2.1.1 New (Ctrl+N)"),
+    ]
+    assert (3, "2.1.11 Revert") in outline
+    assert "\n\nSection 2:\n\n" not in word.text
