@@ -169,7 +169,9 @@ class TextBuilder:
 
     def paragraph(self, text: str) -> None:
         """Add a paragraph (line breaks inside it are kept; blank lines are squeezed)."""
-        block = _BLANK_LINES.sub("\n", normalise(text)).strip("\n")
+        block = normalise(text)
+        if "\n" in block:
+            block = _BLANK_LINES.sub("\n", block).strip("\n")
         if block.strip():
             self._add(block)
 

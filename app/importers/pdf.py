@@ -29,6 +29,7 @@ from app.importers.pdf_layout import (
     Block,
     Line,
     PrintedHeadings,
+    body_size,
     furniture,
     mark_references,
     readable,
@@ -51,7 +52,7 @@ _WIDE_GAP = 1.2
 _INDENT = 0.8
 _AT_MARGIN = 0.3
 _LABEL = re.compile(r"\(?(?:\d{1,3}|[a-zA-Z]|[ivxlcdm]{1,6})[.)]\s+|[•·\-–—*]\s+")
-_HYPHEN_MARKS = ("\u00ad", "\u0002", "\ufffe")  # soft hyphens as text layers write them
+# Soft hyphens as text layers write them (U+00AD, U+0002, U+FFFE), and a hyphen ending a line.
 _SOFT_HYPHEN = re.compile(r"[\u00ad\u0002\ufffe]\n?|(?<=[a-z])-\n(?=[a-z])")
 _DATE = re.compile(r"D:(\d{4})(\d{2})?(\d{2})?")
 # Two glyphs of a line whose boxes stand further apart than this share of the font size
@@ -64,8 +65,9 @@ _SPACE_GAP = 0.15
 # "All power" does not read as "Power".
 _TITLE_NUMBER = re.compile(r"(?:(?:\d{1,3}(?:\.\d{1,3})*|[ivxlcdm]{1,6}|[a-z])[.):]?\s+)?")  # "5.6.12 ", "iv. "
 # Measuring every glyph takes more than twice as long as reading the text, so it is done for
-# a document only if its first pages with text show a missed space.
-_PROBE_PAGES = 3
+# a document only if its first pages with text show a missed space: as many pages as it
+# takes to measure this many characters (a page of prose, or a title page and the next).
+_PROBE_CHARS = 3000
 
 
 def load_pdf(data: bytes, path: Path) -> pdfium.PdfDocument:
@@ -109,6 +111,7 @@ class _Page:
         handle, box, x, y = self._handle, self._box, self._x, self._y
         get_box, get_origin = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin
         get_size, get_matrix, matrix = pdfium_c.FPDFText_GetFontSize, pdfium_c.FPDFText_GetMatrix, self._matrix
+        measured = (-1.0, 0.0, 0.0)  # the last loose box height measured, its size, its baseline above its foot
         for raw_line in self.text.split("\n"):
             start = at
             at += len(raw_line) + 1
@@ -124,24 +127,33 @@ class _Page:
             if missing:
                 body = " ".join(body[a:b] for a, b in zip([0, *missing], [*missing, len(body)], strict=True))
             label = _LABEL.match(lead)
-            # Seven PDFium calls a line, made directly: at some 13,000 lines in 300 pages the
-            # method calls around them cost as much as the calls themselves.
+            # PDFium is called directly, as few times as will do: at some 13,000 lines in
+            # 300 pages each call a line costs a fortieth of reading the text. A glyph's loose
+            # box is its font's ascent to descent at its size, standing on its baseline: a
+            # first glyph whose box is as tall as the one measured last has its size, and its
+            # baseline as far above the box's foot; a last glyph whose box stands level with
+            # the first's is on its baseline.
             get_box(handle, first, box)
-            left = box.left
+            left, bottom, height = box.left, box.bottom, box.top - box.bottom
+            if height != measured[0]:
+                get_matrix(handle, first, matrix)
+                get_origin(handle, first, x, y)
+                size = get_size(handle, first) * math.hypot(matrix.c, matrix.d)  # as in `_size`
+                measured = (height, size, y.value - bottom)
+            baseline = bottom + measured[2]
             get_box(handle, last, box)
+            level = box.bottom == bottom and box.top - box.bottom == height
             right = box.right
-            get_origin(handle, first, x, y)
-            baseline = y.value
-            get_origin(handle, last, x, y)
-            get_matrix(handle, first, matrix)
+            if not level:
+                get_origin(handle, last, x, y)
             lines.append(
                 Line(
                     body,
                     left=left,
                     right=right,
                     baseline=baseline,
-                    last_baseline=y.value,
-                    size=get_size(handle, first) * math.hypot(matrix.c, matrix.d),  # as in `_size`
+                    last_baseline=baseline if level else y.value,
+                    size=measured[1],
                     hang=self._edge(first + label.end()).left if label and label.end() < len(lead) else 0.0,
                 )
             )
@@ -179,7 +191,7 @@ class _Page:
 
 def _paragraphs(lines: list[Line]) -> list[Block]:
     """Rebuild a page's paragraphs from its lines."""
-    shown = [line for line in lines if line.text.strip()]
+    shown = [line for line in lines if line.text]  # a blank line's text is empty
     if not shown:
         return []
     known = all(line.size > 0 for line in shown)
@@ -187,7 +199,7 @@ def _paragraphs(lines: list[Line]) -> list[Block]:
     paragraphs: list[list[Line]] = []
     previous: Line | None = None
     for line in lines:
-        if not line.text.strip():
+        if not line.text:
             previous = None  # a blank line of the layer always ends a paragraph
             continue
         if previous is None or id(line) in starts:
@@ -200,7 +212,7 @@ def _paragraphs(lines: list[Line]) -> list[Block]:
 def join_lines(lines: list[str]) -> str:
     """Join a paragraph's lines, and the halves of a word hyphenated across two of them."""
     text = "\n".join(lines)
-    if "-\n" in text or any(mark in text for mark in _HYPHEN_MARKS):  # most have none: skip the regex
+    if "-\n" in text or "\u00ad" in text or "\u0002" in text or "\ufffe" in text:  # most have none: skip the regex
         text = _SOFT_HYPHEN.sub("", text)
     return " ".join(text.split())
 
@@ -224,27 +236,34 @@ def _starts_by_geometry(lines: list[Line]) -> set[int]:
         return line is None or line.left - margin <= _AT_MARGIN * line.size
 
     starts: set[int] = set()
-    for i, line in enumerate(lines[1:], start=1):
-        before = lines[i - 1]
-        after = lines[i + 1] if i + 1 < len(lines) else None
+    wide = _WIDE_GAP * pitch if pitch > 0 else math.inf
+    # Each test is tried in turn, the cheapest first: most lines start nothing, and a page
+    # of 40 lines is 40 passes through here.
+    for i in range(1, len(lines)):
+        line, before = lines[i], lines[i - 1]
+        size = line.size
+        drop = drops[i - 1]
+        # Up the page is another column; level with the line before is the same line.
+        if drop < -size / 2 or drop > wide:
+            starts.add(id(line))
+            continue
+        # A labelled line standing left of a line that hung under the words before: the next clause.
+        if line.hang and line.left < before.left - _AT_MARGIN * size:
+            starts.add(id(line))
+            continue
         # Short against the lines around it, not the page: on a page of two columns every
         # line of the left one stops short of the right one's edge.
         earlier = lines[i - 2] if i >= 2 else before
         left = min(earlier.left, before.left, line.left)
-        right = max(earlier.right, before.right, line.right)
-        short = before.right < left + (right - left) * _SHORT_LINE
-        drop = drops[i - 1]
-        # Up the page is another column; level with the line before is the same line.
-        gap = drop < -line.size / 2 or (pitch > 0 and drop > _WIDE_GAP * pitch)
-        indented = (
-            line.left - margin > _INDENT * line.size
+        if before.right < left + (max(earlier.right, before.right, line.right) - left) * _SHORT_LINE:
+            starts.add(id(line))
+            continue
+        if (
+            line.left - margin > _INDENT * size
             and at_margin(before)
-            and at_margin(after)
-            and not (before.hang and abs(before.hang - line.left) <= _AT_MARGIN * line.size)
-        )
-        # A labelled line standing left of a line that hung under the words before: the next clause.
-        next_clause = bool(line.hang) and line.left < before.left - _AT_MARGIN * line.size
-        if short or gap or indented or next_clause:
+            and at_margin(lines[i + 1] if i + 1 < len(lines) else None)
+            and not (before.hang and abs(before.hang - line.left) <= _AT_MARGIN * size)
+        ):
             starts.add(id(line))
     return starts
 
@@ -354,10 +373,10 @@ def _read_pages(document: pdfium.PdfDocument, progress: Progress | None) -> tupl
         finally:
             page.close()
         if find_spaces is None and has_text:
-            probed += 1
+            probed += len(reader.text)
             if found:
                 find_spaces = True
-            elif probed >= _PROBE_PAGES:
+            elif probed >= _PROBE_CHARS:
                 find_spaces = False
         labels.append(document.get_page_label(index) or str(index + 1))
         pages.append(lines)
@@ -369,8 +388,10 @@ def _read_pages(document: pdfium.PdfDocument, progress: Progress | None) -> tupl
 def _build(labels: list[str], pages: list[list[Line]], bookmarks: dict[int, list[tuple[int, str]]]) -> TextBuilder:
     """Write the pages' text without their furniture, sentences joined over page breaks, notes at the end."""
     builder = TextBuilder()
-    dropped = furniture(pages)
-    printed = PrintedHeadings([line for lines in pages for line in lines if id(line) not in dropped])
+    every = [line for lines in pages for line in lines]
+    body_type = body_size(every)
+    dropped = furniture(pages, body_type)
+    printed = PrintedHeadings([line for line in every if id(line) not in dropped], body_type)
     notes: list[str] = []
     open_paragraph = False  # the last block is a paragraph that stops mid-sentence
     for index, lines in enumerate(pages):
