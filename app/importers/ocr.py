@@ -2,6 +2,10 @@
 
 Tesseract is run as a program (Debian's `tesseract-ocr`), on each page rendered by PDFium
 at 300 dpi in grey; nothing leaves the machine. Each page keeps its label for citations.
+Tesseract writes what it read as hOCR: each line with its box, its baseline and its type
+size. Those lines go through the same reading as a text layer's, so
+that a scan too loses its running heads and page numbers, its sentences run on over page
+breaks, its notes go under Notes and its headings come from the type.
 """
 
 from __future__ import annotations
@@ -12,13 +16,13 @@ import tempfile
 from pathlib import Path
 
 import pypdfium2 as pdfium
+from lxml import etree
 
 from app.domain.progress import Progress
-from app.domain.structure import TextBuilder
 from app.importers.base import ImportedText, TextImportError
 from app.importers.files import read_file
-from app.importers.pdf import join_lines, load_pdf, pdf_date
-from app.importers.pdf_layout import TESSERACT_PACKAGES
+from app.importers.pdf import build_book, load_pdf, pdf_date
+from app.importers.pdf_layout import TESSERACT_PACKAGES, Line
 
 TESSERACT = "tesseract"
 DPI = 300  # Tesseract reads body text best at 300 dpi
@@ -58,17 +62,16 @@ def read_pdf_with_ocr(path: Path, language: str, progress: Progress | None = Non
             path, f"Tesseract has no “{language}” installed (it has: {', '.join(installed) or 'none'}); {INSTALL}"
         )
     document = load_pdf(read_file(path), path)
-    builder = TextBuilder()
+    labels: list[str] = []
+    pages: list[list[Line]] = []
     try:
         count = len(document)
         with tempfile.TemporaryDirectory(prefix="marginalia-ocr-") as work:
             for index in range(count):
                 image = Path(work) / f"page-{index + 1}.pgm"
                 _render(document, index, image)
-                builder.page(document.get_page_label(index) or str(index + 1))
-                for block in _tesseract(path, image, language).split("\n\n"):
-                    if block.strip():
-                        builder.paragraph(join_lines(block.splitlines()))
+                labels.append(document.get_page_label(index) or str(index + 1))
+                pages.append(page_lines(_tesseract(path, image, language)))
                 image.unlink()
                 if progress is not None:
                     progress(index + 1, count)
@@ -77,6 +80,7 @@ def read_pdf_with_ocr(path: Path, language: str, progress: Progress | None = Non
         raise TextImportError(path, f"it is a damaged PDF ({exc})") from exc
     finally:
         document.close()
+    builder = build_book(labels, pages, {})
     if builder.empty:
         raise TextImportError(path, f"OCR found no text on its pages (language {language})")
     return ImportedText.built(
@@ -104,19 +108,73 @@ def _render(document: pdfium.PdfDocument, index: int, image: Path) -> None:
         page.close()
 
 
-def _tesseract(path: Path, image: Path, language: str) -> str:
-    """Return what Tesseract reads on one page image."""
+# The hOCR classes of a line of text: a body line, a heading, a caption, text beside a picture.
+_LINE_CLASSES = {"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat"}
+_POINTS_PER_PIXEL = 72 / DPI
+
+
+def page_lines(hocr: bytes) -> list[Line]:
+    """Return a page's lines as Tesseract read them, placed in points as a text layer's are.
+
+    Where paragraphs start is left to the lines' geometry, as on a text layer: on a page of
+    a few lines Tesseract's own paragraphs (and blocks) break inside sentences. A line's
+    type size is the median of its paragraph's: Tesseract estimates each line's from the
+    letters it has, so a line without descenders reads smaller than its neighbours.
+
+    Args:
+        hocr: Tesseract's hOCR for one page (XHTML, made here from our own image).
+    """
+    # Tesseract's own output: its document type is the XHTML one, and nothing is loaded.
+    root = etree.fromstring(hocr, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+    page = next((e for e in root.iter() if e.get("class") == "ocr_page"), None)
+    frame = _numbers(page, "bbox") if page is not None else []
+    if len(frame) != 4:
+        return []
+    height = frame[3]
+    lines: list[Line] = []
+    for paragraph in (e for e in root.iter() if e.get("class") == "ocr_par"):
+        read: list[tuple[str, list[float], float]] = []
+        sizes: list[float] = []
+        for line in (e for e in paragraph.iter() if e.get("class") in _LINE_CLASSES):
+            words = [w.text.strip() for w in line.iter() if w.get("class") == "ocrx_word" and w.text and w.text.strip()]
+            box = _numbers(line, "bbox")
+            if words and len(box) == 4:
+                offset = _numbers(line, "baseline")[1:2] or [0.0]  # "baseline slope offset", from the box's foot
+                read.append((" ".join(words), box, height - (box[3] + offset[0])))
+                sizes += _numbers(line, "x_size")[:1]
+        if not read:
+            continue
+        size = sorted(sizes)[len(sizes) // 2] * _POINTS_PER_PIXEL if sizes else 0.0
+        for text, box, baseline in read:
+            at = baseline * _POINTS_PER_PIXEL
+            lines.append(Line(text, box[0] * _POINTS_PER_PIXEL, box[2] * _POINTS_PER_PIXEL, at, at, size))
+    return lines
+
+
+def _numbers(element: etree._Element, key: str) -> list[float]:
+    """The numbers of one property of an hOCR title: "bbox 36 92 580 122; x_size 22" -> bbox [36, 92, 580, 122]."""
+    for prop in (element.get("title") or "").split(";"):
+        name, _, values = prop.strip().partition(" ")
+        if name == key:
+            try:
+                return [float(v) for v in values.split()]
+            except ValueError:
+                return []
+    return []
+
+
+def _tesseract(path: Path, image: Path, language: str) -> bytes:
+    """Return what Tesseract reads on one page image, as hOCR."""
     try:
         run = subprocess.run(
-            [TESSERACT, str(image), "stdout", "-l", language],
+            [TESSERACT, str(image), "stdout", "-l", language, "hocr"],
             capture_output=True,
-            text=True,
             check=False,
             timeout=PAGE_TIMEOUT_S,
         )
     except subprocess.TimeoutExpired as exc:
         raise TextImportError(path, f"Tesseract took over {PAGE_TIMEOUT_S} s on {image.stem}") from exc
     if run.returncode != 0:
-        reason = (run.stderr.strip().splitlines() or ["no reason given"])[-1]
+        reason = (run.stderr.decode("utf-8", "replace").strip().splitlines() or ["no reason given"])[-1]
         raise TextImportError(path, f"Tesseract could not read {image.stem}: {reason}")
     return run.stdout

@@ -335,7 +335,7 @@ def read_pdf(path: Path, progress: Progress | None = None) -> ImportedText:
     if not readable(counts):
         raise ScanError(path, unreadable_finding(counts), OCR_REMEDY)
     return ImportedText.built(
-        _build(labels, pages, bookmarks),
+        build_book(labels, pages, bookmarks),
         title=metadata.get("Title", "") or path.stem,
         author=metadata.get("Author", ""),
         date=pdf_date(metadata.get("CreationDate", "")),
@@ -385,8 +385,15 @@ def _read_pages(document: pdfium.PdfDocument, progress: Progress | None) -> tupl
     return labels, pages
 
 
-def _build(labels: list[str], pages: list[list[Line]], bookmarks: dict[int, list[tuple[int, str]]]) -> TextBuilder:
-    """Write the pages' text without their furniture, sentences joined over page breaks, notes at the end."""
+def build_book(labels: list[str], pages: list[list[Line]], bookmarks: dict[int, list[tuple[int, str]]]) -> TextBuilder:
+    """Write the pages' text without their furniture, sentences joined over page breaks, notes at the end.
+
+    Args:
+        labels: Each page's label, for citations.
+        pages: Each page's lines with their geometry: read from the text layer, or from OCR.
+        bookmarks: Each page's bookmarks (level and title), by page index; none for a PDF
+            without an outline, whose headings are then read from the type.
+    """
     builder = TextBuilder()
     every = [line for lines in pages for line in lines]
     body_type = body_size(every)

@@ -49,6 +49,8 @@ _BAND = 3.0
 _MIN_REPEATS = 3
 # ...and stand further from the text next to them than this many usual line pitches.
 _SET_APART = 1.3
+# Two distances between lines this close (a share) are the same line pitch.
+_SAME_PITCH = 1.1
 # On a page of two lines, they are a head and a foot when further apart than this many sizes.
 _LONE_GAP = 6
 _DIGITS = re.compile(r"\d+")
@@ -117,8 +119,11 @@ def _pitch(heights: list[float]) -> float:
     pitches = sorted(a - b for a, b in itertools.pairwise(heights))
     if len(pitches) < 2:
         return 0.0
-    repeated = [pitch for pitch, count in Counter(round(p) for p in pitches).items() if count > 1]
-    return min(repeated) if repeated else pitches[len(pitches) // 2]
+    # Sorted, a pitch that comes back is followed by one within a tenth of it (25.4, 25.7).
+    return next(
+        (pitch for pitch, wider in itertools.pairwise(pitches) if wider <= pitch * _SAME_PITCH),
+        pitches[len(pitches) // 2],
+    )
 
 
 def _apart(line: Line, heights: list[float], pitch: float) -> bool:
