@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from app.domain.anchors import Quote, quote_of
 from app.domain.changes import Done
@@ -17,13 +17,13 @@ from app.domain.text import excerpt, plural, sha256_hex, word_count
 from app.domain.values import Tag
 from app.importers.base import TextImportError
 from app.importers.refi import QDC, QDPX, read_codebook, read_project
-from app.services.bulk import highlight_row, next_highlight_id
+from app.services.bulk import highlight_row, next_highlight_id, write_highlights
 from app.services.codebook import ensure_path
 from app.services.errors import NotFoundError, storage
 from app.services.exports import Exports
 from app.services.queries import read_highlights
 from app.services.unplaced import unplaced_spans
-from db.models import DocumentRow, HighlightRow, HighlightTagRow, TagRow, VersionRow, utcnow
+from db.models import DocumentRow, HighlightRow, TagRow, VersionRow, utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,9 +198,6 @@ class Exchange(Exports):
                     tag_ids = list(dict.fromkeys(t for path in selection.codes if (t := theme(path)) is not None))
                     links += [{"highlight_id": next_id, "tag_id": t, "position": i} for i, t in enumerate(tag_ids)]
                     next_id += 1
-            if marks:
-                s.execute(insert(HighlightRow), marks)
-            if links:
-                s.execute(insert(HighlightTagRow), links)
+            write_highlights(s, marks, links)
             themes = s.execute(select(func.count()).select_from(TagRow)).scalar_one() - themes_before
         return op.done(QdaSummary(added, already, len(marks) - orphans, themes, tuple(skipped), orphans))

@@ -8,7 +8,7 @@ from enum import Enum
 from pathlib import Path
 
 from rapidfuzz import fuzz
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app.domain.anchoring import place_quote
@@ -20,7 +20,7 @@ from app.domain.text import normalise, plural
 from app.importers.foreign import ForeignBook, ForeignHighlight
 from app.importers.highlights import read_highlights as read_foreign
 from app.services.base import ServiceBase
-from app.services.bulk import highlight_row, next_highlight_id
+from app.services.bulk import highlight_row, next_highlight_id, write_highlights
 from app.services.codebook import ensure_path, find_path
 from app.services.errors import NotFoundError
 from app.services.unplaced import kept_quotes, unplaced_spans
@@ -162,10 +162,7 @@ class ForeignImports(ServiceBase):
         with self.operations.record(label) as op:
             s = op.session
             reports = self._place_books(s, books, _targets(books, document_id, targets), colours, writes)
-            if writes.rows:
-                s.execute(insert(HighlightRow), writes.rows)
-            if writes.links:
-                s.execute(insert(HighlightTagRow), writes.links)
+            write_highlights(s, writes.rows, writes.links)
             for change in writes.notes:
                 s.execute(update(HighlightRow).where(HighlightRow.id == change["id"]).values(**change))
         return op.done(HighlightImport(fmt, tuple(reports), len(writes.rows)))

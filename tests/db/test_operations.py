@@ -20,7 +20,7 @@ from app.services import operations as operations_module
 from app.services.codebook import Codebook
 from app.services.operations import UndoError
 from app.services.shelf import Shelf
-from db import open_library
+from db import journal, open_library
 
 TEXT = "All power to the Soviets.\n\nLand to the peasants.\n\nBread to the hungry.\n"
 NEW = "A preface.\n\nAll power to the Soviets!\n\nLand to the peasants.\n\nBread for the hungry.\n"
@@ -313,3 +313,8 @@ def test_a_deleted_document_with_many_highlights_comes_back_whole(service: Libra
     assert service.list_documents() == []
     service.operations.undo()
     assert _state(service) == before
+
+
+def test_the_journal_reads_every_key_column_of_the_rows_it_notes() -> None:
+    # An entry's row holds only these fields: a key column left out would key rows as None.
+    assert {name for table in journal.JOURNALED for name in journal.keys(table)} <= set(journal.FIELDS)
