@@ -12,6 +12,7 @@ fits its text (see `_place`).
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,6 +26,7 @@ from app.importers.files import local, open_zip, read_file, read_member
 QDPX, QDC = ".qdpx", ".qdc"
 # An lxml element: lxml ships no type information.
 Element = Any
+_ELEMENT = re.compile(rb"<[A-Za-z_]")  # the start of an element (not <? or <!)
 
 
 def _parse(data: bytes, path: Path, part: str) -> Element:
@@ -37,7 +39,11 @@ def _parse(data: bytes, path: Path, part: str) -> Element:
     from lxml import etree  # imported when a file is read: it slowed every command's start
 
     refused = f"{part} declares XML entities or a document type, which Marginalia refuses to read"
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+    # A document type can only stand before the root element; after it, in a CDATA
+    # section, the same characters are a source's text.
+    root_at = _ELEMENT.search(data)
+    prolog = data[: root_at.start()] if root_at else data
+    if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
         raise TextImportError(path, refused)
     parser = etree.XMLParser(
         resolve_entities=False, no_network=True, load_dtd=False, remove_comments=True, remove_pis=True, huge_tree=True

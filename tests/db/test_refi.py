@@ -231,6 +231,21 @@ def test_a_hostile_or_broken_project_is_refused_and_nothing_changes(
     assert service.list_documents() == [] and service.operations.history() == []
 
 
+def test_a_source_whose_text_holds_a_document_type_in_cdata_is_read(service: LibraryService, tmp_path: Path) -> None:
+    # Only a document type before the root element is refused: in CDATA it is a source's text.
+    text = "<!DOCTYPE html><!ENTITY is only text here>"
+    path = tmp_path / "page.qdpx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr(
+            "project.qde",
+            '<?xml version="1.0"?><Project xmlns="urn:QDA-XML:project:1.0" name="p"><Sources>'
+            f'<TextSource guid="{G(1)}" name="Page"><PlainTextContent><![CDATA[{text}]]></PlainTextContent>'
+            "</TextSource></Sources></Project>",
+        )
+    assert service.import_qda(path).value.documents == 1
+    assert service.open_document(service.list_documents()[0].id, mark_opened=False).text == text
+
+
 @pytest.fixture(scope="module")
 def empty_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An empty library, made once for the examples to copy."""
