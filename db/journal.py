@@ -111,13 +111,13 @@ def read(conn: Connection) -> list[Entry]:
     """Return what the current transaction touched so far, in order."""
     return [
         Entry(tbl, old, new, dict(zip(FIELDS, fields, strict=True)))
-        for tbl, old, new, *fields in conn.exec_driver_sql(_READ)
+        for tbl, old, new, *fields in conn.exec_driver_sql(_READ).all()
     ]
 
 
 def key_of(table: str, image: Mapping[str, Any]) -> tuple[Any, ...]:
     """Return the primary key of a row image."""
-    return tuple(image[k] for k in keys(table))
+    return tuple([image[k] for k in _KEYS[table]])
 
 
 @dataclass(frozen=True, slots=True)
