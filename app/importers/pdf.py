@@ -24,11 +24,8 @@ from app.domain.structure import TextBuilder
 from app.importers.base import ImportedText, ScanError, TextImportError
 from app.importers.files import read_file
 from app.importers.pdf_layout import (
-    CHAPTER_LABEL,
     OCR_REMEDY,
-    Block,
     Line,
-    PrintedHeadings,
     body_size,
     furniture,
     mark_references,
@@ -38,6 +35,7 @@ from app.importers.pdf_layout import (
     split_notes,
     unreadable_finding,
 )
+from app.importers.pdf_outline import CHAPTER_LABEL, Block, PrintedHeadings, place_bookmarks
 
 # Text layers have lines but no paragraph marks. A line ends its paragraph when it stops
 # short of the lines around it by more than this share of their width...
@@ -61,9 +59,6 @@ _DATE = re.compile(r"D:(\d{4})(\d{2})?(\d{2})?")
 # fpdf2, groff and Ghostscript, glyph boxes within a word touch or overlap (gap <= 0)
 # and the missed spaces are 0.24-0.31 of the font size.
 _SPACE_GAP = 0.15
-# A heading printed as "12. Title", "5.6.12 Title" or "IV Title" still reads as the bookmark "Title";
-# "All power" does not read as "Power".
-_TITLE_NUMBER = re.compile(r"(?:(?:\d{1,3}(?:\.\d{1,3})*|[ivxlcdm]{1,6}|[a-z])[.):]?\s+)?")  # "5.6.12 ", "iv. "
 # Measuring every glyph takes more than twice as long as reading the text, so it is done for
 # a document only if its first pages with text show a missed space: as many pages as it
 # takes to measure this many characters (a page of prose, or a title page and the next).
@@ -110,7 +105,6 @@ class _Page:
         at = 0
         handle, box, x, y = self._handle, self._box, self._x, self._y
         get_box, get_origin = pdfium_c.FPDFText_GetLooseCharBox, pdfium_c.FPDFText_GetCharOrigin
-        get_size, get_matrix, matrix = pdfium_c.FPDFText_GetFontSize, pdfium_c.FPDFText_GetMatrix, self._matrix
         measured = (-1.0, 0.0, 0.0)  # the last loose box height measured, its size, its baseline above its foot
         for raw_line in self.text.split("\n"):
             start = at
@@ -136,10 +130,8 @@ class _Page:
             get_box(handle, first, box)
             left, bottom, height = box.left, box.bottom, box.top - box.bottom
             if height != measured[0]:
-                get_matrix(handle, first, matrix)
                 get_origin(handle, first, x, y)
-                size = get_size(handle, first) * math.hypot(matrix.c, matrix.d)  # as in `_size`
-                measured = (height, size, y.value - bottom)
+                measured = (height, self._size(first), y.value - bottom)
             baseline = bottom + measured[2]
             get_box(handle, last, box)
             level = box.bottom == bottom and box.top - box.bottom == height
@@ -268,41 +260,6 @@ def _starts_by_geometry(lines: list[Line]) -> set[int]:
     return starts
 
 
-def _place_bookmarks(
-    bookmarks: list[tuple[int, str]], paragraphs: list[str]
-) -> tuple[list[tuple[int, str]], dict[int, int]]:
-    """Find each bookmark of a page in its text: the paragraph that reads as its title.
-
-    A bookmark points at a page, not a line, so one that cannot be found this way becomes
-    a heading of its own at the top of the page.
-
-    Returns:
-        The bookmarks not found, and for each paragraph found, the heading level it takes.
-    """
-    unplaced: list[tuple[int, str]] = []
-    levels: dict[int, int] = {}
-    at = 0
-    for level, title in bookmarks:
-        wanted = " ".join(title.split()).casefold()
-        found = next(
-            (i for i in range(at, len(paragraphs)) if _reads_as(paragraphs[i].casefold(), wanted)),
-            None,
-        )
-        if found is None:
-            unplaced.append((level, title))
-        else:
-            levels[found] = level
-            at = found + 1
-    return unplaced, levels
-
-
-def _reads_as(paragraph: str, title: str) -> bool:
-    """Whether a paragraph (casefolded) is the title, perhaps after a number ("2.", "iv")."""
-    if not title or not paragraph.endswith(title):
-        return False
-    return _TITLE_NUMBER.fullmatch(paragraph[: len(paragraph) - len(title)]) is not None
-
-
 def pdf_date(raw: str) -> str:
     """Return a PDF date ("D:20221217024144") as "2022-12-17" (as much of it as is there)."""
     match = _DATE.match(raw)
@@ -411,7 +368,7 @@ def build_book(labels: list[str], pages: list[list[Line]], bookmarks: dict[int, 
         blocks = _paragraphs(body)
         paragraphs = [mark_references(block.text, marks) for block in blocks]
         if bookmarks:
-            unplaced, levels = _place_bookmarks(bookmarks.get(index, []), paragraphs)
+            unplaced, levels = place_bookmarks(bookmarks.get(index, []), paragraphs)
         else:  # no outline: the headings the pages print
             unplaced, levels = [], printed.levels(blocks, paragraphs)
         first = 0

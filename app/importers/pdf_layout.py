@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from dataclasses import dataclass
 from typing import NamedTuple
 
 
@@ -55,8 +54,8 @@ _SAME_PITCH = 1.1
 _LONE_GAP = 6
 _DIGITS = re.compile(r"\d+")
 # Type this much larger than the body's is a heading's: never a running head, and where a
-# PDF has no bookmarks, its headings.
-_LARGER = 1.12
+# PDF has no bookmarks, its headings (`app.importers.pdf_outline`).
+LARGER = 1.12
 _ROMAN_AT_EDGE = re.compile(r"^[ivxlcdm]{1,7}(?= )|(?<= )[ivxlcdm]{1,7}$")
 # A line that is only a page number: "31", "- 31 -", "xiv", "Page 31", "31 / 193".
 _PAGE_NUMBER = re.compile(r"[-–—\s]*(?:page\s+)?(?:\d{1,4}|[ivxlcdm]{1,7})(?:\s*(?:/|of)\s*\d{1,4})?[-–—\s]*", re.I)
@@ -85,7 +84,7 @@ def furniture(pages: list[list[Line]], body: float) -> set[int]:
         for line in edge:
             if _PAGE_NUMBER.fullmatch(line.text):
                 found.add(id(line))
-            elif line.size < body * _LARGER:  # larger than the body, it is a heading ("Section 2:")
+            elif line.size < body * LARGER:  # larger than the body, it is a heading ("Section 2:")
                 seen.setdefault(_shape(line.text), []).append((number, line))
     # On a document of two pages, a head on both is a running head.
     repeats = max(2, min(_MIN_REPEATS, sum(1 for edge in edges if edge)))
@@ -155,30 +154,6 @@ def _shape(text: str) -> str:
     return _ROMAN_AT_EDGE.sub("#", _DIGITS.sub("#", " ".join(text.split()).casefold()))
 
 
-# Labels printed above a chapter's title: "CHAPTER", "ONE", "Section 2:".
-CHAPTER_LABEL = re.compile(
-    r"(?:chapter|part|book|appendix|section)?\s*(?:\d{1,3}|[ivxlcdm]{1,6}|one|two|three|four|five|six|seven|eight|nine"
-    r"|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|[a-z])?:?",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True, slots=True)
-class Block:
-    """A paragraph rebuilt from a page's lines: its text, its smallest type, how many lines it took."""
-
-    text: str
-    size: float
-    lines: int
-
-
-# Without bookmarks, a heading is a short block (two lines at most) in type larger than the
-# body's, or a line numbered as a section ("2.1 The File Menu", "2.1.12 Page Setup...").
-_HEADING_CHARS = 100
-_NUMBERED = re.compile(r"(\d{1,2}(?:\.\d{1,3}){1,4})\.?\s+[^\W\d_].*")
-_NOT_A_TITLE = re.compile(r"(?<!\.\.)[.,;]$|\.{4}")  # a sentence's end, or a contents line's dot leaders
-
-
 def body_size(lines: list[Line]) -> float:
     """The size most of the text is set in (0 where no line's size is known)."""
     chars = Counter[float]()
@@ -189,49 +164,6 @@ def body_size(lines: list[Line]) -> float:
         if size > 0:
             sizes[round(size, 1)] += count
     return max(sizes, key=sizes.__getitem__) if sizes else 0.0
-
-
-class PrintedHeadings:
-    """The headings a PDF without bookmarks prints, and their levels.
-
-    A numbered section line takes the level of its number ("2.1" is 2, "2.1.12" is 3);
-    another heading the rank of its type size among the headings' sizes, the largest 1.
-    """
-
-    def __init__(self, lines: list[Line], body: float) -> None:
-        """Learn the headings' sizes from the document's lines, set larger than the `body` size."""
-        self._body = body
-        # A size only one line is set in (a cover's title) takes no rank of its own.
-        used = Counter(
-            round(line.size) for line in lines if self._large(line.size) and len(line.text) <= _HEADING_CHARS
-        )
-        self._sizes = sorted((size for size, count in used.items() if count > 1), reverse=True)
-
-    def _large(self, size: float) -> bool:
-        return self._body > 0 and size >= self._body * _LARGER
-
-    def levels(self, blocks: list[Block], paragraphs: list[str]) -> dict[int, int]:
-        """Return the heading level of each block of a page that is a heading.
-
-        A label printed above a title ("Section 2:") is put in front of it in `paragraphs`,
-        and its own paragraph emptied.
-        """
-        levels: dict[int, int] = {}
-        for n, block in enumerate(blocks):
-            text = block.text
-            if len(text) > _HEADING_CHARS or block.lines > 2 or _NOT_A_TITLE.search(text):
-                continue
-            numbered = _NUMBERED.fullmatch(text)
-            if numbered and block.lines == 1 and block.size >= self._body / _LARGER:
-                levels[n] = numbered.group(1).count(".") + 1
-            elif self._large(block.size):
-                levels[n] = self._sizes.index(round(block.size)) + 1 if round(block.size) in self._sizes else 1
-        for n in sorted(levels):
-            if n + 1 in levels and levels.get(n - 1) is None and CHAPTER_LABEL.fullmatch(paragraphs[n]):
-                paragraphs[n], paragraphs[n + 1] = "", f"{paragraphs[n]} {paragraphs[n + 1]}"
-                levels[n + 1] = min(levels[n], levels[n + 1])
-                del levels[n]
-        return levels
 
 
 # A note starts with its mark: a number, or a sign such as * or †.
