@@ -24,17 +24,12 @@ from app.ui.reading.line_layout import DEFAULT_LINE_SPACING
 from app.ui.window.application import build_window
 from app.ui.window.main_window import MainWindow
 from benchmarks.common import book_text, report, row, timed
+from benchmarks.painting import paint
 
 SIZE = 5 * 1024 * 1024
 HIGHLIGHTS = 10_000
 REPEATS = 5
 STEPS = 60
-
-
-def paint(app: QApplication, editor: QPlainTextEdit) -> None:
-    """Run queued work (the overlay update) and paint the visible page now."""
-    app.processEvents()
-    editor.viewport().repaint()
 
 
 def bare_open(app: QApplication, text: str) -> float:
