@@ -18,12 +18,12 @@ from db.models import Base
 
 
 def highlight_row(
-    highlight_id: int, place: tuple[int, int, int, int], quote: Quote, note: str, review: str, when: datetime
+    highlight_id: int | None, place: tuple[int, int, int, int], quote: Quote, note: str, review: str, when: datetime
 ) -> dict[str, object]:
-    """A highlight's row: `place` is its document, edition, start and end."""
+    """A highlight's row: `place` is its document, edition, start and end; no id: the database gives one."""
     document_id, version_id, start, end = place
     return {
-        "id": highlight_id,
+        **({} if highlight_id is None else {"id": highlight_id}),
         "document_id": document_id,
         "version_id": version_id,
         "made_on_version_id": version_id,

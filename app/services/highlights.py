@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -84,18 +85,18 @@ class Highlights(ServiceBase):
         paths = [parse_tag_path(t) for t in tags]
         with self.operations.record("", document_id) as op:
             s = op.session
-            row = self._insert_highlight(s, document_id, start, end, note)
-            op.label = f"Highlight “{excerpt(row.exact)}”"
+            value = self._insert_highlight(s, document_id, start, end, note)
+            op.label = f"Highlight “{excerpt(value.exact)}”"
             tag_ids: list[int] = []
             for names in paths:
                 tag_id = ensure_path(s, names)[0]
                 if tag_id not in tag_ids:
                     tag_ids.append(tag_id)
-            # Links added as rows: setting the new row's collection first read it back (empty).
-            s.add_all(HighlightTagRow(highlight_id=row.id, tag_id=t, position=i) for i, t in enumerate(tag_ids))
-            s.flush()
-            known = self._all_tags(s) if tag_ids else {}
-            value = self._make_value(row, tuple(known[t] for t in tag_ids))
+            if tag_ids:
+                s.add_all(HighlightTagRow(highlight_id=value.id, tag_id=t, position=i) for i, t in enumerate(tag_ids))
+                s.flush()
+                known = self._all_tags(s)
+                value = replace(value, tags=tuple(known[t] for t in tag_ids))
         return op.done(value)
 
     @storage
@@ -111,12 +112,12 @@ class Highlights(ServiceBase):
         names = parse_tag_path(path)
         with self.operations.record("", document_id) as op:
             s = op.session
-            row = self._insert_highlight(s, document_id, start, end, "")
+            made = self._insert_highlight(s, document_id, start, end, "")
             tag_id, created_ids = ensure_path(s, names)
-            row.tag_links = [HighlightTagRow(tag_id=tag_id, position=0)]
+            s.add(HighlightTagRow(highlight_id=made.id, tag_id=tag_id, position=0))
             s.flush()
-            result = self._tag_result(s, row, tag_id, created_ids)
-            op.label = f"Highlight “{excerpt(row.exact)}” as {result.tag.path}"
+            result = self._tag_result(s, self._highlight_row(s, made.id), tag_id, created_ids)
+            op.label = f"Highlight “{excerpt(made.exact)}” as {result.tag.path}"
         return op.done(result)
 
     @storage

@@ -21,16 +21,17 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from sqlalchemy import Connection, delete, func, select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.changes import Changes, Done, OperationSummary
 from app.domain.text import excerpt
+from app.services import oplog
 from app.services.entries import changes_of, digest, pack, unpack
 from app.services.errors import StorageError, storage
 from app.services.part import LibraryPart
 from db import journal, search
-from db.models import DocumentRow, OperationRow, utcnow
+from db.models import OperationRow, utcnow
 
 T = TypeVar("T")
 
@@ -118,12 +119,12 @@ class Operations(LibraryPart):
             if entries:
                 recording.changes = changes_of(entries)
                 _index(conn, recording.changes)
-                written = self._summary(s, self._write(s, recording, entries))
+                written = self._write(s, recording, entries)
         if written is not None:
             # Known once committed: Ctrl+Z now undoes this, and nothing is left to redo.
             self._steps = (written, None)
 
-    def _write(self, s: Session, recording: Recording, entries: list[journal.Entry]) -> OperationRow:
+    def _write(self, s: Session, recording: Recording, entries: list[journal.Entry]) -> OperationSummary:
         packed = [
             # An update is keyed as the row was before it (the key may be what changed).
             [
@@ -140,7 +141,7 @@ class Operations(LibraryPart):
             else None
         )
         now = utcnow()
-        stamp = self._next_stamp(s)
+        conn = s.connection()
         if (
             recording.merge_key
             and last is not None
@@ -151,36 +152,20 @@ class Operations(LibraryPart):
         ):
             last.entries = pack(unpack(last.entries) + packed)
             last.changes = (Changes.from_json(last.changes) | recording.changes).to_json()
-            last.at, last.stamp = now, stamp
-            return last
-        row = OperationRow(
+            last.at, last.stamp = now, oplog.next_stamp(conn)
+            return oplog.summary(conn, last)
+        return oplog.append(
+            conn,
             label=recording.label,
             author=self.author,
             origin=self.origin,
             at=now,
             document_id=recording.document_id,
-            changes=recording.changes.to_json(),
-            merge_key=recording.merge_key,
+            changes=recording.changes,
             entries=pack(packed),
-            state=0,
-            stamp=stamp,
+            merge_key=recording.merge_key,
+            keep=KEEP,
         )
-        s.add(row)
-        s.flush()
-        # A new change ends what could be redone, and the oldest history is let go (the
-        # row with the highest stamp stays, so that stamps never run backwards).
-        s.execute(delete(OperationRow).where(OperationRow.state == 1, OperationRow.author == self.author))
-        s.execute(
-            delete(OperationRow).where(
-                OperationRow.id <= row.id - KEEP,
-                OperationRow.stamp < stamp,
-            )
-        )
-        return row
-
-    @staticmethod
-    def _next_stamp(s: Session) -> int:
-        return int(s.execute(select(func.coalesce(func.max(OperationRow.stamp), 0))).scalar_one()) + 1
 
     # Undo and redo ------------------------------------------------------------------
 
@@ -204,7 +189,7 @@ class Operations(LibraryPart):
                 raise UndoError("There is nothing to undo.")
             journal.start(conn)
             conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
-            stamp = self._next_stamp(s)
+            stamp = oplog.next_stamp(s.connection())
             for op in targets:
                 steps = [
                     journal.Step(table, tuple(key), after, before) for table, key, before, after in unpack(op.entries)
@@ -218,7 +203,13 @@ class Operations(LibraryPart):
             _index(conn, changes)
             summaries = [self._summary(s, op) for op in targets]
             label = targets[0].label if len(targets) == 1 else f"{len(targets)} changes back to “{targets[-1].label}”"
-            return Done(summaries, changes, label)
+            # Undone changes are always newer than those still done: the oldest undone is
+            # what Ctrl+Shift+Z redoes now. (The rows' new states are written first: the
+            # log is read through the core, which does not flush the session.)
+            s.flush()
+            coming = (self._next(s, 0, newest=True), summaries[-1])
+        self._steps = coming
+        return Done(summaries, changes, label)
 
     @storage
     def redo(self) -> Done[list[OperationSummary]]:
@@ -248,10 +239,14 @@ class Operations(LibraryPart):
             _found, failed = journal.replay(conn, steps, lambda step, image: image == step.expected)
             if failed is not None:
                 raise UndoError(self._conflict(s, "redo", op, conn, failed))
-            op.redo, op.state, op.stamp, op.origin = None, 0, self._next_stamp(s), self.origin
+            op.redo, op.state, op.stamp, op.origin = None, 0, oplog.next_stamp(s.connection()), self.origin
             changes = changes_of(journal.read(conn))
             _index(conn, changes)
-            return Done([self._summary(s, op)], changes, op.label)
+            redone = self._summary(s, op)
+            s.flush()
+            coming = (redone, self._next(s, 1, newest=False))
+        self._steps = coming
+        return Done([redone], changes, op.label)
 
     def _conflict(self, s: Session, verb: str, op: OperationRow, conn: Connection, step: journal.Step) -> str:
         table = step.table
@@ -307,20 +302,13 @@ class Operations(LibraryPart):
         return self._steps
 
     def _next(self, s: Session, state: int, *, newest: bool) -> OperationSummary | None:
-        order = OperationRow.id.desc() if newest else OperationRow.id
-        op = s.execute(
-            select(OperationRow)
-            .where(OperationRow.state == state, OperationRow.author == self.author)
-            .order_by(order)
-            .limit(1)
-        ).scalar_one_or_none()
-        return None if op is None else self._summary(s, op)
+        return oplog.next_of(s.connection(), self.author, state, newest=newest)
 
     @storage
     def stamp(self) -> int:
         """Return the library's newest stamp: changes after it are news."""
         with self._sessions.begin() as s:
-            return self._next_stamp(s) - 1
+            return oplog.next_stamp(s.connection()) - 1
 
     @storage
     def changes_since(self, stamp: int) -> tuple[int, Changes]:
@@ -367,16 +355,7 @@ class Operations(LibraryPart):
 
     @staticmethod
     def _summary(s: Session, op: OperationRow) -> OperationSummary:
-        title = "" if op.document_id is None else s.get(DocumentRow, op.document_id)
-        return OperationSummary(
-            id=op.id,
-            label=op.label,
-            at=op.at,
-            author=op.author,
-            document_id=op.document_id,
-            document_title=title.title if isinstance(title, DocumentRow) else "",
-            undone=op.state == 1,
-        )
+        return oplog.summary(s.connection(), op)
 
 
 class RecordedPart(LibraryPart):

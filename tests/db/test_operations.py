@@ -228,6 +228,20 @@ def test_undo_back_to_a_change_takes_every_later_one_and_redo_brings_them_in_ord
     assert all(not op.undone for op in service.operations.history())
 
 
+def test_what_ctrl_z_and_ctrl_shift_z_would_do_after_each_step_is_what_the_log_says(library_path: Path) -> None:
+    here = open_service(library_path)
+    _seed(here)
+    here.set_note(1, "one")
+    here.tag_highlight(2, "war")
+    here.delete_highlight(3)
+    for step in ("undo", "undo", "redo", "undo", "undo", "undo", "redo", "redo"):
+        getattr(here.operations, step)()
+        fresh = open_service(library_path)  # knows nothing but what the library holds
+        assert here.operations.next_steps() == fresh.operations.next_steps(), step
+        fresh.close()
+    here.close()
+
+
 def test_a_deleted_highlight_comes_back_with_its_id_themes_and_note(service: LibraryService) -> None:
     _seed(service)
     whole = service.highlight(1)

@@ -1,0 +1,107 @@
+"""The operations table itself: writing a change's row, and reading summaries of rows.
+
+Written and read through the core, not as mapped objects: every change writes one row
+and the window asks what Ctrl+Z would undo after each, and the unit of work cost a
+change more than its own SQL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, text
+
+from app.domain.changes import Changes, OperationSummary
+from db.models import Base, OperationRow
+
+_OPERATIONS = Base.metadata.tables["operations"]
+_INSERT = insert(_OPERATIONS).returning(_OPERATIONS.c.id)
+# A new change ends what its author could redo, and lets the oldest history go (the
+# row with the highest stamp stays, so that stamps never run backwards).
+_PRUNE = delete(_OPERATIONS).where(
+    or_(
+        and_(_OPERATIONS.c.state == 1, _OPERATIONS.c.author == bindparam("author")),
+        and_(_OPERATIONS.c.id <= bindparam("oldest"), _OPERATIONS.c.stamp < bindparam("stamp")),
+    )
+)
+_NEWEST_STAMP = text("SELECT coalesce(max(stamp), 0) FROM operations")
+_TITLE = text("SELECT title FROM documents WHERE id = :d")
+
+
+def next_stamp(conn: Connection) -> int:
+    """Return the stamp the next do, undo or redo in the library takes."""
+    return int(conn.execute(_NEWEST_STAMP).scalar_one()) + 1
+
+
+def title(conn: Connection, document_id: int | None) -> str:
+    """Return the title of the document a change was made in ("" when there is none, or it is gone)."""
+    if document_id is None:
+        return ""
+    found = conn.execute(_TITLE, {"d": document_id}).scalar_one_or_none()
+    return found or ""
+
+
+def _summarised(
+    conn: Connection, op_id: int, label: str, at: datetime, author: str, document_id: int | None, *, undone: bool
+) -> OperationSummary:
+    return OperationSummary(
+        id=op_id,
+        label=label,
+        at=at,
+        author=author,
+        document_id=document_id,
+        document_title=title(conn, document_id),
+        undone=undone,
+    )
+
+
+def summary(conn: Connection, op: OperationRow) -> OperationSummary:
+    """Return what the history shows of an operation row."""
+    return _summarised(conn, op.id, op.label, op.at, op.author, op.document_id, undone=op.state == 1)
+
+
+def append(
+    conn: Connection,
+    *,
+    label: str,
+    author: str,
+    origin: str,
+    at: datetime,
+    document_id: int | None,
+    changes: Changes,
+    entries: bytes,
+    merge_key: str,
+    keep: int,
+) -> OperationSummary:
+    """Write a new change's row, end what its author could redo and prune all but the last `keep`."""
+    stamp = next_stamp(conn)
+    values = {
+        "label": label,
+        "author": author,
+        "origin": origin,
+        "at": at,
+        "document_id": document_id,
+        "changes": changes.to_json(),
+        "merge_key": merge_key,
+        "entries": entries,
+        "state": 0,
+        "stamp": stamp,
+    }
+    op_id: int = conn.execute(_INSERT, values).scalar_one()
+    conn.execute(_PRUNE, {"author": author, "oldest": op_id - keep, "stamp": stamp})
+    return _summarised(conn, op_id, label, at, author, document_id, undone=False)
+
+
+def next_of(conn: Connection, author: str, state: int, *, newest: bool) -> OperationSummary | None:
+    """Return the newest (or oldest) of an author's operations in `state` (0 done, 1 undone)."""
+    order = OperationRow.id.desc() if newest else OperationRow.id
+    # The columns a summary shows, not the row: its images are most of its bytes.
+    op = conn.execute(
+        select(OperationRow.id, OperationRow.label, OperationRow.at, OperationRow.document_id)
+        .where(OperationRow.state == state, OperationRow.author == author)
+        .order_by(order)
+        .limit(1)
+    ).first()
+    if op is None:
+        return None
+    return _summarised(conn, op.id, op.label, op.at, author, op.document_id, undone=state == 1)
