@@ -534,3 +534,20 @@ def test_ctrl_z_in_the_theme_field_undoes_the_last_tagging(
     assert service.tags() == []
     qtbot.keyClick(window.panel.tag_input, KEY.Key_Z, CTRL | SHIFT)
     assert stored(service, h)[1] == ("economy/hours",)
+
+
+def test_a_long_quote_ends_in_an_ellipsis_and_leaves_the_list_where_it_was(window: MainWindow, qtbot: QtBot) -> None:
+    text = _doc_text(window)
+    short = highlight_quote(qtbot, window, "the eight-hour day")
+    list_box = window.panel.list.geometry()
+    made = window.controller.create_highlight(0, len(text) // 2)  # a long stretch: many lines of the panel
+    assert made is not None
+    window.panel.select(made.id)
+    qtbot.waitUntil(lambda: window.panel.quote.text().endswith("…”"))
+    qtbot.wait(50)  # the panel laid out again, if anything asked for it
+    assert window.panel.list.geometry() == list_box  # the list above neither shrank nor moved
+    quote = window.panel.quote
+    assert quote.height() // quote.fontMetrics().lineSpacing() == 4  # the rest of the quote is cut, not hidden
+    window.panel.select(short)
+    assert quote.text() == "“the eight-hour day”"
+    assert window.panel.list.geometry() == list_box

@@ -3,17 +3,55 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QKeySequence, QPixmap
+from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QKeySequence, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
+    QLabel,
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
 )
 
 from app.domain.tags import UNTAGGED_COLOUR
+from app.domain.text import excerpt
 
 NOTE_SAVE_DELAY_MS = 400
 TAG_ROLE = Qt.ItemDataRole.UserRole + 2
+# Lines the current highlight's quote takes at most; a longer quote ends in an ellipsis.
+QUOTE_LINES = 4
+
+
+class QuoteLabel(QLabel):
+    """The current highlight's quote, in a box of a fixed number of lines.
+
+    A box that grew and shrank with each quote laid the whole panel out again, and moved
+    the list above it, at every highlight made or chosen.
+    """
+
+    def __init__(self) -> None:
+        """Make the box, empty."""
+        super().__init__()
+        self._quote: str | None = None
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.setFixedHeight(QUOTE_LINES * self.fontMetrics().lineSpacing() + 2 * self.margin() + 2)
+
+    def show_quote(self, quote: str | None) -> None:
+        """Show `quote` (None: no highlight is current), cut to what the box holds."""
+        self._quote = quote
+        if quote is None:
+            self.setText("No highlight selected.")
+            return
+        # Wrapping at word ends wastes some of each line: leave a line's worth for it.
+        room = max(1, self.width()) * (QUOTE_LINES - 1)
+        flat = excerpt(quote, 400)
+        self.setText(f"“{self.fontMetrics().elidedText(flat, Qt.TextElideMode.ElideRight, room)}”")
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """Cut the quote again for the new width."""
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.show_quote(self._quote)
 
 
 class HistoryKeysToWindow(QObject):

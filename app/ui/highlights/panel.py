@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from app.domain.changes import Changes
 from app.domain.codebook import ThemeFilter, descendants, filter_highlights
-from app.domain.text import excerpt
 from app.domain.values import Highlight, Tag
 from app.ui.common.access import clearable
 from app.ui.common.roles import ID_ROLE
@@ -31,6 +30,7 @@ from app.ui.highlights.fields import (
     TAG_ROLE,
     HistoryKeysToWindow,
     NoteEditor,
+    QuoteLabel,
     TagInput,
     TagList,
     swatch,
@@ -112,10 +112,8 @@ class HighlightPanel(QWidget):
         filter_row.addWidget(self.filter_field, 1)
         filter_row.addWidget(self.filter_button)
 
-        self.quote = QLabel()
+        self.quote = QuoteLabel()
         self.quote.setObjectName("currentQuote")
-        self.quote.setWordWrap(True)
-        self.quote.setTextFormat(Qt.TextFormat.PlainText)
         self.quote.setAccessibleDescription("Current highlight quote")
 
         themes_label = QLabel("&Themes")
@@ -353,7 +351,7 @@ class HighlightPanel(QWidget):
         enabled = highlight is not None
         for widget in (self.tag_list, self.tag_input, self.note):
             widget.setEnabled(enabled)
-        self.quote.setText(f"“{excerpt(highlight.exact, 400)}”" if highlight else "No highlight selected.")
+        self.quote.show_quote(highlight.exact if highlight else None)
         self.tag_list.clear()
         for tag in highlight.tags if highlight else ():
             item = QListWidgetItem(f"#{tag.path}")
