@@ -236,12 +236,21 @@ def test_a_lone_highlight_in_a_long_text_is_a_visible_mark_on_the_theme_map(
     document = service.add_document(ImportedText.of(long_text, title="Long")).value[0]
     window.open_document(document.id)
     start = long_text.index("Paragraph 10000,")
-    window.controller.create_highlight(start, start + 9, tags=["power"])
+    made = window.controller.create_highlight(start, start + 9, tags=["power"])
     window.refresh_themes()
     window.navigation.update_theme_map()
-    image = window.theme_map.grab().toImage()
-    marked = [y for y in range(image.height()) if image.pixelColor(window.theme_map.width() // 2, y).saturation() > 0]
-    assert len(marked) >= 3
+
+    def marked() -> list[int]:
+        image = window.theme_map.grab().toImage()
+        middle = window.theme_map.width() // 2
+        return [y for y in range(image.height()) if image.pixelColor(middle, y).saturation() > 0]
+
+    assert len(marked()) >= 3
+    window.reader.scroll_to_position(start)  # the frame moves; the marks stay
+    assert len(marked()) >= 3
+    window.controller.delete_highlight(made.id)
+    window.navigation.update_theme_map()
+    assert marked() == []  # the marks are drawn afresh when the highlights change
 
 
 def test_open_theme_branches_are_remembered_between_starts(

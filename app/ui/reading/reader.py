@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from typing import cast
 
@@ -330,29 +331,35 @@ class ReaderView(QPlainTextEdit):
     def _paint_block(self, painter: QPainter, block: QTextBlock, at: QPointF, painted: dict[int, QColor]) -> None:
         start = block.position()
         end = start + block.length()
+        spans = self._spans.overlapping(self._map.to_codepoint(start), self._map.to_codepoint(end))
+        if not spans:
+            return
+        # Each line's place read once for the block: a dense page has a dozen highlights
+        # a paragraph, and asking Qt for the same lines for each of them cost more than
+        # painting them.
         layout = block.layout()
-        lines = layout.lineCount()
-        for first, last, highlight_id in self._spans.overlapping(
-            self._map.to_codepoint(start), self._map.to_codepoint(end)
-        ):
+        left, top = at.x(), at.y()
+        lines = [layout.lineAt(i) for i in range(layout.lineCount())]
+        starts = [line.textStart() for line in lines]
+        places = [
+            (line, first, first + line.textLength(), top + line.y(), line.height())
+            for line, first in zip(lines, starts, strict=True)
+        ]
+        for first, last, highlight_id in spans:
             colour = painted[highlight_id] = self._colour(self._colours.get(highlight_id))
+            current = highlight_id == self._current_id
             a = max(self._map.to_utf16(first), start) - start
             b = min(self._map.to_utf16(last), end) - start
             # From the line the stretch starts on to the one it ends on, not every line.
-            number = layout.lineForTextPosition(a).lineNumber()
-            while 0 <= number < lines:
-                line = layout.lineAt(number)
-                number += 1
-                line_start = line.textStart()
+            for line, line_start, line_end, y, height in places[max(0, bisect_right(starts, a) - 1) :]:
                 if line_start >= b:
                     break
-                line_end = line_start + line.textLength()
                 if a >= line_end:
                     continue
-                left, right = _x(line, max(a, line_start)), _x(line, min(b, line_end))
-                box = QRectF(left, line.y(), right - left, line.height()).translated(at)
+                x = _x(line, max(a, line_start))
+                box = QRectF(left + x, y, _x(line, min(b, line_end)) - x, height)
                 painter.fillRect(box, colour)
-                if highlight_id == self._current_id:
+                if current:
                     painter.fillRect(QRectF(box.left(), box.bottom() - 1.5, box.width(), 1.5), CURRENT_UNDERLINE)
 
     def _on_cursor_moved(self) -> None:

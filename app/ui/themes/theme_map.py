@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFocusEvent, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import QAbstractButton, QWidget
 
 from app.domain.codebook import map_rows
@@ -58,6 +58,7 @@ class ThemeMap(QAbstractButton):
         self._highlights: list[Highlight] = []
         self._rows: dict[int, list[str]] | None = None
         self._rows_height = -1
+        self._marks: QPixmap | None = None
         self._visible = (0.0, 0.0)
         self.part = 0
         self.clicked.connect(self._go_to_part)
@@ -71,6 +72,7 @@ class ThemeMap(QAbstractButton):
         self._length = text_length
         self._highlights = highlights
         self._rows = None
+        self._marks = None
         self.update()
 
     def shown(self) -> int:
@@ -94,16 +96,39 @@ class ThemeMap(QAbstractButton):
             self._rows_height = height
         return self._rows
 
+    def _drawn_marks(self) -> QPixmap:
+        """The strip with its highlight marks, drawn once until the highlights, size or colours change.
+
+        Every scroll repaints the strip to move its frame: drawing 100,000 highlights'
+        marks each time cost as much as the page of text.
+        """
+        ratio = self.devicePixelRatioF()
+        if self._marks is None or self._marks.size() != self.size() * ratio:
+            marks = QPixmap(self.size() * ratio)
+            marks.setDevicePixelRatio(ratio)
+            marks.fill(self.palette().color(QPalette.ColorRole.Window).darker(104))
+            painter = QPainter(marks)
+            width = self.width() - 2
+            colours: dict[str, QColor] = {}
+            for y, row in self._pixel_rows().items():
+                part = width // len(row)
+                for i, colour in enumerate(row):
+                    wide = part if i < len(row) - 1 else width - i * part
+                    painter.fillRect(1 + i * part, y, wide, MARK_HEIGHT, colours.setdefault(colour, QColor(colour)))
+            painter.end()
+            self._marks = marks
+        return self._marks
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """Draw the marks again on the new background when the colours change."""
+        if event.type() == QEvent.Type.PaletteChange:
+            self._marks = None
+        super().changeEvent(event)
+
     def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         """Paint the strip: highlight marks, then the frame of the visible part."""
         painter = QPainter(self)
-        painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Window).darker(104))
-        width = self.width() - 2
-        for y, colours in self._pixel_rows().items():
-            part = width // len(colours)
-            for i, colour in enumerate(colours):
-                wide = part if i < len(colours) - 1 else width - i * part
-                painter.fillRect(1 + i * part, y, wide, MARK_HEIGHT, QColor(colour))
+        painter.drawPixmap(0, 0, self._drawn_marks())
         start, end = self._visible
         if end > start:
             frame = QColor(self.palette().color(QPalette.ColorRole.WindowText))
