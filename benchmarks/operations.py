@@ -38,7 +38,7 @@ from app.ui.common.preferences import Preferences
 from app.ui.window.application import build_window
 from app.ui.window.main_window import POLL_MS, MainWindow
 from benchmarks.common import book_text, report, row, timed
-from benchmarks.painting import paint
+from benchmarks.painting import page_steps, paint
 
 COUNTS = (1_000, 10_000, 100_000)
 SIZE = 5 * 1024 * 1024
@@ -189,18 +189,6 @@ def open_costs(
     return ours, bare, memory, bare_memory
 
 
-def page_steps(app: QApplication, editor: QPlainTextEdit) -> list[float]:
-    """Seconds per PageDown, painted."""
-    editor.setFocus()
-    editor.moveCursor(editor.textCursor().MoveOperation.Start)
-
-    def step() -> None:
-        QTest.keyClick(editor, Qt.Key.Key_PageDown)
-        paint(app, editor)
-
-    return [timed(step) for _ in range(STEPS)]
-
-
 def appearing(
     app: QApplication, window: MainWindow, service: LibraryService, text: str, rng: random.Random
 ) -> tuple[list[float], list[float]]:
@@ -335,8 +323,7 @@ def main() -> None:
             rows.append(
                 row(
                     f"page scroll at {count:,} highlights",
-                    page_steps(app, window.reader),
-                    page_steps(app, bare_editor),
+                    *page_steps(app, window.reader, bare_editor, STEPS),
                     "<= 1.5x at 100k",
                 )
             )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
+import time
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
 
@@ -34,3 +37,24 @@ def paint(app: QApplication, editor: QPlainTextEdit) -> None:
     viewport.removeEventFilter(counter)
     if counter.count == 0:
         viewport.repaint()
+
+
+def page_steps(
+    app: QApplication, ours: QPlainTextEdit, bare: QPlainTextEdit, steps: int
+) -> tuple[list[float], list[float]]:
+    """Seconds per PageDown, painted, in `ours` and in `bare`, one step of each in turn from the top.
+
+    Taken in turn, both sides see the same moments of a shared machine, whose speed
+    drifts by a third within a minute: one side measured after the other compared
+    different machines.
+    """
+    for editor in (ours, bare):
+        editor.moveCursor(editor.textCursor().MoveOperation.Start)
+    samples: tuple[list[float], list[float]] = ([], [])
+    for _ in range(steps):
+        for editor, taken in zip((ours, bare), samples, strict=True):
+            began = time.perf_counter()
+            QTest.keyClick(editor, Qt.Key.Key_PageDown)
+            paint(app, editor)
+            taken.append(time.perf_counter() - began)
+    return samples

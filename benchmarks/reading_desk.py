@@ -24,7 +24,7 @@ from app.ui.reading.line_layout import DEFAULT_LINE_SPACING
 from app.ui.window.application import build_window
 from app.ui.window.main_window import MainWindow
 from benchmarks.common import book_text, report, row, timed
-from benchmarks.painting import paint
+from benchmarks.painting import page_steps, paint
 
 SIZE = 5 * 1024 * 1024
 HIGHLIGHTS = 10_000
@@ -138,28 +138,13 @@ def main() -> None:
             rows.append(
                 row(
                     f"scroll one page at 10k highlights, {spacing} lines",
-                    _page_steps(app, window.reader),
-                    _page_steps(app, bare_editor),
+                    *page_steps(app, window.reader, bare_editor, STEPS),
                     "< 16 ms",
                 )
             )
         window.close()
         service.close()
     report("reading_desk", rows)
-
-
-def _page_steps(app: QApplication, editor: QPlainTextEdit) -> list[float]:
-    editor.setFocus()
-    editor.moveCursor(editor.textCursor().MoveOperation.Start)
-    samples = []
-    for _ in range(STEPS):
-
-        def step() -> None:
-            QTest.keyClick(editor, Qt.Key.Key_PageDown)
-            paint(app, editor)
-
-        samples.append(timed(step))
-    return samples
 
 
 if __name__ == "__main__":
