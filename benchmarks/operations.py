@@ -148,9 +148,16 @@ def changes(app: QApplication, window: MainWindow, text: str, rng: random.Random
 def open_costs(
     app: QApplication, window: MainWindow, path: Path, doc_id: int, other_id: int, text: str
 ) -> tuple[list[float], list[float], int, int]:
-    """Open the document in the window against a bare editor open plus a bare read of its rows; and memory."""
+    """Open the document in the window against a bare editor open plus a bare read of its rows; and memory.
+
+    One of each in turn, so that both see the same moments of a machine whose speed drifts.
+    """
     ours, bare = [], []
     memory = 0
+    editor = QPlainTextEdit()
+    editor.resize(window.reader.size())
+    editor.show()
+    rows: list[tuple[object, ...]] = []
     for _ in range(REPEATS):
         window.open_document(other_id)
         app.processEvents()
@@ -162,11 +169,6 @@ def open_costs(
 
         ours.append(timed(open_it))
         memory = max(memory, rss_bytes() - before)  # the first open grows the most; later ones reuse memory
-    editor = QPlainTextEdit()
-    editor.resize(window.reader.size())
-    editor.show()
-    rows: list[tuple[object, ...]] = []
-    for _ in range(REPEATS):
         editor.setPlainText("")
         app.processEvents()
         rows.clear()

@@ -16,7 +16,7 @@ from app.services.base import ServiceBase
 from app.services.codebook import ensure_path
 from app.services.errors import storage
 from app.services.queries import all_tags, chunks, read_highlights
-from db.models import HighlightRow, HighlightTagRow, utcnow
+from db.models import HighlightRow, HighlightTagRow, VersionRow, utcnow
 
 
 class Highlights(ServiceBase):
@@ -68,7 +68,10 @@ class Highlights(ServiceBase):
         h = HighlightRow.__table__.c
         with self._sessions.begin() as s:
             current = self._current_version_meta(s, document_id)
-            return read_highlights(s, all_tags(s), h.document_id == document_id, h.version_id != current)
+            # Asked by the editions, through the index on version_id: "the document's,
+            # and not of its current edition" walked all 100,000 of them (35 ms).
+            older = select(VersionRow.id).where(VersionRow.document_id == document_id, VersionRow.id != current)
+            return read_highlights(s, all_tags(s), h.version_id.in_(older))
 
     @storage
     def create_highlight(

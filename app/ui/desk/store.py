@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
+from operator import attrgetter
 
 from app.domain.values import Highlight, Tag
 
-
-def text_order(h: Highlight) -> tuple[int, int, int]:
-    """Return the key that sorts highlights in reading order (start, end, then id)."""
-    return (h.start, h.end, h.id)
+# The key that sorts highlights in reading order (start, end, then id). Made in C: opening
+# a document of 100,000 highlights asked for it 400,000 times, a Python call each.
+text_order: Callable[[Highlight], tuple[int, int, int]] = attrgetter("start", "end", "id")
 
 
 class HighlightStore:

@@ -31,7 +31,7 @@ from app.domain.tags import UNTAGGED_COLOUR
 from app.domain.text import Utf16Map
 from app.domain.values import Highlight
 from app.ui.common.preferences import DEFAULT_FONT_SIZE
-from app.ui.desk.store import HighlightStore
+from app.ui.desk.store import HighlightStore, text_order
 from app.ui.reading.line_layout import SpacedLayout
 from app.ui.reading.paragraph_margin import MARGIN_WIDTH, ParagraphMargin
 from app.ui.reading.spans import SpanIndex
@@ -260,7 +260,7 @@ class ReaderView(QPlainTextEdit):
 
     def set_highlights(self, highlights: Sequence[Highlight]) -> None:
         """Replace the painted highlights (text order costs least; overlapping ones blend)."""
-        self._spans.replace_all((h.start, h.end, h.id) for h in highlights)
+        self._spans.replace_all(map(text_order, highlights))
         self._colours = {h.id: h.colour for h in highlights}
         self.viewport().update()
 
