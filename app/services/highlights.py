@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app.domain.changes import Done
@@ -14,9 +14,11 @@ from app.domain.text import excerpt
 from app.domain.values import Highlight, TagResult
 from app.services.base import ServiceBase
 from app.services.codebook import ensure_path
-from app.services.errors import storage
+from app.services.errors import NotFoundError, storage
 from app.services.queries import all_tags, chunks, read_highlights
 from db.models import HighlightRow, HighlightTagRow, VersionRow, utcnow
+
+_DELETE = text("DELETE FROM highlights WHERE id = :id")
 
 
 class Highlights(ServiceBase):
@@ -128,10 +130,15 @@ class Highlights(ServiceBase):
         """Delete a highlight; return it as it was."""
         with self.operations.record("") as op:
             s = op.session
-            row = self._highlight_row(s, highlight_id)
-            value = self._value(s, row)
-            op.label, op.document_id = f"Delete highlight “{excerpt(row.exact)}”", row.document_id
-            s.delete(row)
+            h = HighlightRow.__table__.c
+            found = read_highlights(s, all_tags(s), h.id == highlight_id)
+            if not found:
+                raise NotFoundError(f"There is no highlight {highlight_id} in the library.")
+            value = found[0]
+            op.label, op.document_id = f"Delete highlight “{excerpt(value.exact)}”", value.document_id
+            # One DELETE, its theme links going with it by the foreign key's cascade (the
+            # journal notes those too): the unit of work loaded and deleted each link.
+            s.connection().execute(_DELETE, {"id": highlight_id})
         return op.done(value)
 
     @storage

@@ -24,6 +24,13 @@ _PRUNE = delete(_OPERATIONS).where(
         and_(_OPERATIONS.c.id <= bindparam("oldest"), _OPERATIONS.c.stamp < bindparam("stamp")),
     )
 )
+# An author's newest or oldest operation in a state: the columns a summary shows, not the
+# row (its images are most of its bytes).
+_IN_STATE = select(_OPERATIONS.c.id, _OPERATIONS.c.label, _OPERATIONS.c.at, _OPERATIONS.c.document_id).where(
+    _OPERATIONS.c.state == bindparam("state"), _OPERATIONS.c.author == bindparam("author")
+)
+_NEWEST = _IN_STATE.order_by(_OPERATIONS.c.id.desc()).limit(1)
+_OLDEST = _IN_STATE.order_by(_OPERATIONS.c.id).limit(1)
 _NEWEST_STAMP = text("SELECT coalesce(max(stamp), 0) FROM operations")
 _TITLE = text("SELECT title FROM documents WHERE id = :d")
 
@@ -94,14 +101,7 @@ def append(
 
 def next_of(conn: Connection, author: str, state: int, *, newest: bool) -> OperationSummary | None:
     """Return the newest (or oldest) of an author's operations in `state` (0 done, 1 undone)."""
-    order = OperationRow.id.desc() if newest else OperationRow.id
-    # The columns a summary shows, not the row: its images are most of its bytes.
-    op = conn.execute(
-        select(OperationRow.id, OperationRow.label, OperationRow.at, OperationRow.document_id)
-        .where(OperationRow.state == state, OperationRow.author == author)
-        .order_by(order)
-        .limit(1)
-    ).first()
+    op = conn.execute(_NEWEST if newest else _OLDEST, {"state": state, "author": author}).first()
     if op is None:
         return None
     return _summarised(conn, op.id, op.label, op.at, author, op.document_id, undone=state == 1)
