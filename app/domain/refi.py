@@ -51,6 +51,7 @@ class QdaSelection:
     codes: tuple[tuple[str, ...], ...] = ()
     note: str = ""
     created: datetime | None = None
+    user: str = ""  # who coded it, by name ("": the project's user)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +155,17 @@ def write_project(project: QdaProject, created: datetime) -> bytes:
     ET = _lxml()  # noqa: N806 - named as ElementTree is
     ns = PROJECT_NS
     guid = _Guids()
-    user = guid("user")
+    # Each coder a user of the project, so that the tools' coder comparison sees who coded what.
+    names = list(
+        dict.fromkeys(
+            [
+                project.user or "Marginalia user",
+                *(sel.user for s in project.sources for sel in s.selections if sel.user),
+            ]
+        )
+    )
+    user_of = {name: guid("user", name) for name in names}
+    user = user_of[names[0]]
     root = ET.Element(
         f"{{{ns}}}Project",
         {
@@ -166,13 +177,14 @@ def write_project(project: QdaProject, created: datetime) -> bytes:
         nsmap={None: ns},
     )
     users = ET.SubElement(root, f"{{{ns}}}Users")
-    ET.SubElement(users, f"{{{ns}}}User", {"guid": user, "name": project.user or "Marginalia user"})
+    for name, user_guid in user_of.items():
+        ET.SubElement(users, f"{{{ns}}}User", {"guid": user_guid, "name": xml_safe(name)})
     used = [path for s in project.sources for sel in s.selections for path in sel.codes]
     codes = _complete(project.codes, used)
     if codes:
         _codes(ET.SubElement(root, f"{{{ns}}}CodeBook"), ns, codes, guid)
     texts: dict[str, str] = {}
-    notes: list[tuple[str, str, datetime | None]] = []
+    notes: list[tuple[str, str, datetime | None, str]] = []
     if project.sources:
         sources = ET.SubElement(root, f"{{{ns}}}Sources")
         for number, source in enumerate(project.sources):
@@ -189,12 +201,13 @@ def write_project(project: QdaProject, created: datetime) -> bytes:
             element = ET.SubElement(sources, f"{{{ns}}}TextSource", attributes)
             for index, sel in enumerate(source.selections):
                 sel_guid = guid("selection", number, index)
+                coder = user_of[sel.user] if sel.user else user
                 attributes = {
                     "guid": sel_guid,
                     "name": xml_safe(sel.text),
                     "startPosition": str(sel.start),
                     "endPosition": str(sel.end),
-                    "creatingUser": user,
+                    "creatingUser": coder,
                 }
                 if sel.created is not None:
                     attributes["creationDateTime"] = _when(sel.created)
@@ -203,17 +216,17 @@ def write_project(project: QdaProject, created: datetime) -> bytes:
                     coding = ET.SubElement(
                         selection,
                         f"{{{ns}}}Coding",
-                        {"guid": guid("coding", number, index, path), "creatingUser": user},
+                        {"guid": guid("coding", number, index, path), "creatingUser": coder},
                     )
                     ET.SubElement(coding, f"{{{ns}}}CodeRef", {"targetGUID": guid("code", path)})
                 if sel.note:
                     note_guid = guid("note", number, index)
                     ET.SubElement(selection, f"{{{ns}}}NoteRef", {"targetGUID": note_guid})
-                    notes.append((note_guid, sel.note, sel.created))
+                    notes.append((note_guid, sel.note, sel.created, coder))
     if notes:
         holder = ET.SubElement(root, f"{{{ns}}}Notes")
-        for note_guid, text, when in notes:
-            attributes = {"guid": note_guid, "name": xml_safe(text.split("\n", 1)[0][:60]), "creatingUser": user}
+        for note_guid, text, when, coder in notes:
+            attributes = {"guid": note_guid, "name": xml_safe(text.split("\n", 1)[0][:60]), "creatingUser": coder}
             if when is not None:
                 attributes["creationDateTime"] = _when(when)
             note = ET.SubElement(holder, f"{{{ns}}}Note", attributes)

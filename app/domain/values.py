@@ -52,6 +52,7 @@ class Highlight:
     updated_at: datetime
     made_on_version_id: int | None = None  # the edition it was made on
     review_from: str = ""  # old wording, when placed approximately in a new edition
+    author: str = ""  # who made it (a login or database role name; "" when not recorded)
 
     @property
     def colour(self) -> str | None:

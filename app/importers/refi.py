@@ -198,7 +198,7 @@ def read_project(path: Path) -> QdaProject:
             placed: list[QdaSelection] = []
             unplaced: list[QdaSelection] = []
             for selection in _kids(element, "PlainTextSelection"):
-                read = _selection(selection, raw, text, code_paths, notes)
+                read = _selection(selection, raw, text, code_paths, notes, users)
                 if isinstance(read, str):
                     skipped.append(f"a selection in “{excerpt(name)}”: {read}")
                 else:
@@ -229,7 +229,12 @@ def _source_text(archive: zipfile.ZipFile, element: Element, path: Path) -> str 
 
 
 def _selection(
-    element: Element, raw: str, text: str, code_paths: dict[str, tuple[str, ...]], notes: dict[str, str]
+    element: Element,
+    raw: str,
+    text: str,
+    code_paths: dict[str, tuple[str, ...]],
+    notes: dict[str, str],
+    users: dict[str, str],
 ) -> tuple[QdaSelection, bool] | str:
     """Read one plain-text selection (placed on `raw`, the text as the file has it), or say why it cannot be kept.
 
@@ -265,7 +270,8 @@ def _selection(
             description = "".join(child.itertext()).strip()
     note = "\n\n".join(notes[r] for r in refs if notes.get(r)) or description
     created = utc_moment(element.get("creationDateTime"))
+    user = users.get((element.get("creatingUser") or "").strip("{}").lower(), "")
     if placed is None:
-        return QdaSelection(start, end, name.strip(), tuple(codes), note, created), False
+        return QdaSelection(start, end, name.strip(), tuple(codes), note, created, user), False
     first, last = _normalised(raw, text, placed[0]), _normalised(raw, text, placed[1])
-    return QdaSelection(first, last, text[first:last], tuple(codes), note, created), True
+    return QdaSelection(first, last, text[first:last], tuple(codes), note, created, user), True

@@ -81,6 +81,7 @@ def dump_library(s: Session, exported_at: datetime) -> dict[str, Any]:
             "updated_at": _iso(h.updated_at),
             "made_on_version": h.made_on_version_id,
             "review_from": h.review_from,
+            "author": h.author,
         }
         for h in s.execute(select(HighlightRow).order_by(HighlightRow.id)).scalars()
     ]
@@ -361,6 +362,7 @@ def load_library(s: Session, data: object) -> tuple[int, int, int]:
                 # Backups from before editions lack it: the highlight was made where it is.
                 "made_on_version_id": h.get("made_on_version", h["version"]),
                 "review_from": h.get("review_from", ""),
+                "author": h.get("author", ""),  # backups from before authorship lack it
                 "created_at": _moment(h["created_at"]),
                 "updated_at": _moment(h["updated_at"]),
             }

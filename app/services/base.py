@@ -79,7 +79,8 @@ class ServiceBase:
         except ValueError as exc:
             raise StorageError(f"Cannot highlight: {exc}.") from exc
         now = utcnow()
-        row = highlight_row(None, (document_id, version, start, end), quote, note, "", now)
+        author = self.operations.author
+        row = highlight_row(None, (document_id, version, start, end), quote, note, "", (now, author))
         # Through the core: the unit of work cost a new highlight more than its SQL.
         highlight_id: int = s.connection().execute(_INSERT_HIGHLIGHT, row).scalar_one()
         return Highlight(
@@ -97,6 +98,7 @@ class ServiceBase:
             updated_at=now,
             made_on_version_id=version,
             review_from="",
+            author=author,
         )
 
     @staticmethod
@@ -150,6 +152,7 @@ class ServiceBase:
             updated_at=row.updated_at,
             made_on_version_id=row.made_on_version_id,
             review_from=row.review_from,
+            author=row.author,
         )
 
     @staticmethod

@@ -18,9 +18,18 @@ from db.models import Base
 
 
 def highlight_row(
-    highlight_id: int | None, place: tuple[int, int, int, int], quote: Quote, note: str, review: str, when: datetime
+    highlight_id: int | None,
+    place: tuple[int, int, int, int],
+    quote: Quote,
+    note: str,
+    review: str,
+    made: tuple[datetime, str],
 ) -> dict[str, object]:
-    """A highlight's row: `place` is its document, edition, start and end; no id: the database gives one."""
+    """A highlight's row: `place` is its document, edition, start and end; `made` when and by whom.
+
+    Without an id, the database gives one.
+    """
+    when, author = made
     document_id, version_id, start, end = place
     return {
         **({} if highlight_id is None else {"id": highlight_id}),
@@ -34,6 +43,7 @@ def highlight_row(
         "suffix": quote.suffix,
         "note": note,
         "review_from": review,
+        "author": author,
         "created_at": when,
         "updated_at": when,
     }

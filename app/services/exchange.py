@@ -98,7 +98,9 @@ class Exchange(Exports):
                 if len(current) < len(highlights):
                     skipped.append(f"{plural(len(highlights) - len(current), 'orphan')} of “{excerpt(title)}”")
                 selections = tuple(
-                    QdaSelection(x.start, x.end, x.exact, tuple(_path(t) for t in x.tags), x.note, x.created_at)
+                    QdaSelection(
+                        x.start, x.end, x.exact, tuple(_path(t) for t in x.tags), x.note, x.created_at, x.author
+                    )
                     for x in current
                 )
                 sources.append(QdaSource(title, self._version_text(s, version_id), selections))
@@ -194,7 +196,17 @@ class Exchange(Exports):
                     orphans += sum(span is not None for span in spans)
                 for (version, start, end), quote, selection in placed:
                     where = (document.id, version, start, end)
-                    marks.append(highlight_row(next_id, where, quote, selection.note, "", selection.created or now))
+                    marks.append(
+                        highlight_row(
+                            next_id,
+                            where,
+                            quote,
+                            selection.note,
+                            "",
+                            # Who coded it, as the file says (QDA tools name their coders); else who imports it.
+                            (selection.created or now, selection.user or self.operations.author),
+                        )
+                    )
                     tag_ids = list(dict.fromkeys(t for path in selection.codes if (t := theme(path)) is not None))
                     links += [{"highlight_id": next_id, "tag_id": t, "position": i} for i, t in enumerate(tag_ids)]
                     next_id += 1

@@ -183,7 +183,7 @@ class ForeignImports(ServiceBase):
         for wanted in targets:
             if isinstance(wanted, int) and wanted not in {d[0] for d in documents}:
                 raise NotFoundError(f"There is no document {wanted}.")
-        placer = _Placer(s, next_highlight_id(s), colours, writes)
+        placer = _Placer(s, next_highlight_id(s), colours, writes, self.operations.author)
         reports: list[BookReport] = []
         for book, wanted in zip(books, targets, strict=True):
             target = match_document(book, documents) if wanted is MATCH else wanted
@@ -199,8 +199,11 @@ class ForeignImports(ServiceBase):
 class _Placer:
     """Places the books of one import, numbering the new highlights and making themes as it goes."""
 
-    def __init__(self, s: Session, next_id: int, colours: Mapping[str, str] | None, writes: _Writes | None) -> None:
+    def __init__(
+        self, s: Session, next_id: int, colours: Mapping[str, str] | None, writes: _Writes | None, author: str
+    ) -> None:
         self.s = s
+        self.author = author  # who is importing: the new highlights are theirs
         self.next_id = next_id
         self.colours = colours
         self.writes = writes
@@ -277,7 +280,7 @@ class _Placer:
         if self.writes is not None:
             for place, quote, review, h in stored:
                 self.writes.rows.append(
-                    highlight_row(self.next_id, place, quote, h.note, review, h.created or self.now)
+                    highlight_row(self.next_id, place, quote, h.note, review, (h.created or self.now, self.author))
                 )
                 self.link(self.next_id, _themes_of(h, self.colours), 0)
                 self.next_id += 1

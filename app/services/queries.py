@@ -98,6 +98,7 @@ def read_highlights(s: Session, tags: dict[int, Tag], *conditions: Any) -> list[
             type_coerce(h.updated_at, String).label("updated_at"),
             h.made_on_version_id,
             h.review_from,
+            h.author,
         )
         .where(*conditions)
         .order_by(h.document_id, h.start_offset, h.end_offset, h.id)
@@ -122,6 +123,7 @@ def read_highlights(s: Session, tags: dict[int, Tag], *conditions: Any) -> list[
                 fromiso(updated_at),
                 made_on,
                 review_from,
+                author,
             )
             for (
                 hid,
@@ -137,6 +139,7 @@ def read_highlights(s: Session, tags: dict[int, Tag], *conditions: Any) -> list[
                 updated_at,
                 made_on,
                 review_from,
+                author,
             ) in s.connection().execute(query).all()
         ]
 

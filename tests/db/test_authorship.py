@@ -1,0 +1,49 @@
+"""Who made each highlight: recorded on every way in, kept by backups and QDA exchange."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.importers import ImportedText
+from app.services import LibraryService, open_service
+from db import open_library
+from tests.db.test_operations import TEXT, _clippings
+
+
+def _as(path: Path, author: str) -> LibraryService:
+    return LibraryService(open_library(path), author=author)
+
+
+def test_every_way_in_records_who_made_the_highlight(tmp_path: Path) -> None:
+    ann = _as(tmp_path / "library.sqlite", "ann")
+    doc = ann.add_document(ImportedText.of(TEXT, title="Theses")).value[0]
+    assert ann.create_highlight(doc.id, 0, 9).value.author == "ann"
+    assert ann.highlight_and_tag(doc.id, 27, 31, "land").value.highlight.author == "ann"
+    ben = _as(tmp_path / "library.sqlite", "ben")
+    ben.import_highlights(_clippings(tmp_path), document_id=doc.id)  # brought in by ben: his
+    by = {h.exact: h.author for h in ann.highlights(doc.id)}
+    assert by == {"All power": "ann", "Land": "ann", "Land to the peasants": "ben"}
+    ann.close()
+    ben.close()
+
+
+def test_a_backup_and_a_qda_project_keep_each_coder(tmp_path: Path) -> None:
+    ann = _as(tmp_path / "library.sqlite", "ann")
+    doc = ann.add_document(ImportedText.of(TEXT, title="Theses")).value[0]
+    ann.create_highlight(doc.id, 0, 9, tags=["power"])
+    ben = _as(tmp_path / "library.sqlite", "ben")
+    ben.create_highlight(doc.id, 4, 24, tags=["power"])
+    coders = sorted((h.start, h.author) for h in ann.highlights(doc.id))
+    assert coders == [(0, "ann"), (4, "ben")]
+
+    restored = open_service(tmp_path / "restored.sqlite")
+    restored.restore_json(ann.backup_json())
+    assert sorted((h.start, h.author) for h in restored.highlights(doc.id)) == coders
+
+    project = tmp_path / "project.qdpx"
+    project.write_bytes(ann.export_qdpx())
+    carla = _as(tmp_path / "carla.sqlite", "carla")  # imports the project: the coders stay who they were
+    carla.import_qda(project)
+    assert sorted((h.start, h.author) for h in carla.highlights(1)) == coders
+    for service in (ann, ben, restored, carla):
+        service.close()
