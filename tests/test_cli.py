@@ -15,6 +15,8 @@ import pytest
 from app.__main__ import main
 from app.cli.common import EXIT_ERROR
 from app.resources import SAMPLE_TEXT
+from app.services.library import LibraryService
+from db import open_library
 from tests.formats import XXE_DOCTYPE, epub_file, scanned_pdf, zip_bomb
 from tests.markdown_reader import blockquotes
 
@@ -302,3 +304,34 @@ def test_a_postgresql_address_is_never_taken_for_a_file(tmp_path: Path, where: s
 def test_the_window_refuses_a_postgresql_address_without_starting(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--library", "postgresql://db.example.org/seminar"]) == EXIT_ERROR
     assert "shared PostgreSQL library" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("sample")
+def test_agreement_compares_two_coders_theme_by_theme_as_a_table_and_as_csv(cli: Cli) -> None:
+    def coder(name: str) -> LibraryService:
+        return LibraryService(open_library(cli.library), author=name)
+
+    alone = cli("agreement", "1", ok=False)
+    assert "two people or more" in alone.stderr
+    ann, ben = coder("ann"), coder("ben")
+    ann.create_highlight(1, 0, 100, tags=["power"])
+    ben.create_highlight(1, 50, 100, tags=["power"])
+    ben.create_highlight(1, 200, 300, tags=["land"])
+    n = len(ann.open_document(1).text)
+    ann.close()
+    ben.close()
+    table = cli("agreement", "1").stdout.splitlines()
+    assert table[0].split("\t")[:2] == ["theme", "coders"]
+    assert [line.split("\t")[0] for line in table[1:]] == ["land", "power"]
+    out = cli.library.parent / "agreement.csv"
+    cli("agreement", "1", "--csv", str(out))
+    rows = {row["theme"]: row for row in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))}
+    power = rows["power"]
+    assert power["characters coded"] == "ann 100, ben 50"
+    assert (power["coded by all"], power["coded by some"]) == ("50", "50")
+    agreed = (n - 50) / n  # only ann's first fifty characters differ
+    chance = (100 / n) * (50 / n) + (1 - 100 / n) * (1 - 50 / n)
+    assert float(power["Cohen's kappa"]) == pytest.approx((agreed - chance) / (1 - chance), abs=1e-3)
+    assert float(power["agreement %"]) == pytest.approx(100 * agreed, abs=0.05)
+    assert rows["land"]["characters coded"] == "ann 0, ben 100"  # ann never used it: she coded none of the text
+    assert float(rows["land"]["Cohen's kappa"]) == pytest.approx(0.0, abs=1e-3)

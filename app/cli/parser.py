@@ -9,6 +9,7 @@ from app.cli.admin import cmd_backups, cmd_copy, cmd_group, cmd_install_desktop,
 from app.cli.common import QDA_FORMATS
 from app.cli.exchange import cmd_backup, cmd_export, cmd_import_highlights, cmd_restore
 from app.cli.reading import (
+    cmd_agreement,
     cmd_edition,
     cmd_highlight,
     cmd_highlights,
@@ -109,6 +110,13 @@ def add_commands(parser: argparse.ArgumentParser) -> None:
     p.add_argument("doc", metavar="DOC", help="a document id or an unambiguous title prefix")
     p.add_argument("file", type=Path, metavar="FILE", help="the new edition (any importable file)")
     p.set_defaults(run=cmd_edition)
+
+    p = commands.add_parser(
+        "agreement", help="compare, theme by theme, the people who highlighted a document (kappa or alpha)"
+    )
+    p.add_argument("document", type=int, metavar="DOC", help="document id (see `list`)")
+    p.add_argument("--csv", type=Path, metavar="FILE", help="write the table as CSV to FILE instead")
+    p.set_defaults(run=cmd_agreement)
 
     p = commands.add_parser("history", help="list the latest changes, newest first")
     p.add_argument("--limit", type=int, default=20, metavar="N", help="how many (default 20)")

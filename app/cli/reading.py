@@ -1,18 +1,22 @@
-"""The command line's reading commands: import, list, read, highlight, search, editions, history."""
+"""The command line's reading commands: import, list, read, highlight, search, editions, history, agreement."""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import sys
 from typing import TextIO
 
 from app.cli.common import CliError, print_json, themes_of
+from app.domain.agreement import AGREEMENT_COLUMNS, agreement_rows
 from app.domain.editions import Placement
 from app.domain.export import highlight_json
 from app.domain.search import marked_snippet, plain_snippet
 from app.domain.search import parse as parse_query
 from app.importers import TextImportError, import_file
 from app.services import LibraryService
+from app.services.files import write_whole
 
 
 def cmd_import(service: LibraryService, args: argparse.Namespace, out: TextIO) -> None:
@@ -164,3 +168,16 @@ def cmd_undo(service: LibraryService, _args: argparse.Namespace, out: TextIO) ->
 def cmd_redo(service: LibraryService, _args: argparse.Namespace, out: TextIO) -> None:
     """Redo the change undone last."""
     print(f"Redone: {service.operations.redo().label}", file=out)
+
+
+def cmd_agreement(service: LibraryService, args: argparse.Namespace, out: TextIO) -> None:
+    """Compare the coders of a document theme by theme: print a table, or write it as CSV."""
+    rows = agreement_rows(service.agreement(args.document))
+    if args.csv is not None:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([AGREEMENT_COLUMNS, *rows])
+        write_whole(args.csv, buffer.getvalue())
+        print(f"Wrote the agreement on {len(rows)} theme{'s' if len(rows) != 1 else ''} to {args.csv}", file=sys.stderr)
+        return
+    for row in [AGREEMENT_COLUMNS, *rows]:
+        print("\t".join(row), file=out)

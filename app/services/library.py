@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.services.agreement import Agreements
 from app.services.backup import RestoreError
 from app.services.documents import Documents
 from app.services.editions import Editions
@@ -47,7 +48,7 @@ def open_service(path: Path) -> LibraryService:
     return LibraryService(library, tuple(notices))
 
 
-class LibraryService(Documents, Highlights, Editions, Exchange, ForeignImports, Search):
+class LibraryService(Documents, Highlights, Editions, Exchange, ForeignImports, Search, Agreements):
     """Use cases over one open library, each in the module of its kind. Every public method is one transaction.
 
     Methods that change the library return `Done` (value, changes, label) and record one
