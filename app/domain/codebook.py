@@ -74,17 +74,19 @@ class ThemeFilter:
         combine: Whether a highlight needs any or all of the chosen themes.
         untagged: Show only highlights without themes (the themes are then ignored).
         text: Words the quote or the note must contain (case-insensitive).
+        authors: Show only highlights made by these members (none chosen: everyone's).
     """
 
     themes: tuple[int, ...] = ()
     combine: Combine = Combine.ANY
     untagged: bool = False
     text: str = ""
+    authors: tuple[str, ...] = ()
 
     @property
     def active(self) -> bool:
         """Whether the filter hides anything at all."""
-        return bool(self.themes or self.untagged or self.text.strip())
+        return bool(self.themes or self.untagged or self.text.strip() or self.authors)
 
 
 def descendants(tags: Iterable[Tag]) -> dict[int, frozenset[int]]:
@@ -126,8 +128,11 @@ def filter_highlights(
     groups = [tree.get(t, frozenset((t,))) for t in chosen.themes]
     anywhere = frozenset().union(*groups)
     need_all = chosen.combine is Combine.ALL and len(groups) > 1
+    authors = frozenset(chosen.authors)
     out = []
     for h in highlights:
+        if authors and h.author not in authors:
+            continue
         if chosen.untagged:
             if h.tags:
                 continue

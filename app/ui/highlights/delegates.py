@@ -6,7 +6,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from app.ui.highlights.list_model import NOTE_ROLE, QUOTE_ROLE, TAGS_ROLE
+from app.domain.members import initials, member_colour
+from app.ui.highlights.list_model import AUTHOR_ROLE, NOTE_ROLE, QUOTE_ROLE, TAGS_ROLE
 
 LINES = 3
 PADDING = 6
@@ -54,6 +55,9 @@ class HighlightDelegate(QStyledItemDelegate):
         left = rect.left() + BAR_WIDTH + 2 * PADDING
         width = rect.width() - (left - rect.left()) - PADDING
         line = option.fontMetrics.lineSpacing()
+        author = index.data(AUTHOR_ROLE)
+        if author:
+            width -= self._paint_member(painter, option, QRect(left, rect.top() + PADDING, width, line), author)
         quote_font = QFont(option.font)
         quote_font.setItalic(True)
         tags, note = index.data(TAGS_ROLE), index.data(NOTE_ROLE)
@@ -71,3 +75,18 @@ class HighlightDelegate(QStyledItemDelegate):
             elided = painter.fontMetrics().elidedText(str(text), Qt.TextElideMode.ElideRight, width)
             painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, elided)
         painter.restore()
+
+    @staticmethod
+    def _paint_member(painter: QPainter, option: QStyleOptionViewItem, line: QRect, author: str) -> int:
+        """Paint who made the highlight, as initials on their colour, right of `line`; return the width taken."""
+        letters = initials(author)
+        small = QFont(option.font)
+        small.setBold(True)
+        metrics = QFontMetrics(small)
+        side = max(line.height(), metrics.horizontalAdvance(letters) + 6)
+        badge = QRect(line.right() - side + 1, line.top(), side, line.height())
+        painter.fillRect(badge, QColor(member_colour(author)))
+        painter.setFont(small)
+        painter.setPen(QColor("#ffffff"))
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, letters)
+        return side + PADDING

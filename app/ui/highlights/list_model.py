@@ -17,6 +17,7 @@ from app.ui.desk.store import HighlightStore, text_order
 QUOTE_ROLE = Qt.ItemDataRole.UserRole + 10
 TAGS_ROLE = Qt.ItemDataRole.UserRole + 11
 NOTE_ROLE = Qt.ItemDataRole.UserRole + 12
+AUTHOR_ROLE = Qt.ItemDataRole.UserRole + 13  # who made it, when several people highlighted the document; else ""
 EXCERPT_CHARS = 140
 NOTE_EXCERPT_CHARS = 90
 
@@ -111,7 +112,10 @@ class HighlightListModel(QStringListModel):
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             tags = ", ".join(t.path for t in h.tags) or "no themes"
             note = f"; note: {h.note}" if h.note.strip() else ""
-            return f"{h.exact} ({tags}){note}"
+            by = f"; by {h.author}" if h.author and self._store.shared() else ""
+            return f"{h.exact} ({tags}){note}{by}"
+        if role == AUTHOR_ROLE:
+            return h.author if self._store.shared() else ""
         if role == Qt.ItemDataRole.DecorationRole:
             return QColor(h.colour or UNTAGGED_COLOUR)
         if role == QUOTE_ROLE:

@@ -106,7 +106,7 @@ class HighlightPanel(QWidget):
         self.filter_button.setText("Themes")
         self.filter_button.setAccessibleName("Filter highlights by themes")
         self.filter_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.filter_menu = ThemeFilterMenu(lambda: self._filter, self.set_filter, self.filter_button)
+        self.filter_menu = ThemeFilterMenu(lambda: self._filter, self.set_filter, store.authors, self.filter_button)
         self.filter_button.setMenu(self.filter_menu)
         filter_row = QHBoxLayout()
         filter_row.addWidget(self.filter_field, 1)
@@ -248,7 +248,7 @@ class HighlightPanel(QWidget):
         if self.filter_field.text() != chosen.text:
             self.filter_field.setText(chosen.text)  # re-enters with the same filter
             return
-        count = len(chosen.themes) + chosen.untagged
+        count = len(chosen.themes) + chosen.untagged + len(chosen.authors)
         self.filter_button.setText(f"Themes ({count})" if count else "Themes")
         self._refilter()
 
