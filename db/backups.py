@@ -33,6 +33,10 @@ from db.schema import known_revisions
 SQLITE_HEADER = b"SQLite format 3\x00"
 DAILY_BACKUPS_KEPT = 7
 _PARTIAL = ".partial"
+# The files SQLite keeps beside a database while writing it: a copy of a library in
+# write-ahead log mode is in that mode too until it is switched back, and a copy killed
+# before then leaves its log and its shared memory file.
+_SIDECARS = ("-journal", "-wal", "-shm")
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,10 @@ def _temporary(destination: Path, kind: str = _PARTIAL) -> Path:
 def remove_leftovers(folder: Path, kind: str = _PARTIAL) -> None:
     """Delete temporary files in `folder` whose writing process has ended (killed, or out of disk)."""
     for leftover in folder.glob(f".*{kind}*") if folder.is_dir() else ():
-        pid = leftover.name.removesuffix("-journal").removesuffix(kind).rsplit(".", 1)[-1]
+        name = leftover.name
+        for sidecar in _SIDECARS:
+            name = name.removesuffix(sidecar)
+        pid = name.removesuffix(kind).rsplit(".", 1)[-1]
         if pid.isdigit() and not _running(int(pid)):
             leftover.unlink(missing_ok=True)
 
@@ -189,8 +196,8 @@ def backup_library(source: Path, destination: Path) -> Path:
     except (sqlite3.Error, OSError) as exc:
         raise failure(f"Cannot write the copy {destination}", exc, destination, space_needed(source)) from exc
     finally:
-        partial.unlink(missing_ok=True)
-        Path(f"{partial}-journal").unlink(missing_ok=True)
+        for leftover in (partial, *(Path(f"{partial}{sidecar}") for sidecar in _SIDECARS)):
+            leftover.unlink(missing_ok=True)
     return destination
 
 

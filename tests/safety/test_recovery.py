@@ -181,6 +181,9 @@ def test_copies_left_by_a_dead_writer_are_removed_and_a_live_one_s_kept(tmp_path
         leftovers = [
             folder / f".library-daily-{TODAY}.sqlite.{gone}.partial",
             folder / f".library-daily-{TODAY}.sqlite.{gone}.partial-journal",
+            # A copy killed mid-way takes the library's write-ahead log mode with it.
+            folder / f".library-daily-{TODAY}.sqlite.{gone}.partial-wal",
+            folder / f".library-daily-{TODAY}.sqlite.{gone}.partial-shm",
             tmp_path / f".library.sqlite.{gone}.restoring",
         ]
         live = folder / f".library-daily-{TODAY}.sqlite.{sleeper.pid}.partial"
