@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
 from typing import TextIO
 
 from app.cli.common import CliError, print_json, themes_of
-from app.domain.agreement import AGREEMENT_COLUMNS, agreement_rows
+from app.domain.agreement import AGREEMENT_COLUMNS, agreement_csv, agreement_rows
 from app.domain.editions import Placement
 from app.domain.export import highlight_json
 from app.domain.search import marked_snippet, plain_snippet
@@ -172,12 +170,12 @@ def cmd_redo(service: LibraryService, _args: argparse.Namespace, out: TextIO) ->
 
 def cmd_agreement(service: LibraryService, args: argparse.Namespace, out: TextIO) -> None:
     """Compare the coders of a document theme by theme: print a table, or write it as CSV."""
-    rows = agreement_rows(service.agreement(args.document))
+    found = service.agreement(args.document)
     if args.csv is not None:
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows([AGREEMENT_COLUMNS, *rows])
-        write_whole(args.csv, buffer.getvalue())
-        print(f"Wrote the agreement on {len(rows)} theme{'s' if len(rows) != 1 else ''} to {args.csv}", file=sys.stderr)
+        write_whole(args.csv, agreement_csv(found))
+        print(
+            f"Wrote the agreement on {len(found)} theme{'s' if len(found) != 1 else ''} to {args.csv}", file=sys.stderr
+        )
         return
-    for row in [AGREEMENT_COLUMNS, *rows]:
+    for row in [AGREEMENT_COLUMNS, *agreement_rows(found)]:
         print("\t".join(row), file=out)

@@ -9,6 +9,8 @@ text is never walked a character at a time: coded stretches are merged and swept
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations, pairwise
@@ -214,3 +216,10 @@ def agreement_rows(found: Iterable[ThemeAgreement]) -> list[tuple[str, ...]]:
         )
         for t in found
     ]
+
+
+def agreement_csv(found: Iterable[ThemeAgreement]) -> str:
+    """Return the agreement table as CSV, with a header row."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([AGREEMENT_COLUMNS, *agreement_rows(found)])
+    return buffer.getvalue()

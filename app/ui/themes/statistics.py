@@ -207,8 +207,8 @@ class StatisticsDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
-        self.theme_table = _table("Highlights per theme and part of the document", *self.theme_rows(), keys=1)
-        self.pair_table = _table("Themes found together", *self.pair_rows(), keys=2)
+        self.theme_table = figures_table("Highlights per theme and part of the document", *self.theme_rows(), keys=1)
+        self.pair_table = figures_table("Themes found together", *self.pair_rows(), keys=2)
         numbers = QWidget()
         numbers_layout = QVBoxLayout(numbers)
         for caption, table in (("&Themes:", self.theme_table), ("&Pairs of themes:", self.pair_table)):
@@ -263,7 +263,7 @@ class StatisticsDialog(QDialog):
         QGuiApplication.clipboard().setText(self.table())
 
 
-def _table(name: str, headers: list[str], rows: list[list[str]], *, keys: int) -> QTableWidget:
+def figures_table(name: str, headers: list[str], rows: list[list[str]], *, keys: int) -> QTableWidget:
     """A read-only table of figures, named, walkable cell by cell.
 
     The first `keys` columns name a row ("power/soviets", "a with b") and become its row

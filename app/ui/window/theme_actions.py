@@ -32,6 +32,7 @@ from app.services.codebook import Codebook
 from app.services.files import write_whole
 from app.ui.common.file_dialogs import open_paths, save_path
 from app.ui.common.status import STATUS_MS
+from app.ui.themes.agreement import AgreementDialog
 from app.ui.themes.dialogs import PassagesDialog, SplitDialog
 from app.ui.themes.palette import ThemePalette
 from app.ui.themes.statistics import StatisticsDialog
@@ -48,7 +49,7 @@ class ThemeActions:
         self.window = window
         self.controller = window.controller
         self.panel = window.themes_panel
-        self.dialogs: list[PassagesDialog | StatisticsDialog] = []
+        self.dialogs: list[PassagesDialog | StatisticsDialog | AgreementDialog] = []
 
     # Applying themes -----------------------------------------------------------------
 
@@ -296,7 +297,35 @@ class ThemeActions:
         self._keep(dialog)
         return dialog
 
-    def _keep(self, dialog: PassagesDialog | StatisticsDialog) -> None:
+    def show_agreement(self) -> AgreementDialog | None:
+        """Show how far the coders of the open document agree, theme by theme."""
+        document = self.controller.document
+        if document is None:
+            self._status("Open a document first.")
+            return None
+        try:
+            found = self.controller.service.agreement(document.id)
+        except StorageError as exc:
+            self._status(str(exc))
+            return None
+        dialog = AgreementDialog(document.title, found, self._save_agreement, self.window.as_widget())
+        self._keep(dialog)
+        return dialog
+
+    def _save_agreement(self, text: str) -> None:
+        path = save_path(
+            self.window.as_widget(), "Save agreement", self.window.preferences, "agreement.csv", [("CSV", ".csv")]
+        )
+        if path is None:
+            return
+        try:
+            write_whole(path, text)
+        except StorageError as exc:
+            self.window.show_error("The agreement was not saved", str(exc))
+            return
+        self._status(f"Saved the agreement to {path}.")
+
+    def _keep(self, dialog: PassagesDialog | StatisticsDialog | AgreementDialog) -> None:
         self.dialogs.append(dialog)
         dialog.finished.connect(lambda _r: self.dialogs.remove(dialog))
         dialog.finished.connect(lambda _r: dialog.deleteLater())
