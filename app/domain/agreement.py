@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations, pairwise
 
-from app.domain.values import Highlight, Tag
+from app.domain.values import Tag
 
 Span = tuple[int, int]
 
@@ -151,7 +151,11 @@ class ThemeAgreement:
     agreement: Agreement
 
 
-def theme_agreements(highlights: Iterable[Highlight], length: int) -> list[ThemeAgreement]:
+# A highlight's stretch, its maker, and one of its themes (None: it has none): one a theme.
+Mark = tuple[int, int, str, Tag | None]
+
+
+def theme_agreements(marks: Iterable[Mark], length: int) -> list[ThemeAgreement]:
     """Compare, theme by theme, the coders who highlighted a text of `length` characters.
 
     Every coder who made a highlight in the text is compared on every theme used there:
@@ -164,13 +168,13 @@ def theme_agreements(highlights: Iterable[Highlight], length: int) -> list[Theme
     by_theme: dict[int, dict[str, list[Span]]] = {}
     themes: dict[int, Tag] = {}
     coders: set[str] = set()
-    for h in highlights:
-        if not h.author:
+    for start, end, author, tag in marks:
+        if not author:
             continue
-        coders.add(h.author)
-        for tag in h.tags:
+        coders.add(author)
+        if tag is not None:
             themes[tag.id] = tag
-            by_theme.setdefault(tag.id, {}).setdefault(h.author, []).append((h.start, h.end))
+            by_theme.setdefault(tag.id, {}).setdefault(author, []).append((start, end))
     if len(coders) < 2:
         raise ValueError(
             f"Agreement needs highlights by two people or more; this text has {len(coders) or 'none'}"
