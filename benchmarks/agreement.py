@@ -19,7 +19,7 @@ from pathlib import Path
 
 from app.importers import ImportedText
 from app.services import open_service
-from benchmarks.common import book_text, report, row
+from benchmarks.common import StoredHighlight, book_text, report, row, store_highlights, theme_each_highlight
 
 COUNTS = (1_000, 10_000, 100_000)
 SIZE = 5 * 1024 * 1024
@@ -37,21 +37,12 @@ def fill(path: Path, document_id: int, text: str, count: int, rng: random.Random
         [(i, f"theme{i}", now) for i in range(1, THEMES + 1)],
     )
     version = con.execute("SELECT id FROM document_versions WHERE document_id = ?", (document_id,)).fetchone()[0]
-    rows = []
+    rows: list[StoredHighlight] = []
     for start in sorted(rng.sample(range(len(text) - 200), count)):
         end = start + rng.randint(5, 120)
-        rows.append((document_id, version, version, start, end, text[start:end], rng.choice(CODERS), now, now))
-    con.executemany(
-        "INSERT INTO highlights (document_id, version_id, made_on_version_id, start_offset, end_offset, exact, "
-        "prefix, suffix, note, review_from, author, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, '', '', '', '', ?, ?, ?)",
-        rows,
-    )
-    ids = [i for (i,) in con.execute("SELECT id FROM highlights")]
-    con.executemany(
-        "INSERT INTO highlight_tags (highlight_id, tag_id, position) VALUES (?, ?, 0)",
-        [(i, rng.randint(1, THEMES)) for i in ids],
-    )
+        rows.append((document_id, version, start, end, text[start:end], "", rng.choice(CODERS)))
+    store_highlights(con, rows, now)
+    theme_each_highlight(con, rng, THEMES)
     con.commit()
     con.close()
 

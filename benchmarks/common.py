@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 import platform
+import random
+import sqlite3
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -64,3 +66,26 @@ def row(measure: str, ours: list[float], baseline: list[float], target: str) -> 
     """One report row: medians of both sides in milliseconds and their ratio."""
     o, b = median_ms(ours), median_ms(baseline)
     return {"measure": measure, "ours_ms": o, "baseline_ms": b, "ratio": o / b, "target": target}
+
+
+# A highlight to store in setting up: document, edition, start, end, quote, note, maker.
+StoredHighlight = tuple[int, int, int, int, str, str, str]
+
+
+def store_highlights(con: sqlite3.Connection, rows: Iterable[StoredHighlight], now: str) -> None:
+    """Insert highlights with bare SQL (setting up a library, not what is measured)."""
+    con.executemany(
+        "INSERT INTO highlights (document_id, version_id, made_on_version_id, start_offset, end_offset, exact, "
+        "prefix, suffix, note, review_from, author, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, '', '', ?, '', ?, ?, ?)",
+        [(d, v, v, start, end, quote, note, maker, now, now) for d, v, start, end, quote, note, maker in rows],
+    )
+
+
+def theme_each_highlight(con: sqlite3.Connection, rng: random.Random, themes: int) -> None:
+    """Give every stored highlight one of the themes numbered 1 to `themes`, at random."""
+    ids = [i for (i,) in con.execute("SELECT id FROM highlights")]
+    con.executemany(
+        "INSERT INTO highlight_tags (highlight_id, tag_id, position) VALUES (?, ?, 0)",
+        [(i, rng.randint(1, themes)) for i in ids],
+    )

@@ -31,7 +31,7 @@ from app.domain.search import Results, parse
 from app.importers import ImportedText
 from app.services import LibraryService, open_service
 from app.ui.search.dialog import SearchDialog
-from benchmarks.common import report, row
+from benchmarks.common import StoredHighlight, report, row, store_highlights, theme_each_highlight
 from db import search as index
 
 SCALES = ((10, 1_000), (30, 10_000), (300, 100_000))
@@ -80,21 +80,13 @@ def fill_highlights(service: LibraryService, count: int, rng: random.Random, wor
     ).fetchall()
     per = count // len(documents)
     for document_id, version_id, text in documents:
-        rows = []
+        rows: list[StoredHighlight] = []
         for start in sorted(rng.sample(range(len(text) - 200), per)):
             end = start + rng.randint(5, 120)
             note = " ".join(rng.choices(words[:5000], k=rng.randint(3, 20))) if rng.random() < 0.25 else ""
-            rows.append((document_id, version_id, version_id, start, end, text[start:end], note, now, now))
-        con.executemany(
-            "INSERT INTO highlights (document_id, version_id, made_on_version_id, start_offset, end_offset, exact, "
-            "prefix, suffix, note, review_from, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, '', '', ?, '', ?, ?)",
-            rows,
-        )
-    ids = [i for (i,) in con.execute("SELECT id FROM highlights")]
-    con.executemany(
-        "INSERT INTO highlight_tags (highlight_id, tag_id, position) VALUES (?, ?, 0)",
-        [(i, rng.randint(1, THEMES)) for i in ids],
-    )
+            rows.append((document_id, version_id, start, end, text[start:end], note, ""))
+        store_highlights(con, rows, now)
+    theme_each_highlight(con, rng, THEMES)
     con.commit()
     con.close()
     service.build_index()
