@@ -235,7 +235,7 @@ class Menus:
         a("T&hemes", "Show passa&ges of theme", lambda: t.show_passages())
         a("T&hemes", "&Filter highlights by theme", t.filter_by_current, ["Ctrl+Shift+L"])
         a("T&hemes", "Theme s&tatistics…", t.show_statistics, ["F8"])
-        a("T&hemes", "&Agreement between coders…", t.show_agreement, ["Shift+F8"])
+        a("T&hemes", "Agreement between c&oders…", t.show_agreement, ["Shift+F8"])
         self.menus["T&hemes"].addSeparator()
         a("T&hemes", "E&xport codebook…", t.export_codebook)
         a("T&hemes", "&Import codebook…", t.import_codebook)
