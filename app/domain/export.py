@@ -303,6 +303,7 @@ CSV_COLUMNS = (
     "note",
     "created",
     "updated",
+    "made by",
 )
 
 
@@ -329,6 +330,7 @@ def render_csv(export: ExportSet) -> str:
                     h.note if export.include_notes else "",
                     _iso(h.created_at),
                     _iso(h.updated_at),
+                    h.author,
                 ]
             )
     return out.getvalue()
@@ -353,6 +355,7 @@ def highlight_json(h: Highlight, include_notes: bool = True) -> dict[str, Any]:
         "themes": [t.path for t in h.tags],
         "created": _iso(h.created_at),
         "updated": _iso(h.updated_at),
+        "made_by": h.author,
     }
 
 
@@ -421,7 +424,10 @@ def render_w3c(export: ExportSet) -> str:
                 "modified": _iso(h.updated_at),
                 "generator": GENERATOR,
             }
-            if creator is not None:
+            # Who made the highlight, where it is recorded; else who exports it.
+            if h.author:
+                item["creator"] = {"type": "Person", "name": h.author}
+            elif creator is not None:
                 item["creator"] = creator
             if bodies:
                 item["body"] = bodies

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from pathlib import Path
 
+from app.domain.export import ExportFormat
 from app.importers import ImportedText
 from app.services import LibraryService, open_service
 from db import open_library
@@ -47,3 +51,20 @@ def test_a_backup_and_a_qda_project_keep_each_coder(tmp_path: Path) -> None:
     assert sorted((h.start, h.author) for h in carla.highlights(1)) == coders
     for service in (ann, ben, restored, carla):
         service.close()
+
+
+def test_exports_say_who_made_each_highlight(tmp_path: Path) -> None:
+    ann = _as(tmp_path / "library.sqlite", "ann")
+    doc = ann.add_document(ImportedText.of(TEXT, title="Theses")).value[0]
+    ann.create_highlight(doc.id, 0, 9)
+    ben = _as(tmp_path / "library.sqlite", "ben")
+    ben.create_highlight(doc.id, 27, 31)
+    export = ann.export_set()
+    rows = list(csv.DictReader(io.StringIO(ann.render_export(export, ExportFormat.CSV))))
+    assert [(r["quote"], r["made by"]) for r in rows] == [("All power", "ann"), ("Land", "ben")]
+    made = json.loads(ann.render_export(export, ExportFormat.JSON))["documents"][0]["highlights"]
+    assert [h["made_by"] for h in made] == ["ann", "ben"]
+    items = json.loads(ann.render_export(export, ExportFormat.W3C))["first"]["items"]
+    assert [a["creator"] for a in items] == [{"type": "Person", "name": n} for n in ("ann", "ben")]
+    ann.close()
+    ben.close()
