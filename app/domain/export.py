@@ -153,6 +153,7 @@ class Entry(NamedTuple):
     start: int
     end: int
     block_id: str
+    made_by: str  # who made it ("" when not recorded)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +223,7 @@ def sections(export: ExportSet) -> list[Section]:
                     start=h.start,
                     end=h.end,
                     block_id=f"hl-{h.id}" if first else "",
+                    made_by=h.author,
                 )
             )
         result.append(section)
@@ -279,6 +281,7 @@ def render_markdown(export: ExportSet, template_source: str, *, trusted: bool = 
         "sections": sections(export),
         "include_notes": export.include_notes,
         "documents": export.documents,
+        "makers": sorted({h.author for doc in export.documents for h in doc.highlights if h.author}),
     }
     from jinja2 import TemplateError
 

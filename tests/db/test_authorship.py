@@ -57,9 +57,13 @@ def test_exports_say_who_made_each_highlight(tmp_path: Path) -> None:
     ann = _as(tmp_path / "library.sqlite", "ann")
     doc = ann.add_document(ImportedText.of(TEXT, title="Theses")).value[0]
     ann.create_highlight(doc.id, 0, 9)
+    alone = ann.render_export(ann.export_set(), ExportFormat.MARKDOWN)
+    assert " · by " not in alone  # one person's notes name no one
     ben = _as(tmp_path / "library.sqlite", "ben")
     ben.create_highlight(doc.id, 27, 31)
     export = ann.export_set()
+    markdown = ann.render_export(export, ExportFormat.MARKDOWN)
+    assert [line.rsplit(" · by ", 1)[1] for line in markdown.splitlines() if " · by " in line] == ["ann", "ben"]
     rows = list(csv.DictReader(io.StringIO(ann.render_export(export, ExportFormat.CSV))))
     assert [(r["quote"], r["made by"]) for r in rows] == [("All power", "ann"), ("Land", "ben")]
     made = json.loads(ann.render_export(export, ExportFormat.JSON))["documents"][0]["highlights"]
