@@ -19,7 +19,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QPlainTextEdit
 
-from app.domain.codebook import ThemeFilter
+from app.domain.highlight_filter import ThemeFilter
 from app.importers import ImportedText
 from app.services import open_service
 from app.ui.common.preferences import Preferences

@@ -9,7 +9,6 @@ import csv
 import io
 import json
 import re
-import uuid
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -331,15 +330,16 @@ def render_csv(export: ExportSet) -> str:
                     h.exact,
                     "; ".join(t.path for t in h.tags),
                     h.note if export.include_notes else "",
-                    _iso(h.created_at),
-                    _iso(h.updated_at),
+                    iso(h.created_at),
+                    iso(h.updated_at),
                     h.author,
                 ]
             )
     return out.getvalue()
 
 
-def _iso(moment: datetime) -> str:
+def iso(moment: datetime) -> str:
+    """A moment (UTC) as the exports write it: ISO 8601 with microseconds and a Z."""
     return moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
@@ -356,19 +356,19 @@ def highlight_json(h: Highlight, include_notes: bool = True) -> dict[str, Any]:
         "suffix": h.suffix,
         "note": h.note if include_notes else "",
         "themes": [t.path for t in h.tags],
-        "created": _iso(h.created_at),
-        "updated": _iso(h.updated_at),
+        "created": iso(h.created_at),
+        "updated": iso(h.updated_at),
         "made_by": h.author,
     }
 
 
 def render_json(export: ExportSet, themes: Iterable[dict[str, Any]]) -> str:
     """A lossless JSON export of the chosen highlights, with the themes' tree and colours."""
-    return _dump(
+    return dump_json(
         {
             "format": "marginalia-highlights",
             "version": 1,
-            "exported": _iso(export.exported_at),
+            "exported": iso(export.exported_at),
             "themes": list(themes),
             "documents": [
                 {
@@ -393,71 +393,8 @@ def render_json(export: ExportSet, themes: Iterable[dict[str, Any]]) -> str:
     )
 
 
-GENERATOR = {"id": "urn:marginalia:software", "type": "Software", "name": "Marginalia"}
-
-
-def render_w3c(export: ExportSet) -> str:
-    """W3C Web Annotation JSON-LD: an AnnotationCollection with quote and position selectors.
-
-    TextPositionSelector offsets count code points, as the W3C model requires and as
-    Marginalia stores them. The collection and its one page have ids of their own (a
-    UUID made from what is exported and when, so that the same export has the same id);
-    an annotation with neither themes nor a note has no body, as the model asks.
-    """
-    ids = ",".join(str(h.id) for doc in export.documents for h in doc.highlights)
-    collection = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'marginalia:{_iso(export.exported_at)}:{ids}')}"
-    page = f"{collection}#page-1"
-    creator = {"type": "Person", "name": export.creator} if export.creator else None
-    items: list[dict[str, Any]] = []
-    for doc in export.documents:
-        target_base: dict[str, Any] = {"source": f"urn:marginalia:document:{doc.id}", "format": "text/plain"}
-        if doc.language:
-            target_base["language"] = doc.language
-        for h in doc.highlights:
-            bodies: list[dict[str, Any]] = [
-                {"type": "TextualBody", "purpose": "tagging", "value": t.path} for t in h.tags
-            ]
-            if export.include_notes and h.note:
-                bodies.append({"type": "TextualBody", "purpose": "commenting", "value": h.note, "format": "text/plain"})
-            item: dict[str, Any] = {
-                "id": f"urn:marginalia:highlight:{h.id}",
-                "type": "Annotation",
-                "motivation": "commenting" if export.include_notes and h.note else "highlighting",
-                "created": _iso(h.created_at),
-                "modified": _iso(h.updated_at),
-                "generator": GENERATOR,
-            }
-            # Who made the highlight, where it is recorded; else who exports it.
-            if h.author:
-                item["creator"] = {"type": "Person", "name": h.author}
-            elif creator is not None:
-                item["creator"] = creator
-            if bodies:
-                item["body"] = bodies
-            item["target"] = {
-                **target_base,
-                "selector": [
-                    {"type": "TextQuoteSelector", "exact": h.exact, "prefix": h.prefix, "suffix": h.suffix},
-                    {"type": "TextPositionSelector", "start": h.start, "end": h.end},
-                ],
-            }
-            items.append(item)
-    return _dump(
-        {
-            "@context": "http://www.w3.org/ns/anno.jsonld",
-            "id": collection,
-            "type": "AnnotationCollection",
-            "label": export.documents[0].title if len(export.documents) == 1 else "Marginalia export",
-            "total": len(items),
-            "generator": GENERATOR,
-            "generated": _iso(export.exported_at),
-            "first": {"id": page, "type": "AnnotationPage", "partOf": collection, "startIndex": 0, "items": items},
-            "last": page,
-        }
-    )
-
-
-def _dump(value: Any) -> str:  # noqa: ANN401 - any JSON value
+def dump_json(value: Any) -> str:  # noqa: ANN401 - any JSON value
+    """A JSON value as the exports write it: indented, characters as they are, a final newline."""
     return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 

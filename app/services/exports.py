@@ -18,12 +18,12 @@ from app.domain.export import (
     render_csv,
     render_json,
     render_markdown,
-    render_w3c,
     snippet,
 )
 from app.domain.structure import Structure
 from app.domain.tags import parse_tag_path
 from app.domain.values import Tag
+from app.domain.web_annotation import render_w3c
 from app.resources import MARKDOWN_TEMPLATE
 from app.services.backup import RestoreError, dump_library, load_library
 from app.services.base import ServiceBase

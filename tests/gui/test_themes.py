@@ -10,9 +10,9 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QColorDialog, QInputDialog, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from app.domain.codebook import Combine, ThemeFilter
 from app.domain.colours import MIN_CONTRAST, composite, contrast, parse_hex
 from app.domain.export import ExportFormat, ExportOrder
+from app.domain.highlight_filter import Combine, ThemeFilter
 from app.services import LibraryService
 from app.ui.themes.dialogs import PassagesDialog
 from app.ui.themes.palette import ThemePalette

@@ -11,12 +11,9 @@ from hypothesis import strategies as st
 from app.domain.codebook import (
     CodebookFileError,
     CodebookFormat,
-    Combine,
-    ThemeFilter,
     chapter_sections,
     descendants,
     even_sections,
-    filter_highlights,
     map_rows,
     parse_codebook,
     rank_themes,
@@ -32,6 +29,7 @@ from app.domain.colours import (
     parse_hex,
     readable_variant,
 )
+from app.domain.highlight_filter import Combine, ThemeFilter, filter_highlights
 from app.domain.structure import Heading, Structure
 from app.domain.tags import PALETTE, UNTAGGED_COLOUR
 from app.domain.values import Highlight, Tag

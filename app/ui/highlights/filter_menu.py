@@ -8,7 +8,7 @@ from dataclasses import replace
 from PySide6.QtGui import QActionGroup
 from PySide6.QtWidgets import QMenu, QWidget
 
-from app.domain.codebook import Combine, ThemeFilter
+from app.domain.highlight_filter import Combine, ThemeFilter
 from app.domain.values import Tag
 
 

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.changes import Changes
-from app.domain.codebook import ThemeFilter, descendants, filter_highlights
+from app.domain.codebook import descendants
+from app.domain.highlight_filter import ThemeFilter, filter_highlights
 from app.domain.values import Highlight, Tag
 from app.ui.common.access import clearable
 from app.ui.common.roles import ID_ROLE

@@ -17,7 +17,6 @@ from app.domain.changes import Done
 from app.domain.codebook import (
     CodebookFileError,
     CodebookFormat,
-    ThemeFilter,
     chapter_sections,
     codebook_csv,
     codebook_markdown,
@@ -25,6 +24,7 @@ from app.domain.codebook import (
     statistics,
 )
 from app.domain.colours import ColourError
+from app.domain.highlight_filter import ThemeFilter
 from app.domain.tags import TagPathError
 from app.domain.values import Tag, ThemeCount
 from app.services import StorageError
