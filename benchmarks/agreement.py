@@ -19,7 +19,15 @@ from pathlib import Path
 
 from app.importers import ImportedText
 from app.services import open_service
-from benchmarks.common import StoredHighlight, book_text, report, row, store_highlights, theme_each_highlight
+from benchmarks.common import (
+    StoredHighlight,
+    book_text,
+    library_file,
+    report,
+    row,
+    store_highlights,
+    theme_each_highlight,
+)
 
 COUNTS = (1_000, 10_000, 100_000)
 SIZE = 5 * 1024 * 1024
@@ -68,14 +76,14 @@ def main() -> None:
         for count in COUNTS:
             service = open_service(Path(tmp) / f"library-{count}.sqlite")
             doc = service.add_document(ImportedText.of(text, title="Five megabytes")).value[0]
-            fill(service.path, doc.id, text, count, rng)
+            fill(library_file(service), doc.id, text, count, rng)
             ours, bare = [], []
             for _ in range(REPEATS):
                 start = time.perf_counter()
                 found = service.agreement(doc.id)
                 ours.append(time.perf_counter() - start)
                 start = time.perf_counter()
-                read = bare_read(service.path, doc.id)
+                read = bare_read(library_file(service), doc.id)
                 bare.append(time.perf_counter() - start)
             assert 0 < len(found) <= THEMES
             assert read == count

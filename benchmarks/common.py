@@ -11,11 +11,22 @@ import statistics
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from app.services import LibraryService
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 SAMPLE = Path(__file__).resolve().parent.parent / "resources" / "samples" / "lenin-1917-resolution-on-the-soviets.txt"
+
+
+def library_file(service: LibraryService) -> Path:
+    """The file of a library the benchmarks made (they measure files: the bare side is sqlite3)."""
+    if service.path is None:
+        raise ValueError(f"{service.address} is not a library file")
+    return service.path
 
 
 def book_text(size_bytes: int) -> str:

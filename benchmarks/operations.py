@@ -37,7 +37,7 @@ from app.services import LibraryService, open_service
 from app.ui.common.preferences import Preferences
 from app.ui.window.application import build_window
 from app.ui.window.main_window import POLL_MS, MainWindow
-from benchmarks.common import book_text, report, row, timed
+from benchmarks.common import book_text, library_file, report, row, timed
 from benchmarks.painting import page_steps, paint
 
 COUNTS = (1_000, 10_000, 100_000)
@@ -216,7 +216,7 @@ def appearing(
     for i in range(REPEATS):
         quote = text[1000 * (i + 1) : 1000 * (i + 1) + 30]
         before = len(window.controller.store)
-        command = [sys.executable, "-m", "app", "--library", str(service.path), "highlight", "1"]
+        command = [sys.executable, "-m", "app", "--library", str(library_file(service)), "highlight", "1"]
         subprocess.run([*command, "--quote", quote, "--occurrence", "1"], cwd=ROOT, env=env, check=True)
         committed = time.perf_counter()
         while len(window.controller.store) == before:
@@ -226,9 +226,9 @@ def appearing(
         ours.append(time.perf_counter() - committed)
         # A bare watcher asking PRAGMA data_version at the window's interval, its next
         # tick falling anywhere in the interval, as the window's timer does.
-        con = sqlite3.connect(service.path)
+        con = sqlite3.connect(library_file(service))
         version = con.execute("PRAGMA data_version").fetchone()[0]
-        writer = sqlite3.connect(service.path)
+        writer = sqlite3.connect(library_file(service))
         writer.execute("CREATE TABLE IF NOT EXISTS bench_ping (x)")
         writer.execute("INSERT INTO bench_ping VALUES (1)")
         writer.commit()
@@ -321,11 +321,11 @@ def main() -> None:
             service = open_service(folder / "library.sqlite")
             doc = service.add_document(ImportedText.of(text, title="Five megabytes")).value[0]
             small = service.add_document(ImportedText.of("A short text.", title="Short")).value[0]
-            fill(service.path, doc.id, text, count, rng)
+            fill(library_file(service), doc.id, text, count, rng)
             window = build_window(service, Preferences(folder / "prefs.ini"))
             window.resize(1400, 900)
             window.show()
-            ours, bare, memory, bare_memory = open_costs(app, window, service.path, doc.id, small.id, text)
+            ours, bare, memory, bare_memory = open_costs(app, window, library_file(service), doc.id, small.id, text)
             rows.append(row(f"open 5 MB text at {count:,} highlights", ours, bare, "<= 2x at 100k"))
             rows[-1]["memory_mb"] = round(memory / 2**20, 1)
             rows[-1]["baseline_memory_mb"] = round(bare_memory / 2**20, 1)
@@ -348,7 +348,7 @@ def main() -> None:
             if count == COUNTS[0]:
                 ours_seen, bare_seen = appearing(app, window, service, text, rng)
                 rows.append(row("another process's highlight, commit to painted", ours_seen, bare_seen, "< 2 s"))
-                for kind, size in log_bytes(service.path):
+                for kind, size in log_bytes(library_file(service)):
                     rows.append(
                         {
                             "measure": f"log bytes per operation: {kind}",
@@ -361,7 +361,7 @@ def main() -> None:
                 window.close()
                 text_file = folder / "text.txt"
                 text_file.write_text(text, encoding="utf-8")
-                ours_start, bare_start = start_up(service.path, text_file, folder / "config")
+                ours_start, bare_start = start_up(library_file(service), text_file, folder / "config")
                 rows.append(row("start: process to window painted", ours_start, bare_start, "<= 1.5x"))
             bare_editor.close()
             window.close()

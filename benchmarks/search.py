@@ -31,7 +31,7 @@ from app.domain.search import Results, parse
 from app.importers import ImportedText
 from app.services import LibraryService, open_service
 from app.ui.search.dialog import SearchDialog
-from benchmarks.common import StoredHighlight, report, row, store_highlights, theme_each_highlight
+from benchmarks.common import StoredHighlight, library_file, report, row, store_highlights, theme_each_highlight
 from db import search as index
 
 SCALES = ((10, 1_000), (30, 10_000), (300, 100_000))
@@ -66,7 +66,7 @@ def document_text(rng: random.Random, words: list[str], weights: list[float]) ->
 
 def fill_highlights(service: LibraryService, count: int, rng: random.Random, words: list[str]) -> None:
     """Store `count` highlights with themes and some notes, with bare SQL (setting up, not measured)."""
-    con = sqlite3.connect(service.path)
+    con = sqlite3.connect(library_file(service))
     now = datetime.now(UTC).replace(tzinfo=None).isoformat(sep=" ")
     con.executemany(
         "INSERT INTO tags (id, parent_id, name, colour, description, created_at) VALUES (?, ?, ?, '#ffd54f', '', ?)",

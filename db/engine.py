@@ -42,15 +42,19 @@ BUSY_TIMEOUT_MS = 5000
 
 @dataclass(frozen=True)
 class Library:
-    """An open library: its file, engine and session factory.
+    """An open library: its file (or server), engine and session factory.
 
     Attributes:
+        path: The library file; None for a shared library on a PostgreSQL server.
+        address: What names the library to a person: the file, or the server's address
+            (never with a password).
         created: True when this call made a new, empty library (the first start).
         read_only: Why the library is open for reading only (a full disk, a read-only
             folder), or None when it can be written.
     """
 
-    path: Path
+    path: Path | None
+    address: str
     engine: Engine
     sessions: sessionmaker[Session]
     created: bool
@@ -165,7 +169,7 @@ def _open_read_only(path: Path, reason: str) -> Library:
         engine.dispose()
         raise LibraryError(f"The library {path} must be upgraded before use, and cannot be now: {reason}.")
     sessions = sessionmaker(engine, expire_on_commit=False)
-    return Library(path=path, engine=engine, sessions=sessions, created=False, read_only=reason)
+    return Library(path=path, address=str(path), engine=engine, sessions=sessions, created=False, read_only=reason)
 
 
 def open_library(path: Path) -> Library:
@@ -210,4 +214,5 @@ def open_library(path: Path) -> Library:
         if existed and is_disk_full(exc, path, needed):
             return _open_read_only(path, disk_full_reason(path, needed))
         raise failure(f"Cannot open the library {path}", exc, path, needed) from exc
-    return Library(path=path, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False), created=not existed)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    return Library(path=path, address=str(path), engine=engine, sessions=sessions, created=not existed)

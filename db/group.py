@@ -25,7 +25,9 @@ from db.failures import LibraryError
 ROLES = ("owner", "member", "reader")
 # The tables of the reader's work, and who may write each (readers only read).
 _OWNERS_WRITE = ("documents", "document_versions", "tags")
-_MEMBERS_WRITE = ("highlights", "highlight_tags", "operations")
+_MEMBERS_WRITE = ("highlights", "highlight_tags", "operations", "search_marks")
+# Derived from what the owners write, in their changes' transactions.
+_OWNERS_INDEX = ("search_passages",)
 _NAME = re.compile(r"^[a-z_][a-z0-9_$]{0,62}$")
 
 
@@ -59,14 +61,17 @@ def set_up(engine: Engine) -> None:
                 conn.execute(text(f'CREATE ROLE "{role}" NOLOGIN'))
         everyone = ", ".join(f'"{r}"' for r in roles.values())
         conn.execute(text(f'REVOKE ALL ON DATABASE "{database}" FROM PUBLIC'))
-        conn.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO {everyone}'))
+        # TEMPORARY: each session keeps its change journal in a temporary table (db.journal).
+        conn.execute(text(f'GRANT CONNECT, TEMPORARY ON DATABASE "{database}" TO {everyone}'))
         conn.execute(text("REVOKE ALL ON SCHEMA public FROM PUBLIC"))
         conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {everyone}"))
         conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {everyone}"))
         writers = f'"{roles["owner"]}", "{roles["member"]}"'
-        conn.execute(text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {writers}"))
+        # UPDATE: an import gives its highlights ids itself, then moves the sequence past them.
+        conn.execute(text(f"GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {writers}"))
         conn.execute(text(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(_MEMBERS_WRITE)} TO {writers}"))
-        conn.execute(text(f'GRANT INSERT, UPDATE, DELETE ON {", ".join(_OWNERS_WRITE)} TO "{roles["owner"]}"'))
+        owned = ", ".join(_OWNERS_WRITE + _OWNERS_INDEX)
+        conn.execute(text(f'GRANT INSERT, UPDATE, DELETE ON {owned} TO "{roles["owner"]}"'))
         _policies(conn, roles)
 
 

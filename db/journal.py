@@ -16,11 +16,14 @@ import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Connection, text
 
 from db.models import Base
+
+if TYPE_CHECKING:
+    import psycopg
 
 # Not part of a row's image: moving through a text is not a change to the library. A
 # row put back by undo starts these afresh.
@@ -64,6 +67,12 @@ def _json(table: str, alias: str) -> str:
     return f"json_object({pairs})"
 
 
+def _pg_json(table: str) -> str:
+    """A row's image as PostgreSQL's triggers write it (the same text for the same row)."""
+    skip = "".join(f" - '{c}'" for c in sorted(_BOOKKEEPING.get(table, set())))
+    return f"(to_jsonb({table}){skip})::text"
+
+
 def _ddl() -> list[str]:
     statements = [
         "CREATE TEMP TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, tbl TEXT NOT NULL, old TEXT, new TEXT)"
@@ -94,9 +103,86 @@ def install(connection: sqlite3.Connection) -> None:
     cursor.close()
 
 
+# PostgreSQL has no temporary triggers: the triggers are the schema's (`postgres_triggers`,
+# made by a migration) and write into the session's own temporary table, in a session that
+# asked for a journal only: a copy, `psql` or a group's setup write nothing.
+_PG_SESSION = (
+    "CREATE TEMP TABLE IF NOT EXISTS journal (seq bigserial PRIMARY KEY, tbl text NOT NULL, old text, new text)",
+    "SET marginalia.journal = 'on'",
+)
+_PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION marginalia_journal() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    skip text[] := CASE WHEN TG_NARGS > 0 THEN TG_ARGV::text[] ELSE ARRAY[]::text[] END;
+BEGIN
+    IF current_setting('marginalia.journal', true) = 'on' THEN
+        INSERT INTO pg_temp.journal (tbl, old, new) VALUES (
+            TG_TABLE_NAME,
+            CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE (to_jsonb(OLD) - skip)::text END,
+            CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE (to_jsonb(NEW) - skip)::text END);
+    END IF;
+    RETURN NULL;
+END $$
+"""
+
+
+def install_postgres(connection: psycopg.Connection[Any]) -> None:
+    """Give a fresh PostgreSQL connection (psycopg's) its journal table, and turn its journal on."""
+    with connection.cursor() as cursor:
+        for statement in _PG_SESSION:
+            cursor.execute(statement)
+    connection.commit()
+
+
+def postgres_triggers() -> list[str]:
+    """The statements that make a PostgreSQL library's journal triggers (run by a migration)."""
+    statements = [_PG_FUNCTION]
+    for table in JOURNALED:
+        skip = sorted(_BOOKKEEPING.get(table, set()))
+        args = ", ".join(f"'{c}'" for c in skip)
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            name = f"journal_{table}_{event.lower()}"
+            # Moving through a text updates bookkeeping alone: no change to journal.
+            when = (
+                f" WHEN ((to_jsonb(OLD) - ARRAY[{args}]) IS DISTINCT FROM (to_jsonb(NEW) - ARRAY[{args}]))"
+                if event == "UPDATE" and skip
+                else ""
+            )
+            statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            statements.append(
+                f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW{when} "
+                f"EXECUTE FUNCTION marginalia_journal({args})"
+            )
+    return statements
+
+
+def _postgres(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
+def defer_links(conn: Connection) -> None:
+    """Check the links between rows at commit, not at each row: undo puts rows back in any order."""
+    conn.exec_driver_sql("SET CONSTRAINTS ALL DEFERRED" if _postgres(conn) else "PRAGMA defer_foreign_keys=ON")
+
+
+# The key of the lock every change of a shared library takes (any number the group's
+# database does not use for another lock).
+_WRITER_LOCK = 0x4D617267
+
+
 def start(conn: Connection) -> None:
-    """Begin a journal for the current transaction (anything left from before is dropped)."""
-    conn.exec_driver_sql("DELETE FROM temp.journal")
+    """Begin a journal for the current transaction (anything left from before is dropped).
+
+    On PostgreSQL, the transaction first waits for the library's writer lock, held to its
+    end: changes are then made one after another, as SQLite's BEGIN IMMEDIATE makes them,
+    and the history's stamps rise in the order the changes were committed (a window
+    reading "changes after stamp N" never misses one committed late with a lower stamp).
+    """
+    if _postgres(conn):
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_WRITER_LOCK})")
+        conn.exec_driver_sql("DELETE FROM pg_temp.journal")
+    else:
+        conn.exec_driver_sql("DELETE FROM temp.journal")
 
 
 # What an entry's `row` holds: every journaled table's key columns, and what the changes
@@ -105,14 +191,37 @@ FIELDS = ("id", "document_id", "highlight_id", "tag_id", "number", "version_id")
 _READ = "SELECT tbl, old, new, {} FROM temp.journal ORDER BY seq".format(
     ", ".join(f"json_extract(coalesce(new, old), '$.{name}')" for name in FIELDS)
 )
+_READ_PG = "SELECT tbl, old, new, {} FROM pg_temp.journal ORDER BY seq".format(
+    ", ".join(f"(coalesce(new, old)::jsonb ->> '{name}')::bigint" for name in FIELDS)
+)
 
 
 def read(conn: Connection) -> list[Entry]:
     """Return what the current transaction touched so far, in order."""
-    return [
+    entries = [
         Entry(tbl, old, new, dict(zip(FIELDS, fields, strict=True)))
-        for tbl, old, new, *fields in conn.exec_driver_sql(_READ).all()
+        for tbl, old, new, *fields in conn.exec_driver_sql(_READ_PG if _postgres(conn) else _READ).all()
     ]
+    return _children_first(entries) if _postgres(conn) else entries
+
+
+def _children_first(entries: list[Entry]) -> list[Entry]:
+    """Put each run of deletions in the order SQLite notes them: rows a cascade took, before their parent.
+
+    PostgreSQL notes a deleted row before the rows its deletion cascades to; a redo that
+    deleted in that order would find the children gone already, taken by the cascade.
+    """
+    out: list[Entry] = []
+    run: list[Entry] = []
+    for entry in entries:
+        if entry.after is None:
+            run.append(entry)
+            continue
+        out.extend(reversed(run))
+        run = []
+        out.append(entry)
+    out.extend(reversed(run))
+    return out
 
 
 def key_of(table: str, image: Mapping[str, Any]) -> tuple[Any, ...]:
@@ -144,8 +253,9 @@ def current_many(conn: Connection, table: str, wanted: Sequence[tuple[Any, ...]]
         chunk = firsts[i : i + _CHUNK]
         params = {f"k{j}": v for j, v in enumerate(chunk)}
         placeholders = ", ".join(f":k{j}" for j in range(len(chunk)))
+        image = _pg_json(table) if _postgres(conn) else _json(table, table)
         rows = conn.execute(
-            text(f"SELECT {', '.join(names)}, {_json(table, table)} FROM {table} WHERE {names[0]} IN ({placeholders})"),
+            text(f"SELECT {', '.join(names)}, {image} FROM {table} WHERE {names[0]} IN ({placeholders})"),
             params,
         )
         for row in rows:
@@ -227,6 +337,20 @@ def _write_same(conn: Connection, run: list[Step], kind: str) -> None:
     )
 
 
+class WatchError(Exception):
+    """The library cannot be watched now (the file moved away, the server went): look again later."""
+
+
+class Watching(Protocol):
+    """What notices other connections' changes: a file's `Watcher`, a server's `db.shared.Listener`."""
+
+    def changed(self) -> bool:
+        """Return whether anyone committed since the last call (raise `WatchError` if it cannot tell)."""
+
+    def close(self) -> None:
+        """Stop watching."""
+
+
 class Watcher:
     """Notices, cheaply, that another connection (a window, a command) committed a change.
 
@@ -235,9 +359,16 @@ class Watcher:
     """
 
     def __init__(self, path: Path) -> None:
-        """Watch the library at `path`, through a connection of its own that only reads."""
-        self._connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
-        self._version = self._read()
+        """Watch the library at `path`, through a connection of its own that only reads.
+
+        Raises:
+            WatchError: If the file cannot be opened now.
+        """
+        try:
+            self._connection = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, check_same_thread=False)
+            self._version = self._read()
+        except sqlite3.Error as exc:
+            raise WatchError(str(exc)) from exc
 
     def _read(self) -> int:
         value: int = self._connection.execute("PRAGMA data_version").fetchone()[0]
@@ -245,7 +376,10 @@ class Watcher:
 
     def changed(self) -> bool:
         """Return whether anyone committed since the last call."""
-        version = self._read()
+        try:
+            version = self._read()
+        except sqlite3.Error as exc:
+            raise WatchError(str(exc)) from exc
         changed, self._version = version != self._version, version
         return changed
 

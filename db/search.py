@@ -13,6 +13,9 @@ that each is a token: a word of any length, one or two characters included, is t
 phrase of its characters (`query_form`). The stored passage is in that form; `original`
 maps its positions back to the text's code points.
 
+A shared library on PostgreSQL has the same two tables with PostgreSQL's own text search
+in place of FTS5 (db.search_pg); the functions here serve both.
+
 The index is derived data: it is written in the transaction of the change it follows
 (`refresh`), never journaled or undone itself, and `missing`/`build` bring a library up to
 date whose index is absent or behind (a library from before the index, or one changed by
@@ -26,6 +29,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import Connection
+
+from db import search_pg
 
 TOKENIZER = "porter unicode61 remove_diacritics 2"
 # A passage longer than this is cut at the next space after it.
@@ -113,15 +118,23 @@ def create(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
+def _postgres(conn: Connection) -> bool:
+    return conn.dialect.name == "postgresql"
+
+
+_CURRENT = "SELECT id, text FROM document_versions WHERE document_id = {0} ORDER BY number DESC LIMIT 1"
+
+
 def index_document(conn: Connection, document_id: int) -> None:
     """Index the current text of a document in place of what was indexed for it (none if it is gone)."""
     low, high = passage_range(document_id)
-    conn.exec_driver_sql("DELETE FROM search_text WHERE rowid BETWEEN ? AND ?", (low, high))
-    conn.exec_driver_sql("DELETE FROM search_passages WHERE id BETWEEN ? AND ?", (low, high))
-    row = conn.exec_driver_sql(
-        "SELECT id, text FROM document_versions WHERE document_id = ? ORDER BY number DESC LIMIT 1", (document_id,)
-    ).first()
+    if not _postgres(conn):
+        conn.exec_driver_sql("DELETE FROM search_text WHERE rowid BETWEEN ? AND ?", (low, high))
+        conn.exec_driver_sql("DELETE FROM search_passages WHERE id BETWEEN ? AND ?", (low, high))
+    row = conn.exec_driver_sql(_CURRENT.format("%s" if _postgres(conn) else "?"), (document_id,)).first()
     if row is None:
+        if _postgres(conn):
+            search_pg.index_document(conn, document_id, None, [])
         return
     version_id, text = row
     # An empty text still gets one (empty) passage: it says the version was indexed.
@@ -129,6 +142,10 @@ def index_document(conn: Connection, document_id: int) -> None:
     # Most texts have no CJK at all: one look at the whole spares a look at each passage.
     form = indexed_form if _IS_CJK.search(text) else str
     ids = range(low, low + len(parts))
+    if _postgres(conn):
+        formed = [(i, start, form(body)) for i, (start, body) in zip(ids, parts, strict=True)]
+        search_pg.index_document(conn, document_id, version_id, formed)
+        return
     conn.exec_driver_sql(
         "INSERT INTO search_passages (id, document_id, version_id, start) VALUES (?, ?, ?, ?)",
         [(i, document_id, version_id, start) for i, (start, _) in zip(ids, parts, strict=True)],
@@ -163,6 +180,9 @@ def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
 
 def index_highlights(conn: Connection, highlight_ids: Iterable[int]) -> None:
     """Index the quote, note and themes of these highlights afresh (dropping those that are gone)."""
+    if _postgres(conn):
+        search_pg.index_highlights(conn, highlight_ids, indexed_form)
+        return
     for chunk in _chunks(highlight_ids):
         marks = ", ".join("?" * len(chunk))
         conn.exec_driver_sql(f"DELETE FROM search_marks WHERE rowid IN ({marks})", tuple(chunk))
@@ -176,6 +196,8 @@ def index_highlights(conn: Connection, highlight_ids: Iterable[int]) -> None:
 
 def tagged(conn: Connection, tag_ids: Iterable[int]) -> set[int]:
     """Return the highlights carrying these themes or any theme under them."""
+    if _postgres(conn):
+        return search_pg.tagged(conn, tag_ids)
     found: set[int] = set()
     for chunk in _chunks(tag_ids):
         marks = ", ".join("?" * len(chunk))
@@ -200,12 +222,13 @@ def refresh(conn: Connection, documents: Iterable[int], highlights: Iterable[int
         highlights: Highlights added, changed or removed.
         themes: Themes renamed or moved: the highlights under them carry new paths.
     """
+    mark = "%s" if _postgres(conn) else "?"
     for document_id in set(documents):
         indexed = conn.exec_driver_sql(
-            "SELECT version_id FROM search_passages WHERE document_id = ? LIMIT 1", (document_id,)
+            f"SELECT version_id FROM search_passages WHERE document_id = {mark} LIMIT 1", (document_id,)
         ).scalar_one_or_none()
         current = conn.exec_driver_sql(
-            "SELECT id FROM document_versions WHERE document_id = ? ORDER BY number DESC LIMIT 1", (document_id,)
+            f"SELECT id FROM document_versions WHERE document_id = {mark} ORDER BY number DESC LIMIT 1", (document_id,)
         ).scalar_one_or_none()
         if indexed != current:
             index_document(conn, document_id)
@@ -231,6 +254,8 @@ def missing(conn: Connection) -> Missing:
     the highlights' set compared by count and greatest id first, row by row only when
     those differ (another program changed the library, or it predates the index).
     """
+    if _postgres(conn):
+        return Missing(sorted(set(search_pg.missing_documents(conn))), sorted(search_pg.missing_highlights(conn)))
     documents = conn.exec_driver_sql(
         "SELECT v.document_id FROM document_versions v "
         "WHERE v.number = (SELECT max(number) FROM document_versions WHERE document_id = v.document_id) "

@@ -31,6 +31,13 @@ def service(library_path: Path) -> Iterator[LibraryService]:
     svc.close()
 
 
+def file_of(service: LibraryService) -> Path:
+    """The library file of a service over one (the tests of a file's own behaviour use it)."""
+    if service.path is None:
+        raise AssertionError(f"{service.address} is a shared library, not a file")
+    return service.path
+
+
 @pytest.fixture(autouse=True)
 def _isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Keep preferences and the default library out of the real home folder."""

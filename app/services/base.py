@@ -17,6 +17,7 @@ from app.services.queries import all_tags, existing, read_highlights, summary_of
 from app.services.shelf import Shelf
 from db import Library
 from db.models import Base, DocumentRow, HighlightRow, HighlightTagRow, VersionRow, utcnow
+from db.shared import connected_role
 
 _HIGHLIGHTS = Base.metadata.tables["highlights"]
 _INSERT_HIGHLIGHT = insert(_HIGHLIGHTS).returning(_HIGHLIGHTS.c.id)
@@ -35,7 +36,11 @@ class ServiceBase:
         self._library = library
         self.notices = notices
         self._sessions = library.sessions
-        self.operations = Operations(library.sessions, library.path, default_author() if author is None else author)
+        if author is None:
+            # In a shared library, who makes a change is the role connected: what the
+            # database's policies check, whatever the login name on this computer.
+            author = _role(library) if library.path is None else default_author()
+        self.operations = Operations(library, author)
         self.codebook = Codebook(self.operations)
         self.shelf = Shelf(self.operations)
         # The last edition text read, by edition id: making a highlight needs the text for
@@ -51,9 +56,19 @@ class ServiceBase:
         event.listen(self._sessions, "after_rollback", self._drop_text_read)
 
     @property
-    def path(self) -> Path:
-        """The library file."""
+    def path(self) -> Path | None:
+        """The library file (None: the library is shared, on a PostgreSQL server)."""
         return self._library.path
+
+    @property
+    def address(self) -> str:
+        """What names the library to a person: its file, or its server's address."""
+        return self._library.address
+
+    @property
+    def is_shared(self) -> bool:
+        """Whether the library is a group's, on a PostgreSQL server."""
+        return self._library.path is None
 
     @property
     def read_only(self) -> str | None:
@@ -208,3 +223,10 @@ class ServiceBase:
         """Return one highlight."""
         with self._sessions.begin() as s:
             return self._value(s, self._highlight_row(s, highlight_id))
+
+
+def _role(library: Library) -> str:
+    with library.engine.connect() as conn:
+        role = connected_role(conn)
+        conn.rollback()
+    return role

@@ -49,15 +49,20 @@ def highlight_row(
     }
 
 
+_NEXT_ID = {
+    "sqlite": "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'highlights'), 0), "
+    "coalesce((SELECT max(id) FROM highlights), 0)) + 1",
+    # nextval is never given twice, even to a transaction rolled back since.
+    "postgresql": "SELECT greatest(nextval(pg_get_serial_sequence('highlights', 'id')), "
+    "coalesce((SELECT max(id) FROM highlights), 0) + 1)",
+}
+# After rows with ids of our own: the sequence goes on above them.
+_PAST_IDS = "SELECT setval(pg_get_serial_sequence('highlights', 'id'), (SELECT max(id) FROM highlights))"
+
+
 def next_highlight_id(s: Session) -> int:
     """The id the next highlight takes: above every id used, deleted ones included (AUTOINCREMENT)."""
-    used = s.execute(
-        text(
-            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'highlights'), 0), "
-            "coalesce((SELECT max(id) FROM highlights), 0))"
-        )
-    ).scalar_one()
-    return int(used) + 1
+    return int(s.execute(text(_NEXT_ID[s.connection().dialect.name])).scalar_one())
 
 
 def write_highlights(s: Session, rows: Sequence[Mapping[str, Any]], links: Sequence[Mapping[str, Any]] = ()) -> None:
@@ -81,5 +86,8 @@ def write_highlights(s: Session, rows: Sequence[Mapping[str, Any]], links: Seque
             for i in dated:
                 cells[i] = to_text(cells[i])
             values.append(tuple(cells))
-        columns, marks = ", ".join(names), ", ".join("?" * len(names))
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        columns, marks = ", ".join(names), ", ".join([mark] * len(names))
         conn.exec_driver_sql(f"INSERT INTO {table.name} ({columns}) VALUES ({marks})", values)
+    if rows and "id" in rows[0] and conn.dialect.name == "postgresql":
+        conn.execute(text(_PAST_IDS))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import String, cast, delete, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from app.domain.changes import Done
@@ -46,11 +46,13 @@ class Codebook(RecordedPart):
         """
         with self._sessions.begin() as s:
             tags = all_tags(s)
-            rows = s.execute(
-                select(HighlightTagRow.tag_id, func.count(), func.group_concat(HighlightTagRow.highlight_id)).group_by(
-                    HighlightTagRow.tag_id
-                )
-            ).all()
+            link = HighlightTagRow.highlight_id
+            ids = (
+                func.group_concat(link)
+                if s.connection().dialect.name == "sqlite"
+                else func.string_agg(cast(link, String), literal(","))
+            )
+            rows = s.execute(select(HighlightTagRow.tag_id, func.count(), ids).group_by(HighlightTagRow.tag_id)).all()
         own: dict[int, int] = {}
         ids_of: dict[int, list[str]] = {}  # highlight ids (as text) of each theme that has a parent or children
         parents = {t.parent_id for t in tags.values()}

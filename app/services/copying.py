@@ -25,13 +25,14 @@ def _engine(address: str) -> Iterator[Engine]:
         finally:
             engine.dispose()
         return
-    library = open_library(Path(address))
+    file = Path(address).expanduser().resolve()
+    library = open_library(file)
     if library.read_only is not None:
         library.close()
         raise LibraryError(f"Cannot copy with {address}: {library.read_only}.")
     library.close()
     # Without the change journal: a copy is not an operation anyone undoes.
-    engine = make_engine(library.path)
+    engine = make_engine(file)
     try:
         yield engine
     finally:

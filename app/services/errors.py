@@ -10,6 +10,7 @@ from typing import Concatenate, ParamSpec, Protocol, TypeVar
 from sqlalchemy.exc import SQLAlchemyError
 
 from db import explain
+from db.shared import server_reason
 
 
 class StorageError(Exception):
@@ -26,7 +27,10 @@ class AmbiguityError(StorageError):
 
 class _OnLibrary(Protocol):
     @property
-    def path(self) -> Path: ...
+    def path(self) -> Path | None: ...
+
+    @property
+    def address(self) -> str: ...
 
 
 P = ParamSpec("P")
@@ -42,6 +46,7 @@ def storage(method: Callable[Concatenate[S, P], R]) -> Callable[Concatenate[S, P
         try:
             return method(self, *args, **kwargs)
         except SQLAlchemyError as exc:
-            raise StorageError(f"The library {self.path} could not be updated: {explain(exc, self.path)}.") from exc
+            reason = server_reason(exc) if self.path is None else explain(exc, self.path)
+            raise StorageError(f"The library {self.address} could not be updated: {reason}.") from exc
 
     return wrapper  # type: ignore[return-value]  # functools.wraps hides the ParamSpec from mypy

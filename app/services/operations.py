@@ -13,16 +13,14 @@ from __future__ import annotations
 import getpass
 import json
 import secrets
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import Connection, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from app.domain.changes import Changes, Done, OperationSummary
 from app.domain.text import excerpt
@@ -30,7 +28,7 @@ from app.services import oplog
 from app.services.entries import changes_of, digest, pack, unpack
 from app.services.errors import StorageError, storage
 from app.services.part import LibraryPart
-from db import journal, search
+from db import Library, journal, search, shared
 from db.models import OperationRow, utcnow
 
 T = TypeVar("T")
@@ -89,13 +87,14 @@ class Recording:
 class Operations(LibraryPart):
     """The library's history of changes: recording, undo, redo, and what changed since."""
 
-    def __init__(self, sessions: sessionmaker[Session], path: Path, author: str) -> None:
+    def __init__(self, library: Library, author: str) -> None:
         """Record changes as `author`; this process's changes carry a token of its own."""
-        super().__init__(sessions, path)
-        self.sessions = sessions
+        super().__init__(library.sessions, library.path, library.address)
+        self.sessions = library.sessions
+        self._engine = library.engine
         self.author = author
         self.origin = secrets.token_hex(8)
-        self._watcher: journal.Watcher | None = None
+        self._watcher: journal.Watching | None = None
         self._seen = 0
         # What Ctrl+Z and Ctrl+Shift+Z would do: read once, then kept until something else
         # changes the history (an undo, a redo, another window's or process's change).
@@ -188,7 +187,7 @@ class Operations(LibraryPart):
             if not targets:
                 raise UndoError("There is nothing to undo.")
             journal.start(conn)
-            conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+            journal.defer_links(conn)
             stamp = oplog.next_stamp(s.connection())
             for op in targets:
                 steps = [
@@ -231,7 +230,7 @@ class Operations(LibraryPart):
             if op is None or op.redo is None:
                 raise UndoError("There is nothing to redo.")
             journal.start(conn)
-            conn.exec_driver_sql("PRAGMA defer_foreign_keys=ON")
+            journal.defer_links(conn)
             steps = [
                 journal.Step(table, tuple(key), before, image)
                 for (table, key, before, _after), image in zip(unpack(op.entries), unpack(op.redo), strict=True)
@@ -332,13 +331,14 @@ class Operations(LibraryPart):
         """
         try:
             if self._watcher is None:
-                self._watcher = journal.Watcher(self.path)
+                self._watcher = journal.Watcher(self.path) if self.path else shared.Listener(self._engine)
                 self._seen = self.stamp()
                 return Changes()
             if not self._watcher.changed():
                 return Changes()
-        except sqlite3.Error:
-            # The file cannot be watched now (moved away, being restored): look again later.
+        except journal.WatchError:
+            # Not watchable now (the file moved away or is being restored, the server went):
+            # look again later.
             self.close()
             return Changes()
         seen, changes = self.changes_since(self._seen)
@@ -363,5 +363,5 @@ class RecordedPart(LibraryPart):
 
     def __init__(self, operations: Operations) -> None:
         """Work on the library of `operations`, recording changes there."""
-        super().__init__(operations.sessions, operations.path)
+        super().__init__(operations.sessions, operations.path, operations.address)
         self._operations = operations

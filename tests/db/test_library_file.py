@@ -134,7 +134,7 @@ def test_backup_includes_changes_still_in_the_write_ahead_log(tmp_path: Path) ->
             )
         )
     assert (tmp_path / "lib.sqlite-wal").stat().st_size > 0
-    copy = backup_library(library.path, tmp_path / "copy.sqlite")
+    copy = backup_library(tmp_path / "lib.sqlite", tmp_path / "copy.sqlite")
     con = sqlite3.connect(copy)
     assert con.execute("SELECT title FROM documents").fetchall() == [("wal only",)]
     con.close()

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import inspect
-import sqlite3
+import time
 import typing
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text as sql
 
-from app.domain.changes import Done
+from app.domain.changes import Changes, Done
 from app.domain.codebook import CodebookEntry
 from app.domain.values import DocumentProperties
 from app.importers import ImportedText
@@ -20,7 +21,8 @@ from app.services import operations as operations_module
 from app.services.codebook import Codebook
 from app.services.operations import UndoError
 from app.services.shelf import Shelf
-from db import journal, open_library
+from db import journal
+from tests.db.conftest import open_library_at, outside
 
 TEXT = "All power to the Soviets.\n\nLand to the peasants.\n\nBread to the hungry.\n"
 NEW = "A preface.\n\nAll power to the Soviets!\n\nLand to the peasants.\n\nBread for the hungry.\n"
@@ -41,42 +43,42 @@ def _seed(service: LibraryService) -> None:
     service.codebook.pin(_tag(service, "class"), 2)
 
 
-def _edition(service: LibraryService) -> Done[Any]:
+def _edition(service: LibraryService, _folder: Path | None = None) -> Done[Any]:
     plan = service.prepare_edition(1, ImportedText.of(NEW, title="Theses"))
     return service.apply_edition(plan, plan.run())
 
 
 # Every change a user can make, as (name, what it does). Each must be one operation.
-CHANGES: dict[str, Callable[[LibraryService], Done[Any]]] = {
-    "add_document": lambda s: s.add_document(ImportedText.of("A third text.", title="Third")),
-    "import_path": lambda s: s.import_path(_text_file(s)),
-    "add_sample": lambda s: s.add_sample(),
-    "create_highlight": lambda s: s.create_highlight(2, 0, 5, tags=["food/bread"], note="n"),
-    "highlight_and_tag": lambda s: s.highlight_and_tag(2, 7, 12, "food/bread"),
-    "delete_highlight": lambda s: s.delete_highlight(1),
-    "set_note": lambda s: s.set_note(1, "a new note"),
-    "tag_highlight": lambda s: s.tag_highlight(3, "war/hunger"),
-    "untag_highlight": lambda s: s.untag_highlight(1, _tag(s, "class")),
+CHANGES: dict[str, Callable[[LibraryService, Path], Done[Any]]] = {
+    "add_document": lambda s, f: s.add_document(ImportedText.of("A third text.", title="Third")),
+    "import_path": lambda s, f: s.import_path(_text_file(f)),
+    "add_sample": lambda s, f: s.add_sample(),
+    "create_highlight": lambda s, f: s.create_highlight(2, 0, 5, tags=["food/bread"], note="n"),
+    "highlight_and_tag": lambda s, f: s.highlight_and_tag(2, 7, 12, "food/bread"),
+    "delete_highlight": lambda s, f: s.delete_highlight(1),
+    "set_note": lambda s, f: s.set_note(1, "a new note"),
+    "tag_highlight": lambda s, f: s.tag_highlight(3, "war/hunger"),
+    "untag_highlight": lambda s, f: s.untag_highlight(1, _tag(s, "class")),
     "apply_edition": _edition,
-    "accept_placement": lambda s: s.accept_placement(3),
-    "attach_highlight": lambda s: s.attach_highlight(3, 0, 3),
-    "restore_json": lambda s: s.restore_json(_backup_of_another(s.path.parent)),
-    "shelf.set_properties": lambda s: s.shelf.set_properties(
+    "accept_placement": lambda s, f: s.accept_placement(3),
+    "attach_highlight": lambda s, f: s.attach_highlight(3, 0, 3),
+    "restore_json": lambda s, f: s.restore_json(_backup_of_another(f)),
+    "shelf.set_properties": lambda s, f: s.shelf.set_properties(
         1, DocumentProperties("Theses II", "V. I. Lenin", "1917", "Pravda")
     ),
-    "shelf.delete": lambda s: s.shelf.delete(1),
-    "codebook.create": lambda s: s.codebook.create("ideas/revolution", colour="#ff0000", description="Change."),
-    "codebook.rename": lambda s: s.codebook.rename(_tag(s, "power/soviets"), "councils"),
-    "codebook.recolour": lambda s: s.codebook.recolour(_tag(s, "class"), "#123abc"),
-    "codebook.describe": lambda s: s.codebook.describe(_tag(s, "class"), "Who works, who owns."),
-    "codebook.move": lambda s: s.codebook.move(_tag(s, "economy/land"), _tag(s, "class")),
-    "codebook.merge": lambda s: s.codebook.merge(_tag(s, "power"), _tag(s, "class")),
-    "codebook.split": lambda s: s.codebook.split(_tag(s, "class"), [1], "class/workers"),
-    "codebook.delete": lambda s: s.codebook.delete(_tag(s, "power")),
-    "codebook.pin": lambda s: s.codebook.pin(_tag(s, "economy/land"), 2),
-    "import_qda": lambda s: s.import_qda(_project_of_another(s.path.parent)),
-    "import_highlights": lambda s: s.import_highlights(_clippings(s.path.parent), document_id=1),
-    "codebook.import_entries": lambda s: s.codebook.import_entries(
+    "shelf.delete": lambda s, f: s.shelf.delete(1),
+    "codebook.create": lambda s, f: s.codebook.create("ideas/revolution", colour="#ff0000", description="Change."),
+    "codebook.rename": lambda s, f: s.codebook.rename(_tag(s, "power/soviets"), "councils"),
+    "codebook.recolour": lambda s, f: s.codebook.recolour(_tag(s, "class"), "#123abc"),
+    "codebook.describe": lambda s, f: s.codebook.describe(_tag(s, "class"), "Who works, who owns."),
+    "codebook.move": lambda s, f: s.codebook.move(_tag(s, "economy/land"), _tag(s, "class")),
+    "codebook.merge": lambda s, f: s.codebook.merge(_tag(s, "power"), _tag(s, "class")),
+    "codebook.split": lambda s, f: s.codebook.split(_tag(s, "class"), [1], "class/workers"),
+    "codebook.delete": lambda s, f: s.codebook.delete(_tag(s, "power")),
+    "codebook.pin": lambda s, f: s.codebook.pin(_tag(s, "economy/land"), 2),
+    "import_qda": lambda s, f: s.import_qda(_project_of_another(f)),
+    "import_highlights": lambda s, f: s.import_highlights(_clippings(f), document_id=1),
+    "codebook.import_entries": lambda s, f: s.codebook.import_entries(
         [CodebookEntry("class", "#00ff00", "Classes."), CodebookEntry("new/theme", "", "")]
     ),
 }
@@ -111,8 +113,8 @@ def _clippings(folder: Path) -> Path:
     return path
 
 
-def _text_file(service: LibraryService) -> Path:
-    path = service.path.parent / "imported.txt"
+def _text_file(folder: Path) -> Path:
+    path = folder / "imported.txt"
     path.write_text("A file brought in.\n", encoding="utf-8")
     return path
 
@@ -126,9 +128,25 @@ def _state(service: LibraryService) -> dict[str, Any]:
 
 
 def _log_rows(service: LibraryService) -> int:
-    with sqlite3.connect(service.path) as con:
-        count: int = con.execute("SELECT count(*) FROM operations").fetchone()[0]
+    with outside(service) as conn:
+        count: int = conn.execute(sql("SELECT count(*) FROM operations")).scalar_one()
     return count
+
+
+def _news(service: LibraryService, *, own: bool = False) -> Changes:
+    """What others changed, once the library has told this service of it.
+
+    A file is looked at; a server's notice comes a moment after the other's commit, as it
+    does to a window that asks every second. With `own`, the change was this person's
+    own from elsewhere (no news to show, but what Ctrl+Z does has changed).
+    """
+    deadline = time.monotonic() + 5
+    while True:
+        before = service.operations.next_steps()
+        news = service.operations.news()
+        if news or (own and service.operations.next_steps() != before) or time.monotonic() > deadline:
+            return news
+        time.sleep(0.05)
 
 
 def _changing_methods() -> set[str]:
@@ -148,22 +166,24 @@ def test_every_changing_method_is_listed_here() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(CHANGES))
-def test_each_change_writes_one_log_row_and_is_undone_and_redone_after_a_restart(name: str, library_path: Path) -> None:
-    service = open_service(library_path)
+def test_each_change_writes_one_log_row_and_is_undone_and_redone_after_a_restart(
+    name: str, address: Path | str, tmp_path: Path
+) -> None:
+    service = open_service(address)
     if name != "restore_json":  # that one needs an empty library
         _seed(service)
     if name == "accept_placement":
         _edition(service)  # its own operation: it placed "Bread to the hungry" approximately
         assert service.highlight(3).review_from
     before, rows = _state(service), _log_rows(service)
-    done = CHANGES[name](service)
+    done = CHANGES[name](service, tmp_path)
     after = _state(service)
     assert after != before, f"{name} changed nothing"
     assert _log_rows(service) == rows + 1
     assert done.label and done.changes
     service.close()
 
-    again = open_service(library_path)  # a restart
+    again = open_service(address)  # a restart
     undone = again.operations.undo()
     assert undone.label == done.label
     assert _state(again) == before
@@ -180,11 +200,11 @@ def test_a_change_that_is_refused_writes_no_log_row(service: LibraryService) -> 
     assert _log_rows(service) == rows
 
 
-def test_an_undo_is_refused_when_someone_else_changed_the_same_highlight_since(library_path: Path) -> None:
-    ann = open_service(library_path)
+def test_an_undo_is_refused_when_someone_else_changed_the_same_highlight_since(address: Path | str) -> None:
+    ann = open_service(address)
     _seed(ann)
     ann.set_note(1, "Ann's reading")
-    ben = LibraryService(open_library(library_path), author="ben")  # another person's window on it
+    ben = LibraryService(open_library_at(address), author="ben")  # another person's window on it
     ben.set_note(1, "Ben's reading")
     state = _state(ann)
     with pytest.raises(
@@ -203,8 +223,8 @@ def test_an_undo_is_refused_when_someone_else_changed_the_same_highlight_since(l
 def test_an_undo_is_refused_when_the_row_was_changed_outside_the_history(service: LibraryService) -> None:
     _seed(service)
     service.set_note(1, "mine")
-    with sqlite3.connect(service.path) as con:
-        con.execute("UPDATE highlights SET note = 'written by another tool' WHERE id = 1")
+    with outside(service) as conn:
+        conn.execute(sql("UPDATE highlights SET note = 'written by another tool' WHERE id = 1"))
     with pytest.raises(UndoError, match="was changed since"):
         service.operations.undo()
     assert service.highlight(1).note == "written by another tool"
@@ -228,15 +248,15 @@ def test_undo_back_to_a_change_takes_every_later_one_and_redo_brings_them_in_ord
     assert all(not op.undone for op in service.operations.history())
 
 
-def test_what_ctrl_z_and_ctrl_shift_z_would_do_after_each_step_is_what_the_log_says(library_path: Path) -> None:
-    here = open_service(library_path)
+def test_what_ctrl_z_and_ctrl_shift_z_would_do_after_each_step_is_what_the_log_says(address: Path | str) -> None:
+    here = open_service(address)
     _seed(here)
     here.set_note(1, "one")
     here.tag_highlight(2, "war")
     here.delete_highlight(3)
     for step in ("undo", "undo", "redo", "undo", "undo", "undo", "redo", "redo"):
         getattr(here.operations, step)()
-        fresh = open_service(library_path)  # knows nothing but what the library holds
+        fresh = open_service(address)  # knows nothing but what the library holds
         assert here.operations.next_steps() == fresh.operations.next_steps(), step
         fresh.close()
     here.close()
@@ -275,35 +295,35 @@ def test_the_history_keeps_the_latest_operations(service: LibraryService, monkey
         service.operations.undo()
 
 
-def test_another_process_s_changes_are_news_and_one_s_own_are_not(library_path: Path) -> None:
-    here = open_service(library_path)
+def test_another_process_s_changes_are_news_and_one_s_own_are_not(address: Path | str) -> None:
+    here = open_service(address)
     _seed(here)
     assert not here.operations.news()  # starts watching
     here.set_note(1, "mine")
     assert not here.operations.news()
-    there = open_service(library_path)
+    there = open_service(address)
     made = there.create_highlight(2, 0, 5).value
     there.codebook.rename(_tag(there, "class"), "classes")
-    news = here.operations.news()
+    news = _news(here)
     assert made.id in news.highlights_added and 2 in news.counted
     assert _tag(here, "classes") in news.themes
     there.operations.undo()
-    assert _tag(here, "class") in here.operations.news().themes
+    assert _tag(here, "class") in _news(here).themes
     assert not here.operations.news()
     here.close()
     there.close()
 
 
-def test_what_ctrl_z_would_undo_follows_an_undo_made_by_another_process(library_path: Path) -> None:
-    here = open_service(library_path)
+def test_what_ctrl_z_would_undo_follows_an_undo_made_by_another_process(address: Path | str) -> None:
+    here = open_service(address)
     _seed(here)
     here.operations.news()  # starts watching
     here.set_note(1, "mine")
     undo, redo = here.operations.next_steps()
     assert undo is not None and undo.label == "Edit note" and redo is None
-    there = open_service(library_path)  # the same person on the command line
+    there = open_service(address)  # the same person on the command line
     there.operations.undo()
-    here.operations.news()
+    _news(here, own=True)
     undo, redo = here.operations.next_steps()
     assert redo is not None and redo.label == "Edit note"
     assert undo is not None and undo.label != "Edit note"

@@ -14,13 +14,14 @@ from app.services import DamagedLibraryError, LibraryService, open_service
 from app.ui.documents.backups_dialog import BackupsDialog
 from app.ui.window.application import recover
 from app.ui.window.main_window import MainWindow
+from tests.conftest import file_of
 from tests.gui.conftest import WindowFactory
 from tests.gui.test_desk import highlight_quote, select_with_keys
 
 
 def _backup_now(service: LibraryService, name: str) -> Path:
-    target = service.path.parent / "backups" / name
-    source, copy = sqlite3.connect(service.path), sqlite3.connect(target)
+    target = file_of(service).parent / "backups" / name
+    source, copy = sqlite3.connect(file_of(service)), sqlite3.connect(target)
     source.backup(copy)
     source.close()
     copy.close()
@@ -47,7 +48,7 @@ def test_restore_from_backup_in_the_window(
     # The history is the restored library's own: the later highlight is not in it.
     assert window.undo_action.text() == "&Undo Highlight “the eight-hour day”"
     assert "kept as library-before-restore-" in window.statusBar().currentMessage()
-    [before] = (restored.path.parent / "backups").glob("library-before-restore-*.sqlite")
+    [before] = (file_of(restored).parent / "backups").glob("library-before-restore-*.sqlite")
     con = sqlite3.connect(before)
     assert sorted(r[0] for r in con.execute("SELECT id FROM highlights")) == [kept_id, later_id]
     con.close()

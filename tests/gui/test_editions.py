@@ -14,6 +14,7 @@ from app.resources import SAMPLE_TEXT
 from app.services import LibraryService, open_service
 from app.ui.documents.editions import EditionWorker, ReviewDialog, VersionsDialog
 from app.ui.window.main_window import MainWindow
+from tests.conftest import file_of
 from tests.gui.test_desk import _doc_text, highlight_quote, select_with_keys
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -171,7 +172,7 @@ def test_an_orphan_deleted_elsewhere_leaves_the_list_and_comes_back_with_undo(
     )
     window.controller.apply_edition(plan, plan.run())
     assert window.panel.orphan_list.count() == 1
-    elsewhere = open_service(service.path)  # another window, or the command line
+    elsewhere = open_service(file_of(service))  # another window, or the command line
     try:
         elsewhere.delete_highlight(orphan)
         qtbot.waitUntil(lambda: window.panel.orphan_list.count() == 0, timeout=10_000)

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from app.services import LibraryService
 from app.ui.window.main_window import MainWindow
+from tests.conftest import file_of
 from tests.gui.test_desk import _doc_text, highlight_quote, select_with_keys
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -19,7 +20,7 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 @contextmanager
 def disk_full(service: LibraryService, *events: str) -> Iterator[None]:
     """Make writes to highlights fail as SQLite does on a full disk, then recover."""
-    con = sqlite3.connect(service.path)
+    con = sqlite3.connect(file_of(service))
     for event in events:
         con.execute(
             f"CREATE TRIGGER fail_{event.lower()} BEFORE {event} ON highlights "

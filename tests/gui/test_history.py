@@ -12,6 +12,7 @@ from app.services import LibraryService, open_service
 from app.ui.highlights.list_model import TAGS_ROLE
 from app.ui.window.history import HistoryDialog
 from app.ui.window.main_window import MainWindow
+from tests.conftest import file_of
 from tests.gui.conftest import WindowFactory
 from tests.gui.test_desk import highlight_quote, tag_current
 from tests.test_cli import Cli
@@ -109,7 +110,7 @@ def test_a_highlight_made_on_the_command_line_appears_without_moving_the_reader(
     bar.setValue(bar.maximum() // 3)
     caret, scroll = reader.caret_position(), bar.value()
 
-    Cli(service.path)("highlight", "1", "--quote", "the eight-hour day", "--tag", "labour/hours")
+    Cli(file_of(service))("highlight", "1", "--quote", "the eight-hour day", "--tag", "labour/hours")
     # How soon is measured in benchmarks/operations.py; here, that it comes at all.
     qtbot.waitUntil(lambda: window.panel.model.rowCount() == 1, timeout=SOON_MS)
     [made] = window.controller.highlights()
@@ -118,7 +119,7 @@ def test_a_highlight_made_on_the_command_line_appears_without_moving_the_reader(
     assert "labour/hours" in [t.tag.path for t in window.controller.themes()]
     qtbot.waitUntil(lambda: " · 1 highlight · " in window.documents.data(window.documents.index(0)))
 
-    Cli(service.path)("undo")  # undone elsewhere: it goes here too
+    Cli(file_of(service))("undo")  # undone elsewhere: it goes here too
     qtbot.waitUntil(lambda: window.panel.model.rowCount() == 0, timeout=SOON_MS)
     qtbot.waitUntil(lambda: window.reader.painted_highlight_ids() == [])  # the text is repainted next
     assert (reader.caret_position(), bar.value()) == (caret, scroll)

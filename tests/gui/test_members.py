@@ -16,6 +16,7 @@ from app.ui.highlights.list_model import AUTHOR_ROLE
 from app.ui.window import theme_actions
 from app.ui.window.main_window import MainWindow
 from db import open_library
+from tests.conftest import file_of
 from tests.gui.accessibility import unnamed_controls
 from tests.gui.conftest import WindowFactory
 
@@ -31,7 +32,7 @@ def _text(item: QTableWidgetItem | None) -> str:
 
 
 def _by(service: LibraryService, author: str) -> LibraryService:
-    return LibraryService(open_library(service.path), author=author)
+    return LibraryService(open_library(file_of(service)), author=author)
 
 
 def test_each_highlight_shows_its_maker_and_the_filter_shows_one_member(

@@ -13,6 +13,7 @@ from app.ui.export.dialog import ExportDialog
 from app.ui.search.dialog import HIT_ROLE, SearchDialog
 from app.ui.search.notebook import NotebookDialog
 from app.ui.window.main_window import MainWindow
+from tests.conftest import file_of
 from tests.gui.conftest import WindowFactory
 from tests.gui.test_desk import highlight_quote, tag_current
 
@@ -142,7 +143,7 @@ def test_all_my_notes_filters_sorts_opens_and_exports_what_it_lists(window: Main
 
 
 def test_an_index_left_behind_by_another_program_is_rebuilt(window: MainWindow, service: LibraryService) -> None:
-    with sqlite3.connect(service.path) as db:
+    with sqlite3.connect(file_of(service)) as db:
         db.execute("DELETE FROM search_text")
         db.execute("DELETE FROM search_passages")
     assert service.index_missing() == 1

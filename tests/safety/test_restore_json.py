@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from app.importers import ImportedText
 from app.services import LibraryService, open_service
 from app.services.backup import RestoreError, check_backup
+from tests.conftest import file_of
 
 Backup = dict[str, Any]
 
@@ -174,7 +175,7 @@ def test_orphans_from_another_tool_restore_with_their_edition(tmp_path: Path, ta
 
 def _assert_consistent(service: LibraryService) -> None:
     """Every invariant of a library holds: SQLite's checks, and the backup's own (re-dumped)."""
-    con = sqlite3.connect(service.path)
+    con = sqlite3.connect(file_of(service))
     assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     assert con.execute("PRAGMA foreign_key_check").fetchall() == []
     con.close()

@@ -35,7 +35,16 @@ class BackupActions:
     def open_backups(self) -> None:
         """List the library's backups and offer to restore one."""
         w = self.window
-        dialog = BackupsDialog(backups(w.controller.service.path), w.as_widget())
+        path = w.controller.service.path
+        if path is None:
+            w.show_error(
+                "A shared library has no backups here",
+                f"{w.controller.service.address} is kept by its PostgreSQL server: its backups are the "
+                "server's (pg_dump), made by the group's owner. 'python -m app copy' takes a copy of it "
+                "into a library file of your own.",
+            )
+            return
+        dialog = BackupsDialog(backups(path), w.as_widget())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.restore_requested.connect(self.restore_backup)
         dialog.open()
@@ -46,6 +55,8 @@ class BackupActions:
         w.panel.flush_note()
         w.save_reading_position()
         path = w.controller.service.path
+        if path is None:
+            return  # a shared library lists no backups to choose from
         w.controller.service.close()
         try:
             kept = restore_from_backup(path, backup)
