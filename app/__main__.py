@@ -7,11 +7,9 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__
-from app.cli.common import EXIT_ERROR
 from app.cli.parser import add_commands
 from app.cli.runner import run
-from app.services import LibraryError
-from app.services.paths import LIBRARY_ENV, resolve_library_path
+from app.services.paths import LIBRARY_ENV, resolve_library
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,8 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--library",
-        metavar="PATH",
-        help=f"the library file to use (default: ${LIBRARY_ENV}, else the platform's user data folder)",
+        metavar="LIBRARY",
+        help=f"the library file to use, or a group's shared library as postgresql://HOST/DATABASE "
+        f"(default: ${LIBRARY_ENV}, else a file in the platform's user data folder)",
     )
     parser.add_argument("--version", action="version", version=f"Marginalia {__version__}")
     add_commands(parser)
@@ -36,11 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is not None:
         return run(args)
-    try:
-        library = resolve_library_path(args.library)
-    except LibraryError as exc:
-        print(f"marginalia: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+    library = resolve_library(args.library)
     # Qt is imported only when the window is wanted: the commands run without a display.
     from app.ui.window.application import run_gui
 

@@ -72,29 +72,89 @@ def set_up(engine: Engine) -> None:
         conn.execute(text(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(_MEMBERS_WRITE)} TO {writers}"))
         owned = ", ".join(_OWNERS_WRITE + _OWNERS_INDEX)
         conn.execute(text(f'GRANT INSERT, UPDATE, DELETE ON {owned} TO "{roles["owner"]}"'))
+        # Each person's reading places are theirs alone, readers' too (db.places).
+        conn.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON reading_places TO {everyone}"))
         _policies(conn, roles)
+
+
+# Who made the row a member would change: a highlight's author, or its highlight's.
+_MINE = {
+    "highlights": "author = current_user",
+    "highlight_tags": "EXISTS (SELECT 1 FROM highlights h WHERE h.id = highlight_id AND h.author = current_user)",
+}
+# A policy's USING clause hides the rows it leaves out: a member's UPDATE or DELETE of
+# another's highlight would match nothing and say nothing, and Marginalia would report a
+# change that was never made. A member's UPDATE is checked on the new row instead (an
+# error, "violates row-level security policy"), and a DELETE by this trigger (an error,
+# "insufficient_privilege"). A row whose highlight is already gone goes with it (cascade).
+_ONLY_OWN = """
+CREATE OR REPLACE FUNCTION marginalia_only_own() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    made_by text;
+BEGIN
+    IF TG_TABLE_NAME = 'highlights' THEN
+        made_by := OLD.author;
+    ELSE
+        SELECT author INTO made_by FROM highlights WHERE id = OLD.highlight_id;
+    END IF;
+    IF made_by IS NOT NULL AND made_by <> current_user AND NOT pg_has_role(current_user, TG_ARGV[0], 'MEMBER') THEN
+        RAISE EXCEPTION 'only the member who made a highlight may delete it or its themes (it is %''s)', made_by
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    RETURN OLD;
+END $$
+"""
+_POLICIES = (
+    "everyone_reads",
+    "owners_write",
+    "members_write_their_own",
+    "members_add",
+    "members_change",
+    "members_delete",
+)
 
 
 def _policies(conn: Connection, roles: dict[str, str]) -> None:
     """Row-level security: a member changes what they made; an owner anything; everyone reads."""
     owner, member = f'"{roles["owner"]}"', f'"{roles["member"]}"'
-    mine = {
-        "highlights": "author = current_user",
-        "operations": "author = current_user",
-        "highlight_tags": "EXISTS (SELECT 1 FROM highlights h WHERE h.id = highlight_id AND h.author = current_user)",
-    }
-    for table, condition in mine.items():
+    conn.execute(text(_ONLY_OWN))
+    for table in ("highlights", "highlight_tags", "operations"):
         conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
-        for name in ("everyone_reads", "owners_write", "members_write_their_own"):
+        for name in _POLICIES:
             conn.execute(text(f"DROP POLICY IF EXISTS {name} ON {table}"))
         conn.execute(text(f"CREATE POLICY everyone_reads ON {table} FOR SELECT USING (true)"))
         conn.execute(text(f"CREATE POLICY owners_write ON {table} FOR ALL TO {owner} USING (true) WITH CHECK (true)"))
+    # A member's history is their own; pruning it leaves others' rows, unseen, alone.
+    mine = "author = current_user"
+    conn.execute(
+        text(
+            f"CREATE POLICY members_write_their_own ON operations FOR ALL TO {member} "
+            f"USING ({mine}) WITH CHECK ({mine})"
+        )
+    )
+    for table, condition in _MINE.items():
+        conn.execute(text(f"CREATE POLICY members_add ON {table} FOR INSERT TO {member} WITH CHECK ({condition})"))
         conn.execute(
             text(
-                f"CREATE POLICY members_write_their_own ON {table} FOR ALL TO {member} "
-                f"USING ({condition}) WITH CHECK ({condition})"
+                f"CREATE POLICY members_change ON {table} FOR UPDATE TO {member} USING (true) WITH CHECK ({condition})"
             )
         )
+        conn.execute(text(f"CREATE POLICY members_delete ON {table} FOR DELETE TO {member} USING (true)"))
+        conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_only_own ON {table}"))
+        conn.execute(
+            text(
+                f"CREATE TRIGGER {table}_only_own BEFORE DELETE ON {table} "
+                f"FOR EACH ROW EXECUTE FUNCTION marginalia_only_own('{roles['owner']}')"
+            )
+        )
+    conn.execute(text("ALTER TABLE reading_places ENABLE ROW LEVEL SECURITY"))
+    conn.execute(text("DROP POLICY IF EXISTS own_places ON reading_places"))
+    conn.execute(
+        text(
+            "CREATE POLICY own_places ON reading_places FOR ALL USING (reader = current_user) "
+            "WITH CHECK (reader = current_user)"
+        )
+    )
     # Who made a highlight is the database's to say, not the writer's.
     conn.execute(
         text(

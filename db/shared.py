@@ -134,7 +134,13 @@ def migrate_shared(engine: Engine) -> None:
         if upgrade_due(engine, safe_address(str(engine.url))):
             upgrade(engine)
     except DBAPIError as exc:
-        raise LibraryError(f"Cannot open the shared library {safe_address(str(engine.url))}: {_reason(exc)}.") from exc
+        where = safe_address(str(engine.url))
+        if getattr(exc.orig, "sqlstate", None) == _REFUSED:
+            raise LibraryError(
+                f"The shared library {where} must be upgraded for this Marginalia, and your role may not: "
+                f"ask whoever set the group up to run 'python -m app group init {where}'."
+            ) from exc
+        raise LibraryError(f"Cannot open the shared library {where}: {_reason(exc)}.") from exc
 
 
 def safe_address(address: str) -> str:

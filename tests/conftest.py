@@ -8,13 +8,17 @@ import uuid
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import create_engine, text
 
 from app.services import LibraryService, open_service
-from tests.postgres import throwaway_server
+from tests.postgres import Server, own_server, throwaway_server
+
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -46,20 +50,33 @@ def _isolated_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MARGINALIA_LIBRARY", raising=False)
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[str]:
-    """A PostgreSQL server for the shared-library tests (tests.postgres): its superuser's address.
+@contextmanager
+def _required(servers: AbstractContextManager[T]) -> Iterator[T]:
+    """A server the tests need: without PostgreSQL they are skipped saying what to install.
 
-    Without PostgreSQL the tests that need it are skipped saying what to install; under CI
-    the run fails instead: a shared library that is never tested must not pass as green.
+    Under CI the run fails instead: a shared library that is never tested must not pass as green.
     """
     try:
-        with throwaway_server() as url:
-            yield url
+        with servers as server:
+            yield server
     except RuntimeError as exc:
         if os.environ.get("CI"):
             pytest.fail(f"CI must test the shared library: {exc}")
         pytest.skip(str(exc))
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A PostgreSQL server for the shared-library tests (tests.postgres): its superuser's address."""
+    with _required(throwaway_server()) as url:
+        yield url
+
+
+@pytest.fixture
+def own_postgres() -> Iterator[Server]:
+    """A PostgreSQL server for one test alone, which it may stop and start again."""
+    with _required(own_server()) as server:
+        yield server
 
 
 @pytest.fixture

@@ -41,6 +41,67 @@ def _as_server_user(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
+class Server:
+    """A PostgreSQL server of this run's own, in a temporary folder: started, stopped, started again."""
+
+    def __init__(self) -> None:
+        """Make its data folder (initdb) on a free loopback port; it is not started yet.
+
+        Raises:
+            RuntimeError: If PostgreSQL is not installed or initdb fails, saying why.
+        """
+        binaries = _binaries()
+        if binaries is None:
+            raise RuntimeError("PostgreSQL is not installed (Debian: apt-get install postgresql)")
+        self._binaries = binaries
+        self.folder = Path(tempfile.mkdtemp(prefix="marginalia-pg-"))
+        self._data, sockets = self.folder / "data", self.folder / "sockets"
+        sockets.mkdir()
+        if os.geteuid() == 0:
+            shutil.chown(self.folder, "postgres")
+            shutil.chown(sockets, "postgres")
+        self.port = _free_port()
+        self._options = f"-p {self.port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self.url = f"postgresql+psycopg://{ROLE}@127.0.0.1:{self.port}/postgres"
+        self._run([str(binaries / "initdb"), "-D", str(self._data), "-U", ROLE, "--auth=trust", "-E", "UTF8"])
+
+    def _run(self, command: list[str]) -> None:
+        try:
+            subprocess.run(_as_server_user(command), check=True, capture_output=True, text=True)
+        except subprocess.CalledProcessError as exc:
+            raise RuntimeError(f"PostgreSQL did not start: {exc.stderr or exc.stdout}") from exc
+
+    def start(self) -> None:
+        """Start the server and wait until it takes connections."""
+        pg_ctl = str(self._binaries / "pg_ctl")
+        self._run([pg_ctl, "-D", str(self._data), "-o", self._options, "-l", str(self.folder / "log"), "-w", "start"])
+
+    def stop(self) -> None:
+        """Stop the server at once, as a crash or a lost network would."""
+        pg_ctl = str(self._binaries / "pg_ctl")
+        subprocess.run(
+            _as_server_user([pg_ctl, "-D", str(self._data), "-m", "immediate", "stop"]),
+            capture_output=True,
+            check=False,
+        )
+
+    def remove(self) -> None:
+        """Stop the server and delete its folder."""
+        self.stop()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@contextmanager
+def own_server() -> Iterator[Server]:
+    """Start a server for this caller alone (a test that stops it), and remove it at the end."""
+    server = Server()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.remove()
+
+
 @contextmanager
 def throwaway_server() -> Iterator[str]:
     """Start a PostgreSQL server for this run and yield its SQLAlchemy URL (a superuser's).
@@ -52,38 +113,5 @@ def throwaway_server() -> Iterator[str]:
     if given:
         yield given
         return
-    binaries = _binaries()
-    if binaries is None:
-        raise RuntimeError("PostgreSQL is not installed (Debian: apt-get install postgresql)")
-    folder = Path(tempfile.mkdtemp(prefix="marginalia-pg-"))
-    data, sockets = folder / "data", folder / "sockets"
-    sockets.mkdir()
-    if os.geteuid() == 0:
-        shutil.chown(folder, "postgres")
-        shutil.chown(sockets, "postgres")
-    port = _free_port()
-    run = {"check": True, "capture_output": True, "text": True}
-    try:
-        subprocess.run(
-            _as_server_user([str(binaries / "initdb"), "-D", str(data), "-U", ROLE, "--auth=trust", "-E", "UTF8"]),
-            **run,  # type: ignore[call-overload]
-        )
-        options = f"-p {port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
-        subprocess.run(
-            _as_server_user(
-                [str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(folder / "log"), "-w", "start"]
-            ),
-            **run,  # type: ignore[call-overload]
-        )
-    except subprocess.CalledProcessError as exc:
-        shutil.rmtree(folder, ignore_errors=True)
-        raise RuntimeError(f"PostgreSQL did not start: {exc.stderr or exc.stdout}") from exc
-    try:
-        yield f"postgresql+psycopg://{ROLE}@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(
-            _as_server_user([str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
-            capture_output=True,
-            check=False,
-        )
-        shutil.rmtree(folder, ignore_errors=True)
+    with own_server() as server:
+        yield server.url

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,6 @@ from pathlib import Path
 import pytest
 
 from app.__main__ import main
-from app.cli.common import EXIT_ERROR
 from app.resources import SAMPLE_TEXT
 from app.services.library import LibraryService
 from db import open_library
@@ -24,17 +24,26 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class Cli:
-    """Runs `python -m app --library LIB ...` with no display."""
+    """Runs `python -m app --library LIB ...` with no display (without `--library`: from the environment)."""
 
-    def __init__(self, library: Path) -> None:
+    def __init__(self, library: Path | str | None, cwd: Path = ROOT, env: dict[str, str] | None = None) -> None:
         self.library = library
+        self.cwd = cwd
+        self.env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+        self.env.update(env or {})
+
+    @property
+    def file(self) -> Path:
+        """The library file the commands run on."""
+        assert isinstance(self.library, Path), self.library
+        return self.library
 
     def __call__(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
-        env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+        chosen = [] if self.library is None else ["--library", str(self.library)]
         result = subprocess.run(
-            [sys.executable, "-m", "app", "--library", str(self.library), *args],
-            cwd=ROOT,
-            env=env,
+            [sys.executable, "-m", "app", *chosen, *args],
+            cwd=self.cwd,
+            env=self.env,
             capture_output=True,
             text=True,
             check=False,
@@ -200,7 +209,7 @@ def test_hostile_files_fail_in_one_line_and_leave_the_library_byte_identical(
     ]
 
     def files() -> dict[str, bytes]:
-        return {p.name: p.read_bytes() for p in cli.library.parent.glob(f"{cli.library.name}*")}
+        return {p.name: p.read_bytes() for p in cli.file.parent.glob(f"{cli.file.name}*")}
 
     before = files()
     for path in hostile:
@@ -286,30 +295,45 @@ def test_a_koreader_sidecar_with_colours_from_the_command_line(cli: Cli, sample:
 
 
 @pytest.mark.parametrize("where", ["option", "environment"])
-def test_a_postgresql_address_is_never_taken_for_a_file(tmp_path: Path, where: str) -> None:
-    address = "postgresql://someone:secret@db.example.org/seminar"
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    args = [sys.executable, "-m", "app", *(["--library", address] if where == "option" else []), "list"]
-    if where == "environment":
-        env["MARGINALIA_LIBRARY"] = address
-    result = subprocess.run(args, cwd=tmp_path, env=env, capture_output=True, text=True, check=False, timeout=60)
-    assert result.returncode == 1
-    assert "is a shared PostgreSQL library: opening one in the window or with the commands is not built yet" in (
-        result.stderr
-    )
-    assert "secret" not in result.stderr  # a password given by mistake is never echoed
-    assert list(tmp_path.iterdir()) == []  # no folder named "postgresql:"
+def test_the_commands_work_on_a_shared_library(tmp_path: Path, shared_address: str, where: str) -> None:
+    if where == "option":
+        run = Cli(shared_address, cwd=tmp_path)
+    else:
+        run = Cli(None, cwd=tmp_path, env={"MARGINALIA_LIBRARY": shared_address})
+    run("import", str(SAMPLE_TEXT))
+    run("highlight", "1", "--quote", "the eight-hour day", "--tag", "labour/hours", "--note", "shared")
+    assert "labour/hours" in run("highlights", "1").stdout
+    assert "[eight-hour]" in run("search", "eight-hour").stdout
+    assert "its backups are its server's" in run("backups", ok=False).stderr
+    assert list(tmp_path.iterdir()) == []  # no folder named "postgresql:", no backup file
 
 
-def test_the_window_refuses_a_postgresql_address_without_starting(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--library", "postgresql://db.example.org/seminar"]) == EXIT_ERROR
-    assert "shared PostgreSQL library" in capsys.readouterr().err
+def test_a_password_in_a_shared_library_s_address_is_refused_and_never_echoed(tmp_path: Path) -> None:
+    refused = Cli("postgresql://someone:secret@127.0.0.1:1/seminar", cwd=tmp_path)("list", ok=False)
+    assert "A password does not belong in the library's address" in refused.stderr
+    assert "secret" not in refused.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_window_says_when_a_shared_library_s_server_cannot_be_reached(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _parent, _title, text: said.append(text))
+    with socket.socket() as probe:  # a port nothing listens on: the server is not there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    assert main(["--library", f"postgresql://someone@127.0.0.1:{port}/seminar"]) == 2
+    assert said and "Cannot open the shared library postgresql://someone@127.0.0.1" in said[0]
+    assert "Cannot open the shared library" in capsys.readouterr().err
 
 
 @pytest.mark.usefixtures("sample")
 def test_agreement_compares_two_coders_theme_by_theme_as_a_table_and_as_csv(cli: Cli) -> None:
     def coder(name: str) -> LibraryService:
-        return LibraryService(open_library(cli.library), author=name)
+        return LibraryService(open_library(cli.file), author=name)
 
     alone = cli("agreement", "1", ok=False)
     assert "two people or more" in alone.stderr
@@ -323,7 +347,7 @@ def test_agreement_compares_two_coders_theme_by_theme_as_a_table_and_as_csv(cli:
     table = cli("agreement", "1").stdout.splitlines()
     assert table[0].split("\t")[:2] == ["theme", "coders"]
     assert [line.split("\t")[0] for line in table[1:]] == ["land", "power"]
-    out = cli.library.parent / "agreement.csv"
+    out = cli.file.parent / "agreement.csv"
     cli("agreement", "1", "--csv", str(out))
     rows = {row["theme"]: row for row in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))}
     power = rows["power"]

@@ -116,4 +116,6 @@ def cmd_restore(service: LibraryService, args: argparse.Namespace, out: TextIO) 
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise CliError(f"{args.file} is not a JSON backup ({exc})") from exc
     documents, themes, highlights = service.restore_json(data).value
-    print(f"Restored {documents} documents, {highlights} highlights and {themes} themes into {service.path}", file=out)
+    print(
+        f"Restored {documents} documents, {highlights} highlights and {themes} themes into {service.address}", file=out
+    )

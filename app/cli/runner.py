@@ -20,7 +20,7 @@ from app.services import (
     open_service,
 )
 from app.services.backup import RestoreError
-from app.services.paths import resolve_library_path
+from app.services.paths import resolve_library, shown_address
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
@@ -31,13 +31,16 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         out: Where results go (standard output as it is when called, by default).
     """
     out = sys.stdout if out is None else out
-    try:
-        # copy and group name their libraries themselves.
-        library = Path() if getattr(args, "addresses_given", False) else resolve_library_path(args.library)
-    except LibraryError as exc:
-        print(f"marginalia: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+    # copy and group name their libraries themselves.
+    library = Path() if getattr(args, "addresses_given", False) else resolve_library(args.library)
     if getattr(args, "without_library", False):
+        if isinstance(library, str):
+            print(
+                f"marginalia {args.command}: {shown_address(library)} is a shared library: its backups are its "
+                "server's (pg_dump, by the group's owner); 'copy' takes a copy of it into a file.",
+                file=sys.stderr,
+            )
+            return EXIT_ERROR
         # Backup commands work on the file itself: they must work on a damaged library.
         try:
             args.run(library, args, out)

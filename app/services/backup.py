@@ -16,6 +16,7 @@ from app.domain.editions import UNPLACED_EDITION
 from app.domain.structure import Structure
 from app.domain.text import sha256_hex, word_count
 from app.resources import BACKUP_SCHEMA
+from db import places
 from db.models import Base, DocumentRow, HighlightRow, HighlightTagRow, TagRow, VersionRow
 
 FORMAT = "marginalia-library"
@@ -33,6 +34,9 @@ def _iso(moment: datetime | None) -> str | None:
 def dump_library(s: Session, exported_at: datetime) -> dict[str, Any]:
     """Return every document, version, theme and highlight of the library as JSON values."""
     documents = []
+    conn = s.connection()
+    # In a shared library, where this person reads is theirs (db.places), not the row's.
+    shared = conn.dialect.name == "postgresql"
     for doc in s.execute(select(DocumentRow).order_by(DocumentRow.id)).scalars():
         documents.append(
             {
@@ -45,7 +49,7 @@ def dump_library(s: Session, exported_at: datetime) -> dict[str, Any]:
                 "language": doc.language,
                 "added_at": _iso(doc.added_at),
                 "last_opened_at": _iso(doc.last_opened_at),
-                "reading_position": doc.reading_position,
+                "reading_position": places.place(conn, doc.id) if shared else doc.reading_position,
                 "versions": [
                     {
                         "id": v.id,
@@ -309,6 +313,9 @@ def load_library(s: Session, data: object) -> tuple[int, int, int]:
             for d in documents
         ],
     )
+    if s.connection().dialect.name == "postgresql":
+        for d in documents:
+            places.set_place(s.connection(), d["id"], d["reading_position"])
     _insert(
         s,
         VersionRow,

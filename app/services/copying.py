@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from app.services.library import open_service
 from db.copy import Copied, copy_library
 from db.engine import make_engine, open_library
 from db.failures import LibraryError
@@ -53,7 +54,20 @@ def copy_between(source: str, target: str, progress: Callable[[str, int], None] 
     if not is_shared(source) and not Path(source).expanduser().is_file():
         raise LibraryError(f"There is no library at {source}.")
     with _engine(source) as reading, _engine(target) as writing:
-        return copy_library(reading, writing, progress)
+        copied = copy_library(reading, writing, progress)
+    if is_shared(target):
+        # A group's readers cannot index what they search: the search index is made now,
+        # by whoever brought the texts (a file gets its index when it is next opened).
+        _index_shared(target)
+    return copied
+
+
+def _index_shared(address: str) -> None:
+    service = open_service(address)
+    try:
+        service.build_index()
+    finally:
+        service.close()
 
 
 def _same_file(first: str, second: str) -> bool:

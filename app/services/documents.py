@@ -16,6 +16,7 @@ from app.resources import SAMPLE_AUTHOR, SAMPLE_SOURCE, SAMPLE_TEXT, SAMPLE_TITL
 from app.services.base import ServiceBase
 from app.services.errors import AmbiguityError, NotFoundError, storage
 from app.services.queries import summary_of
+from db import places
 from db.models import DocumentRow, HighlightRow, VersionRow, utcnow
 
 
@@ -111,7 +112,12 @@ class Documents(ServiceBase):
         """
         with self._sessions.begin() as s:
             doc = self._document_row(s, document_id)
-            if mark_opened and self.read_only is None:
+            position = doc.reading_position
+            if self.is_shared:
+                # Where each member is, is their own (db.places); the document's row is the group's.
+                conn = s.connection()
+                position = places.opened(conn, document_id) if mark_opened else places.place(conn, document_id)
+            elif mark_opened and self.read_only is None:
                 doc.last_opened_at = utcnow()
             version = self._current_version(s, document_id)
             self._text_read = (version.id, version.text)
@@ -123,7 +129,7 @@ class Documents(ServiceBase):
                 version_id=version.id,
                 text=version.text,
                 sha256=version.sha256,
-                reading_position=doc.reading_position,
+                reading_position=position,
                 structure=Structure.from_json(version.structure),
                 format=doc.format,
                 date=doc.date,
@@ -136,6 +142,8 @@ class Documents(ServiceBase):
             DocumentRow.last_opened_at.is_(None), DocumentRow.last_opened_at.desc(), DocumentRow.id
         )
         with self._sessions.begin() as s:
+            if self.is_shared:
+                return places.last_opened(s.connection())
             return s.execute(stmt.limit(1)).scalar_one_or_none()
 
     @storage
@@ -144,6 +152,9 @@ class Documents(ServiceBase):
         if self.read_only is not None:
             return
         with self._sessions.begin() as s:
+            if self.is_shared:
+                places.set_place(s.connection(), document_id, position)
+                return
             s.execute(update(DocumentRow).where(DocumentRow.id == document_id).values(reading_position=position))
 
     @storage

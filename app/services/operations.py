@@ -95,7 +95,7 @@ class Operations(LibraryPart):
         self.author = author
         self.origin = secrets.token_hex(8)
         self._watcher: journal.Watching | None = None
-        self._seen = 0
+        self._seen: int | None = None  # the newest stamp taken in (None: not watching yet)
         # What Ctrl+Z and Ctrl+Shift+Z would do: read once, then kept until something else
         # changes the history (an undo, a redo, another window's or process's change).
         self._steps: tuple[OperationSummary | None, OperationSummary | None] | None = None
@@ -330,22 +330,33 @@ class Operations(LibraryPart):
         The first call only starts watching.
         """
         try:
-            if self._watcher is None:
-                self._watcher = journal.Watcher(self.path) if self.path else shared.Listener(self._engine)
+            if self._seen is None:
+                self._watcher = self._watch()
                 self._seen = self.stamp()
                 return Changes()
-            if not self._watcher.changed():
+            if self._watcher is None:
+                # Watching again after the file or the server was away: whatever was
+                # committed meanwhile is news, read from the history below.
+                self._watcher = self._watch()
+            elif not self._watcher.changed():
                 return Changes()
-        except journal.WatchError:
+        except journal.WatchError as exc:
             # Not watchable now (the file moved away or is being restored, the server went):
-            # look again later.
+            # look again later. A server gone is said: changes to it are refused meanwhile.
             self.close()
+            if self.path is None:
+                raise StorageError(
+                    f"The shared library {self.address} cannot be reached now ({exc}). Marginalia will reconnect."
+                ) from exc
             return Changes()
         seen, changes = self.changes_since(self._seen)
         if seen != self._seen:
             self._steps = None  # another process may have undone or redone this person's changes
         self._seen = seen
         return changes
+
+    def _watch(self) -> journal.Watching:
+        return journal.Watcher(self.path) if self.path else shared.Listener(self._engine)
 
     def close(self) -> None:
         """Stop watching for other processes' changes."""

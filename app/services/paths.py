@@ -7,7 +7,6 @@ from pathlib import Path
 
 from platformdirs import user_config_dir, user_data_dir
 
-from db.failures import LibraryError
 from db.shared import is_shared, safe_address
 
 APP_NAME = "Marginalia"
@@ -21,21 +20,21 @@ def default_library_path() -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False)) / LIBRARY_FILE
 
 
-def resolve_library_path(cli_value: str | None) -> Path:
-    """Choose the library file: `--library`, then $MARGINALIA_LIBRARY, then the default.
+def resolve_library(cli_value: str | None) -> Path | str:
+    """Choose the library: `--library`, then $MARGINALIA_LIBRARY, then the default file.
 
-    Raises:
-        LibraryError: If the choice is a PostgreSQL address: the window and the commands
-            open library files only for now (a shared library is set up with `group` and
-            filled with `copy`), and such an address must never become a folder.
+    A `postgresql://` address (a group's shared library) is returned as it is, never
+    taken for a file name: it must never become a folder called "postgresql:".
     """
     chosen = cli_value or os.environ.get(LIBRARY_ENV)
     if chosen and is_shared(chosen):
-        raise LibraryError(
-            f"{safe_address(chosen)} is a shared PostgreSQL library: opening one in the window or with the "
-            "commands is not built yet. Work in a library file; 'copy' and 'group' set a shared one up."
-        )
+        return chosen
     return Path(chosen).expanduser() if chosen else default_library_path()
+
+
+def shown_address(address: str) -> str:
+    """A library's address as it may be shown (a shared library's never with a password)."""
+    return safe_address(address) if is_shared(address) else address
 
 
 def preferences_path() -> Path:

@@ -20,8 +20,10 @@ from db import search as index
 from db.search_pg import CONFIG, WEIGHTS, headline
 
 _LEXEME = re.compile(r"'(?:[^']|'')*'")
-# Words matched side by side are one match, as FTS5 marks a phrase.
-_BETWEEN = re.compile(f"{CLOSE}(\\s*){OPEN}")
+# Words matched side by side are one match, as FTS5 marks a phrase; so are the parts of
+# a hyphenated word, which PostgreSQL marks one by one ("eight-hour" is one word to FTS5).
+_BETWEEN = re.compile(f"{CLOSE}([\\s\\-‐]*){OPEN}")
+_HYPHENATED = re.compile(f"{CLOSE}([\\-‐]){OPEN}")
 _SNIPPET = (
     f"StartSel={OPEN}, StopSel={CLOSE}, MaxWords={2 * SNIPPET_TOKENS + 1}, MinWords={SNIPPET_TOKENS}, ShortWord=0"
 )
@@ -94,6 +96,7 @@ def _shown(snippet: str, body: str) -> str:
                 characters.append(body[i])
                 i += 1
         snippet, plain = "".join(characters), body[at : at + len(plain)]
+    snippet = _HYPHENATED.sub(r"\1", snippet)
     return index.displayed(("" if body.startswith(plain) else "…") + snippet + ("" if body.endswith(plain) else "…"))
 
 

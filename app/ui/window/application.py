@@ -117,8 +117,8 @@ def recover(
     return open_service(library_path)
 
 
-def run_gui(library_path: Path) -> int:
-    """Run the desktop application on the library at `library_path`; return the exit code."""
+def run_gui(library_path: Path | str) -> int:
+    """Run the desktop application on the library at `library_path` (a file, or a shared library's address)."""
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("Marginalia")
@@ -130,7 +130,7 @@ def run_gui(library_path: Path) -> int:
             service = open_service(library_path)
         except DamagedLibraryError as exc:
             print(f"marginalia: {exc}", file=sys.stderr, flush=True)
-            recovered = recover(library_path, exc)
+            recovered = recover(Path(library_path), exc)  # only a file is found damaged
             if recovered is None:
                 return 2
             service = recovered

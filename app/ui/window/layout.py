@@ -92,6 +92,10 @@ class DeskLayout(QMainWindow):
         self.read_only_label = QLabel()
         self.read_only_label.setObjectName("readOnlyLabel")
         self.statusBar().addPermanentWidget(self.read_only_label)
+        self.shared_label = QLabel()
+        self.shared_label.setObjectName("sharedLabel")
+        self.shared_label.setVisible(False)
+        self.statusBar().addPermanentWidget(self.shared_label)
 
     def show_error(self, title: str, text: str) -> None:
         """Tell the user what went wrong, without blocking the window; a screen reader says it at once."""

@@ -25,6 +25,7 @@ from app.ui.window.exchange_actions import ExchangeActions
 from app.ui.window.highlight_actions import HighlightActions
 from app.ui.window.history_actions import HistoryActions
 from app.ui.window.layout import DeskLayout
+from app.ui.window.library_state import LibraryState
 from app.ui.window.menus import Menus
 from app.ui.window.navigation import Navigation
 from app.ui.window.opening import FileOpening, dropped_files
@@ -86,6 +87,7 @@ class MainWindow(DeskLayout):
         self.backups = BackupActions(self)
         self.navigation = Navigation(self)
         self.opening = FileOpening(self)
+        self.library_state = LibraryState(self, self.read_only_label, self.shared_label)
         self.setAcceptDrops(True)
         self.menus = Menus(self)
         # An open menu's letters open its entries, not the text's single-letter actions.
@@ -165,11 +167,13 @@ class MainWindow(DeskLayout):
         self.refresh_themes()
 
     def poll(self) -> None:
-        """Take in what another window or the command line changed (called about once a second)."""
+        """Take in what another window, the command line or another member changed (about once a second)."""
         try:
             self.controller.poll()
         except StorageError as exc:
-            self.statusBar().showMessage(str(exc), STATUS_MS)
+            self.library_state.polled(self.controller.service, exc)
+        else:
+            self.library_state.polled(self.controller.service, None)
 
     def refresh_themes(self) -> None:
         """Reload the codebook into the themes panel and the panel's completion and filter."""
@@ -366,11 +370,8 @@ class MainWindow(DeskLayout):
         self.reader.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def show_library_state(self) -> None:
-        """Show in the status bar, for as long as it holds, that the library can only be read."""
-        reason = self.controller.service.read_only
-        self.read_only_label.setVisible(reason is not None)
-        self.read_only_label.setText("Read only" if reason else "")
-        self.read_only_label.setToolTip(f"Changes cannot be saved: {reason}." if reason else "")
+        """Show in the status bar, for as long as it holds, that the library is read only, or shared."""
+        self.library_state.show(self.controller.service)
 
     # Window state ----------------------------------------------------------------
 

@@ -251,6 +251,6 @@ class Menus:
             QMessageBox.Icon.Information,
             "About Marginalia",
             "Marginalia: an offline close-reading desk.\n\n"
-            f"Your library: {self.window.controller.service.path}\n"
+            f"Your library: {self.window.controller.service.address}\n"
             "Every change is saved as you make it.",
         )

@@ -1,0 +1,93 @@
+"""The window on a group's shared library: whose it is, others' changes arriving, the server going and coming back."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy import create_engine, text
+
+from app.importers import ImportedText
+from app.resources import SAMPLE_TEXT
+from app.services import LibraryService, open_service
+from tests.gui.conftest import Heard, WindowFactory
+from tests.postgres import Server
+
+SOON_MS = 10_000  # a generous bound for a busy machine: the window listens once a second
+TEXT = SAMPLE_TEXT.read_text(encoding="utf-8")
+
+
+def _library(server: Server) -> str:
+    """A new shared library on `server` holding the sample text: its address."""
+    admin = create_engine(server.url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text('CREATE DATABASE "seminar"'))
+    admin.dispose()
+    address = server.url.rsplit("/", 1)[0] + "/seminar"
+    seed = open_service(address)
+    seed.add_document(ImportedText.of(TEXT, title="Resolution"))
+    seed.close()
+    return address
+
+
+def test_another_member_s_change_appears_and_the_window_says_whose_library_it_is(
+    make_window: WindowFactory, qtbot: QtBot, shared_address: str
+) -> None:
+    service = open_service(shared_address)
+    service.add_document(ImportedText.of(TEXT, title="Resolution"))
+    window = make_window(service)
+    label = window.shared_label
+    assert label.isVisible() and label.text() == f"Shared · {service.operations.author}"
+    assert shared_address.split("@")[1] in label.toolTip() and label.accessibleName() == label.toolTip()
+    reader, bar = window.reader, window.reader.verticalScrollBar()
+    reader.setFocus()
+    assert window.controller.document is not None
+    reader.move_caret(window.controller.document.text.index("Soldiers’ Deputies"))
+    bar.setValue(bar.maximum() // 3)
+    caret, scroll = reader.caret_position(), bar.value()
+
+    other = open_service(shared_address)  # another member's window (here, the same role elsewhere)
+    start = window.controller.document.text.index("the eight-hour day")
+    made = other.create_highlight(1, start, start + len("the eight-hour day"), tags=["labour/hours"]).value
+    qtbot.waitUntil(lambda: [h.id for h in window.controller.highlights()] == [made.id], timeout=SOON_MS)
+    assert (reader.caret_position(), bar.value()) == (caret, scroll)
+    other.operations.undo()
+    qtbot.waitUntil(lambda: window.controller.highlights() == [], timeout=SOON_MS)
+    other.close()
+
+
+def test_when_the_server_goes_the_text_stays_changes_are_refused_and_it_reconnects(
+    make_window: WindowFactory, qtbot: QtBot, own_postgres: Server, heard: Heard
+) -> None:
+    service: LibraryService = open_service(_library(own_postgres))
+    window = make_window(service)
+    window.controller.open_document(1)
+    window.open_document(1)
+    reader = window.reader
+    reader.setFocus()
+    own_postgres.stop()
+    qtbot.waitUntil(lambda: window.shared_label.text() == "Server unreachable", timeout=SOON_MS)
+    assert "every change is refused" in window.shared_label.toolTip()
+    assert any("cannot be reached" in said for said, _how in heard)
+    assert "Resolution on the Soviets" in reader.toPlainText()  # the open text stays readable
+
+    assert window.controller.document is not None
+    start = window.controller.document.text.index("the eight-hour day")
+    reader.select_span(start, start + len("the eight-hour day"))
+    qtbot.keyClick(reader, Qt.Key.Key_H)
+    refusal = window.last_message
+    assert refusal is not None and refusal.windowTitle() == "The highlight was not saved"
+    assert "nothing was changed" in refusal.text()
+    assert window.controller.highlights() == []
+    refusal.accept()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    reader.setFocus()
+
+    own_postgres.start()
+    qtbot.waitUntil(lambda: window.shared_label.text().startswith("Shared · "), timeout=SOON_MS)
+    assert "server is back" in window.statusBar().currentMessage()
+    reader.select_span(start, start + len("the eight-hour day"))
+    qtbot.keyClick(reader, Qt.Key.Key_H)
+    assert [h.exact for h in window.controller.highlights()] == ["the eight-hour day"]
+    window.close()
+    service.close()
