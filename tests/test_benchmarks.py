@@ -21,13 +21,18 @@ TINY: dict[str, dict[str, object]] = {
     "reading_desk": {"HIGHLIGHTS": 100, "REPEATS": 1, "STEPS": 3},
     "reanchor": {"HIGHLIGHTS": 100, "EDITS": 20},
     "recovery": {"SIZES": (30,), "REPEATS": 1},
+    "shared": {"COUNTS": (30,), "STEPS": 2, "WARM_UP": 1, "MEMBERS": (2,), "DURATION": 3.0, "SIZE": 40_000},
     "search": {"SCALES": ((2, 40),), "DOC_CHARS": 20_000, "REPEATS": 1, "IMPORTS": 1},
     "themes": {"TOP_THEMES": 3, "SUB_THEMES": 2, "HIGHLIGHTS": 200, "REPEATS": 1},
 }
 
 
 @pytest.mark.parametrize("name", sorted(TINY))
-def test_the_benchmark_runs_at_tiny_sizes(name: str, monkeypatch: pytest.MonkeyPatch, qapp: object) -> None:
+def test_the_benchmark_runs_at_tiny_sizes(
+    name: str, monkeypatch: pytest.MonkeyPatch, qapp: object, request: pytest.FixtureRequest
+) -> None:
+    if name == "shared":
+        request.getfixturevalue("postgres_server")  # skipped without PostgreSQL, as every shared-library test
     module: ModuleType = importlib.import_module(f"benchmarks.{name}")
     for constant, value in TINY[name].items():
         assert hasattr(module, constant), f"benchmarks.{name} no longer has {constant}"

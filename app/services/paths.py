@@ -32,6 +32,11 @@ def resolve_library(cli_value: str | None) -> Path | str:
     return Path(chosen).expanduser() if chosen else default_library_path()
 
 
+def is_shared_address(address: str) -> bool:
+    """Whether an address names a group's shared library (PostgreSQL) rather than a file."""
+    return is_shared(address)
+
+
 def shown_address(address: str) -> str:
     """A library's address as it may be shown (a shared library's never with a password)."""
     return safe_address(address) if is_shared(address) else address

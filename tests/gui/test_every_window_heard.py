@@ -17,6 +17,7 @@ from app.ui.documents.backups_dialog import BackupsDialog
 from app.ui.documents.editions import ReviewDialog, VersionsDialog
 from app.ui.documents.encoding_dialog import EncodingDialog
 from app.ui.documents.foreign_import import ForeignImportDialog
+from app.ui.documents.shared_dialog import SharedLibraryDialog
 from app.ui.export.dialog import ExportDialog
 from app.ui.themes.palette import ThemePalette
 from app.ui.window.main_window import MainWindow
@@ -126,6 +127,7 @@ OPENERS: dict[str, Opener] = {
         )
     ),
     "encoding": _made(lambda w: EncodingDialog("a.txt", "caf\xe9".encode("latin-1"), ["cp1252", "utf-8"], w)),
+    "open shared library": _made(lambda w: SharedLibraryDialog("", w)),
 }
 
 

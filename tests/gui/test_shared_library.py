@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 from sqlalchemy import create_engine, text
 
 from app.importers import ImportedText
 from app.resources import SAMPLE_TEXT
 from app.services import LibraryService, open_service
+from app.ui.documents.shared_dialog import SharedLibraryDialog
 from tests.gui.conftest import Heard, WindowFactory
 from tests.postgres import Server
 
@@ -91,3 +93,33 @@ def test_when_the_server_goes_the_text_stays_changes_are_refused_and_it_reconnec
     assert [h.exact for h in window.controller.highlights()] == ["the eight-hour day"]
     window.close()
     service.close()
+
+
+def test_file_open_shared_library_leaves_the_file_for_the_group_s_library(
+    make_window: WindowFactory, qtbot: QtBot, service: LibraryService, shared_address: str
+) -> None:
+    seed = open_service(shared_address)
+    seed.add_document(ImportedText.of("All power to the Soviets.", title="The group's text"))
+    seed.close()
+    window = make_window(service)
+    [action] = [a for a in window.findChildren(QAction) if a.text() == "Open &shared library…"]
+
+    action.trigger()
+    [dialog] = [d for d in window.findChildren(SharedLibraryDialog) if d.isVisible()]
+    assert dialog.address.text() == ""  # a file is open: nothing to offer but the example
+    qtbot.keyClicks(dialog.address, "library.sqlite")
+    qtbot.keyClick(dialog.address, Qt.Key.Key_Return)
+    refusal = window.last_message
+    assert refusal is not None and refusal.windowTitle() == "Not a shared library's address"
+    refusal.accept()
+    assert not window.shared_label.isVisible() and window.controller.service is service
+
+    action.trigger()
+    [dialog] = [d for d in window.findChildren(SharedLibraryDialog) if d.isVisible()]
+    qtbot.keyClicks(dialog.address, shared_address)
+    qtbot.keyClick(dialog.address, Qt.Key.Key_Return)
+    assert window.shared_label.text().startswith("Shared · ")
+    assert [d.title for d in window.controller.service.list_documents()] == ["The group's text"]
+    assert window.controller.document is not None and window.controller.document.title == "The group's text"
+    assert "Opened the shared library" in window.statusBar().currentMessage()
+    window.controller.service.close()

@@ -25,6 +25,7 @@ from app.ui.window.exchange_actions import ExchangeActions
 from app.ui.window.highlight_actions import HighlightActions
 from app.ui.window.history_actions import HistoryActions
 from app.ui.window.layout import DeskLayout
+from app.ui.window.library_actions import LibraryActions
 from app.ui.window.library_state import LibraryState
 from app.ui.window.menus import Menus
 from app.ui.window.navigation import Navigation
@@ -85,6 +86,7 @@ class MainWindow(DeskLayout):
         self.exchange = ExchangeActions(self)
         self.highlight_actions = HighlightActions(self)
         self.backups = BackupActions(self)
+        self.library_actions = LibraryActions(self)
         self.navigation = Navigation(self)
         self.opening = FileOpening(self)
         self.library_state = LibraryState(self, self.read_only_label, self.shared_label)

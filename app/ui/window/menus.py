@@ -17,6 +17,7 @@ from app.ui.window.edition_actions import EditionActions
 from app.ui.window.exchange_actions import ExchangeActions
 from app.ui.window.highlight_actions import HighlightActions
 from app.ui.window.history_actions import HistoryActions
+from app.ui.window.library_actions import LibraryActions
 from app.ui.window.navigation import Navigation, NavigationHost
 from app.ui.window.opening import FileOpening
 from app.ui.window.search_actions import SearchActions
@@ -39,6 +40,7 @@ class MenuHost(NavigationHost, Protocol):
     exchange: ExchangeActions
     highlight_actions: HighlightActions
     backups: BackupActions
+    library_actions: LibraryActions
     navigation: Navigation
     opening: FileOpening
 
@@ -132,6 +134,7 @@ class Menus:
         a("&File", "Import &highlights from another tool…", w.exchange.choose_highlights, ["Ctrl+Shift+I"])
         a("&File", "Export as a QDA pro&ject (.qdpx)…", w.exchange.export_project)
         a("&File", "Export the codebook for QDA tools (.qd&c)…", w.exchange.export_codebook)
+        a("&File", "Open &shared library…", w.library_actions.choose_shared)
         a("&File", "&Restore from backup…", w.backups.open_backups)
         a("&File", "&Quit", w.close, [QKeySequence.StandardKey.Quit])
         w.undo_action = a("&Edit", "&Undo", w.history.undo, ["Ctrl+Z"])
