@@ -44,8 +44,10 @@ def _as_server_user(command: list[str]) -> list[str]:
 class Server:
     """A PostgreSQL server of this run's own, in a temporary folder: started, stopped, started again."""
 
-    def __init__(self) -> None:
+    def __init__(self, settings: str = "") -> None:
         """Make its data folder (initdb) on a free loopback port; it is not started yet.
+
+        `settings` are more server options (`-c name=value ...`).
 
         Raises:
             RuntimeError: If PostgreSQL is not installed or initdb fails, saying why.
@@ -61,7 +63,7 @@ class Server:
             shutil.chown(self.folder, "postgres")
             shutil.chown(sockets, "postgres")
         self.port = _free_port()
-        self._options = f"-p {self.port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._options = f"-p {self.port} -k {sockets} -c listen_addresses=127.0.0.1 -c fsync=off {settings}".strip()
         self.url = f"postgresql+psycopg://{ROLE}@127.0.0.1:{self.port}/postgres"
         self._run([str(binaries / "initdb"), "-D", str(self._data), "-U", ROLE, "--auth=trust", "-E", "UTF8"])
 
