@@ -51,6 +51,19 @@ def group_role(conn: Connection, kind: str) -> str:
     return _check(f"{database}_{kind}", "a role name")
 
 
+def kind_of(conn: Connection) -> str | None:
+    """What the connected role may do in the group: "owner", "member" or "reader" (None: not in one)."""
+    database = str(conn.execute(text("SELECT current_database()")).scalar_one())
+    for kind in ROLES:
+        held = conn.execute(
+            text("SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles WHERE rolname = :r"),
+            {"r": f"{database}_{kind}"},
+        ).scalar_one_or_none()
+        if held:
+            return kind
+    return None
+
+
 def set_up(engine: Engine) -> None:
     """Make the group roles, grants and policies of a shared library (again, when run twice)."""
     with engine.begin() as conn:

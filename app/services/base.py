@@ -15,7 +15,7 @@ from app.services.errors import NotFoundError, StorageError, storage
 from app.services.operations import Operations, default_author
 from app.services.queries import all_tags, existing, read_highlights, summary_of
 from app.services.shelf import Shelf
-from db import Library
+from db import Library, group
 from db.models import Base, DocumentRow, HighlightRow, HighlightTagRow, VersionRow, utcnow
 from db.shared import connected_role
 
@@ -64,6 +64,14 @@ class ServiceBase:
     def address(self) -> str:
         """What names the library to a person: its file, or its server's address."""
         return self._library.address
+
+    @storage
+    def group_kind(self) -> str | None:
+        """In a shared library, what this person may do: "owner", "member" or "reader" (None elsewhere)."""
+        if not self.is_shared:
+            return None
+        with self._sessions.begin() as s:
+            return group.kind_of(s.connection())
 
     @property
     def is_shared(self) -> bool:

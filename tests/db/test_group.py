@@ -171,6 +171,7 @@ def test_members_work_in_the_shared_library_through_marginalia_as_themselves(
     alice, bob, carol = (_open_as(address, people[name]) for name in ("alice", "bob", "carol"))
     try:
         assert alice.is_shared and alice.operations.author == people["alice"]
+        assert [s.group_kind() for s in (alice, bob, carol)] == ["member", "member", "reader"]
         document = alice.open_document(1)  # a member may open a text: the place kept is their own
         assert document.text.startswith("All power")
         made = alice.create_highlight(1, 0, 3, tags=["power"], note="hers").value

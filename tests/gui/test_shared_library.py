@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from app.importers import ImportedText
 from app.resources import SAMPLE_TEXT
 from app.services import LibraryService, open_service
+from app.services.group import add_member, init_group
 from app.ui.documents.shared_dialog import SharedLibraryDialog
 from tests.gui.conftest import Heard, WindowFactory
 from tests.postgres import Server
@@ -55,6 +59,18 @@ def test_another_member_s_change_appears_and_the_window_says_whose_library_it_is
     other.operations.undo()
     qtbot.waitUntil(lambda: window.controller.highlights() == [], timeout=SOON_MS)
     other.close()
+
+
+def test_a_reader_is_told_what_they_may_do(make_window: WindowFactory, shared_address: str) -> None:
+    init_group(shared_address)
+    role = f"reader_{uuid.uuid4().hex[:6]}"
+    add_member(shared_address, role, "reader")
+    service = open_service(make_url(shared_address).set(username=role).render_as_string(hide_password=False))
+    window = make_window(service)
+    assert window.shared_label.text() == f"Shared · {role} · reader"
+    assert "you read, search and export" in window.shared_label.accessibleName()
+    window.close()
+    service.close()
 
 
 def test_when_the_server_goes_the_text_stays_changes_are_refused_and_it_reconnects(

@@ -12,6 +12,13 @@ from app.services import LibraryService, StorageError
 from app.ui.common.speech import announce
 from app.ui.common.status import STATUS_MS
 
+# What each kind of member may do, as the tooltip says it (db.group enforces it).
+_MAY = {
+    "owner": "an owner: you may change everything, the documents and the codebook too",
+    "member": "a member: you highlight, tag and write notes, and change what you made",
+    "reader": "a reader: you read, search and export; changes are the members'",
+}
+
 
 class LibraryState:
     """The window's permanent labels about its library, and what a failed or good poll means for them."""
@@ -32,10 +39,16 @@ class LibraryState:
         self._gone = False
         self._shared.setVisible(service.is_shared)
         if service.is_shared:
-            self._shared.setText(f"Shared · {service.operations.author}")
+            who = service.operations.author
+            try:
+                kind = service.group_kind()
+            except StorageError:
+                kind = None  # said by the next look for news, if the server has gone
+            self._shared.setText(f"Shared · {who}" + (f" · {kind}" if kind else ""))
             self._shared.setToolTip(
-                f"A group's shared library: {service.address}, as {service.operations.author}. "
-                "Changes are saved on the server; the group's other windows show them within seconds."
+                f"A group's shared library: {service.address}, as {who}"
+                + (f", {_MAY[kind]}" if kind else "")
+                + ". Changes are saved on the server; the group's other windows show them within seconds."
             )
         self._shared.setAccessibleName(self._shared.toolTip())
 
