@@ -105,11 +105,21 @@ class PostgresIndex:
 
     mark = "%s"
 
-    def conditions(self, conn: Connection, plan: Plan, match: _Match | None = None) -> tuple[str, list[Any]]:
+    def __init__(self) -> None:
+        """An index asked about one search at a time."""
+        self._read: tuple[Plan, _Match] | None = None
+
+    def _match(self, conn: Connection, plan: Plan) -> _Match:
+        """The plan's tsqueries, read once for all the questions of one search (each read is a round trip)."""
+        if self._read is None or self._read[0] is not plan:
+            self._read = (plan, _Match(conn, plan))
+        return self._read[1]
+
+    def conditions(self, conn: Connection, plan: Plan) -> tuple[str, list[Any]]:
         """The plan's conditions on highlights `h`, with the words a query of exclusions alone leaves out."""
         sql, params = plan.highlight_conditions(self.mark)
         if plan.query.excluded and not plan.query.groups:
-            words = (match or _Match(conn, plan)).negative
+            words = self._match(conn, plan).negative
             if words:
                 sql += " AND h.id NOT IN (SELECT id FROM search_marks WHERE words @@ %s::tsquery)"
                 params.append(words)
@@ -117,7 +127,7 @@ class PostgresIndex:
 
     def text_hits(self, conn: Connection, plan: Plan, limit: int, counts: dict[int, int]) -> list[Scored]:
         """The best `limit` passages of text the words match; `counts` gets every match per document."""
-        text = _Match(conn, plan).text
+        text = self._match(conn, plan).text
         if text is None:
             return []
         where, params = "", []
@@ -148,7 +158,7 @@ class PostgresIndex:
     def placed(self, conn: Connection, plan: Plan, hits: list[Hit]) -> list[Hit]:
         """Put each text hit's `start` and `end` on the first words it matched, read from ts_headline."""
         passages = [h.passage for h in hits if h.passage is not None]
-        text = _Match(conn, plan).text if passages else None
+        text = self._match(conn, plan).text if passages else None
         if text is None:
             return hits
         marked: dict[int, str] = {
@@ -162,10 +172,10 @@ class PostgresIndex:
 
     def mark_hits(self, conn: Connection, plan: Plan, limit: int, counts: dict[int, int]) -> list[Scored]:
         """The best `limit` highlights whose quote, note or themes the words match; `counts` gets them all."""
-        match = _Match(conn, plan)
+        match = self._match(conn, plan)
         if match.marks is None:
             return []
-        where, params = self.conditions(conn, plan, match)
+        where, params = self.conditions(conn, plan)
         found = conn.exec_driver_sql(
             "SELECT h.id, h.document_id, h.start_offset, h.end_offset, -ts_rank(m.words, %s::tsquery) "
             f"FROM search_marks m JOIN highlights h ON h.id = m.id WHERE m.words @@ %s::tsquery{where}",
@@ -186,9 +196,9 @@ class PostgresIndex:
 
     def matching_ids(self, conn: Connection, plan: Plan) -> set[int]:
         """Every highlight the plan's words (and filters) find."""
-        match = _Match(conn, plan)
+        match = self._match(conn, plan)
         if match.marks is None:
             return set()
-        where, params = self.conditions(conn, plan, match)
+        where, params = self.conditions(conn, plan)
         sql = f"SELECT h.id FROM search_marks m JOIN highlights h ON h.id = m.id WHERE m.words @@ %s::tsquery{where}"
         return set(conn.exec_driver_sql(sql, (match.marks, *params)).scalars())
