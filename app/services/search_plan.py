@@ -11,10 +11,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from app.domain.search import Hit, Query
 from db import search as index
+from db.models import DocumentRow
 
 # Words either side of a match in a snippet.
 SNIPPET_TOKENS = 12
@@ -59,14 +60,6 @@ class Plan:
         if self.query.untagged:
             sql.append("NOT EXISTS (SELECT 1 FROM highlight_tags WHERE highlight_id = h.id)")
         return "".join(f" AND {c}" for c in sql), params
-
-
-def titles(conn: Connection, ids: set[int], mark: str) -> dict[int, str]:
-    """Return the titles of these documents."""
-    if not ids:
-        return {}
-    marks = ", ".join([mark] * len(ids))
-    return dict(conn.exec_driver_sql(f"SELECT id, title FROM documents WHERE id IN ({marks})", tuple(ids)).all())
 
 
 def placed_on(hits: list[Hit], marked: dict[int, str]) -> list[Hit]:
@@ -116,7 +109,12 @@ def mark_results(
         counts[row[1]] = counts.get(row[1], 0) + 1
     best = heapq.nsmallest(limit, found, key=lambda r: (r[4], r[0]))
     shown = snippets([r[0] for r in best])
-    named = titles(conn, {r[1] for r in best}, "?" if conn.dialect.paramstyle == "qmark" else "%s")
+    chosen = {r[1] for r in best}
+    named: dict[int, str] = (
+        dict(conn.execute(select(DocumentRow.id, DocumentRow.title).where(DocumentRow.id.in_(chosen))).all())
+        if chosen
+        else {}
+    )
     hits = []
     for hid, document_id, start, end, rank in best:
         kind, snippet = _kind_of(shown[hid])
