@@ -5,6 +5,8 @@ all their editions, themes, highlights (orphans included), their themes, and the
 of operations, so that undo goes on working on the copy. The highest id each table ever
 used is carried over too: ids are never reused, since undo brings a deleted row back
 with its own id. The search index is not copied; it is built on the copy when opened.
+From a shared library, a person copies what they may read: of the private notes and the
+history, their own (db.group).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from db.failures import LibraryError
 from db.models import Base
 
 # In the order their rows can be written: each after those it refers to.
-TABLES = ("documents", "document_versions", "tags", "highlights", "highlight_tags", "operations")
+TABLES = ("documents", "document_versions", "tags", "highlights", "highlight_tags", "private_notes", "operations")
 _BATCH = 2000
 
 
@@ -55,6 +57,10 @@ def copy_library(source: Engine, target: Engine, progress: Callable[[str, int], 
                 if progress is not None:
                     progress(name, counts[name])
         _set_highest_ids(writing, _highest_ids(reading))
+        if (reading.dialect.name, writing.dialect.name) == ("sqlite", "postgresql"):
+            # A file's private notes are its one reader's: brought to a group, they are the
+            # private notes of the role that brings them (row-level security, db.group).
+            writing.execute(text("UPDATE private_notes SET author = current_user"))
         reading.rollback()
     return Copied(counts)
 

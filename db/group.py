@@ -8,7 +8,9 @@ much as for Marginalia:
 - a reader reads;
 - a member also highlights, tags and writes notes, and changes or deletes only what they
   made (a highlight's `author` is the role that made it, set by the database);
-- an owner also manages the documents and the codebook, and every highlight.
+- an owner also manages the documents and the codebook, and every highlight;
+- a private note, and the history of one's own changes (which holds the rows they
+  touched, private notes included), are read by their author alone, owners included.
 
 No one but the group's roles may connect to the database: a removed member cannot.
 """
@@ -25,7 +27,7 @@ from db.failures import LibraryError
 ROLES = ("owner", "member", "reader")
 # The tables of the reader's work, and who may write each (readers only read).
 _OWNERS_WRITE = ("documents", "document_versions", "tags")
-_MEMBERS_WRITE = ("highlights", "highlight_tags", "operations", "search_marks")
+_MEMBERS_WRITE = ("highlights", "highlight_tags", "private_notes", "operations", "search_marks")
 # Derived from what the owners write, in their changes' transactions.
 _OWNERS_INDEX = ("search_passages",)
 _NAME = re.compile(r"^[a-z_][a-z0-9_$]{0,62}$")
@@ -124,6 +126,8 @@ _POLICIES = (
     "members_add",
     "members_change",
     "members_delete",
+    "own_history",
+    "own_private_notes",
 )
 
 
@@ -131,18 +135,23 @@ def _policies(conn: Connection, roles: dict[str, str]) -> None:
     """Row-level security: a member changes what they made; an owner anything; everyone reads."""
     owner, member = f'"{roles["owner"]}"', f'"{roles["member"]}"'
     conn.execute(text(_ONLY_OWN))
-    for table in ("highlights", "highlight_tags", "operations"):
+    for table in ("highlights", "highlight_tags", "operations", "private_notes"):
         conn.execute(text(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY"))
         for name in _POLICIES:
             conn.execute(text(f"DROP POLICY IF EXISTS {name} ON {table}"))
+    for table in ("highlights", "highlight_tags"):
         conn.execute(text(f"CREATE POLICY everyone_reads ON {table} FOR SELECT USING (true)"))
         conn.execute(text(f"CREATE POLICY owners_write ON {table} FOR ALL TO {owner} USING (true) WITH CHECK (true)"))
-    # A member's history is their own; pruning it leaves others' rows, unseen, alone.
+    # Everyone's history is their own, owners' too: its rows hold the images of what each
+    # change touched, private notes included. Pruning leaves others' rows, unseen, alone;
+    # windows hear of others' changes through the view `operation_log` (no images).
     mine = "author = current_user"
+    conn.execute(text(f"CREATE POLICY own_history ON operations FOR ALL USING ({mine}) WITH CHECK ({mine})"))
+    # A private note is its author's alone, on a highlight of their own.
     conn.execute(
         text(
-            f"CREATE POLICY members_write_their_own ON operations FOR ALL TO {member} "
-            f"USING ({mine}) WITH CHECK ({mine})"
+            f"CREATE POLICY own_private_notes ON private_notes FOR ALL USING ({mine}) WITH CHECK ({mine} AND "
+            "EXISTS (SELECT 1 FROM highlights h WHERE h.id = highlight_id AND h.author = current_user))"
         )
     )
     for table, condition in _MINE.items():
@@ -175,13 +184,14 @@ def _policies(conn: Connection, roles: dict[str, str]) -> None:
             "$$ BEGIN NEW.author := current_user; RETURN NEW; END $$"
         )
     )
-    conn.execute(text("DROP TRIGGER IF EXISTS highlights_author ON highlights"))
-    conn.execute(
-        text(
-            "CREATE TRIGGER highlights_author BEFORE INSERT ON highlights "
-            "FOR EACH ROW EXECUTE FUNCTION marginalia_author()"
+    for table in ("highlights", "private_notes"):
+        conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_author ON {table}"))
+        conn.execute(
+            text(
+                f"CREATE TRIGGER {table}_author BEFORE INSERT ON {table} "
+                "FOR EACH ROW EXECUTE FUNCTION marginalia_author()"
+            )
         )
-    )
 
 
 def add_member(engine: Engine, role: str, kind: str) -> None:

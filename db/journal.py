@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 # row put back by undo starts these afresh.
 _BOOKKEEPING = {"documents": {"reading_position", "last_opened_at"}}
 _FRESH = {"documents": {"reading_position": 0}}
-JOURNALED = ("documents", "document_versions", "tags", "highlights", "highlight_tags")
+JOURNALED = ("documents", "document_versions", "tags", "highlights", "highlight_tags", "private_notes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +115,10 @@ CREATE OR REPLACE FUNCTION marginalia_journal() RETURNS trigger LANGUAGE plpgsql
 DECLARE
     skip text[] := CASE WHEN TG_NARGS > 0 THEN TG_ARGV::text[] ELSE ARRAY[]::text[] END;
 BEGIN
-    IF current_setting('marginalia.journal', true) = 'on' THEN
+    -- Another person's private note taken by a cascade (an owner deleting a member's
+    -- highlight) stays out of this session's history, which its owner can read.
+    IF current_setting('marginalia.journal', true) = 'on' AND (TG_TABLE_NAME <> 'private_notes'
+            OR coalesce(to_jsonb(NEW), to_jsonb(OLD)) ->> 'author' = session_user) THEN
         INSERT INTO pg_temp.journal (tbl, old, new) VALUES (
             TG_TABLE_NAME,
             CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE (to_jsonb(OLD) - skip)::text END,
@@ -134,10 +137,10 @@ def install_postgres(connection: psycopg.Connection[Any]) -> None:
     connection.commit()
 
 
-def postgres_triggers() -> list[str]:
-    """The statements that make a PostgreSQL library's journal triggers (run by a migration)."""
+def postgres_triggers(tables: Sequence[str] = JOURNALED) -> list[str]:
+    """The statements that make a PostgreSQL library's journal triggers on `tables` (run by migrations)."""
     statements = [_PG_FUNCTION]
-    for table in JOURNALED:
+    for table in tables:
         skip = sorted(_BOOKKEEPING.get(table, set()))
         args = ", ".join(f"'{c}'" for c in skip)
         for event in ("INSERT", "UPDATE", "DELETE"):

@@ -133,6 +133,24 @@ class HighlightRow(Base):
         passive_deletes=True,
         order_by="HighlightTagRow.position",
     )
+    private_note: Mapped[PrivateNoteRow | None] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+
+class PrivateNoteRow(Base):
+    """A highlight's note that only its author may read (a shared library's members' privacy).
+
+    A highlight's note is either shared (`highlights.note`) or private (a row here, and
+    the highlight's own note empty). In a shared library row-level security lets each
+    person see and write only their own (db.group): it is a table of its own because a
+    policy hides rows, never one column of a row.
+    """
+
+    __tablename__ = "private_notes"
+
+    highlight_id: Mapped[int] = mapped_column(ForeignKey("highlights.id", ondelete="CASCADE"), primary_key=True)
+    # The PostgreSQL role that wrote it, set by the database; empty in a file of one's own.
+    author: Mapped[str] = mapped_column(String, nullable=False, default="", server_default="")
+    note: Mapped[str] = mapped_column(Text, nullable=False)
 
 
 class TagRow(Base):

@@ -53,6 +53,7 @@ class Highlight:
     made_on_version_id: int | None = None  # the edition it was made on
     review_from: str = ""  # old wording, when placed approximately in a new edition
     author: str = ""  # who made it (a login or database role name; "" when not recorded)
+    private: bool = False  # its note is its author's alone (a shared library's private note)
 
     @property
     def colour(self) -> str | None:

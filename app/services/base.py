@@ -169,13 +169,14 @@ class ServiceBase:
             exact=row.exact,
             prefix=row.prefix,
             suffix=row.suffix,
-            note=row.note,
+            note=row.note if row.private_note is None else row.private_note.note,
             tags=tags,
             created_at=row.created_at,
             updated_at=row.updated_at,
             made_on_version_id=row.made_on_version_id,
             review_from=row.review_from,
             author=row.author,
+            private=row.private_note is not None,
         )
 
     @staticmethod

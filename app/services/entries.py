@@ -56,7 +56,7 @@ def changes_of(entries: Sequence[journal.Entry]) -> Changes:
             kinds["orphans"].add(row["document_id"])
         elif entry.table == "tags":
             kinds["themes"].add(row["id"])
-        elif entry.table == "highlight_tags":
+        elif entry.table in ("highlight_tags", "private_notes"):
             kinds["highlights_changed"].add(row["highlight_id"])
         elif entry.before is None:
             kinds["highlights_added"].add(row["id"])

@@ -16,7 +16,7 @@ from app.services.base import ServiceBase
 from app.services.codebook import ensure_path
 from app.services.errors import NotFoundError, storage
 from app.services.queries import all_tags, chunks, read_highlights
-from db.models import HighlightRow, HighlightTagRow, VersionRow, utcnow
+from db.models import HighlightRow, HighlightTagRow, PrivateNoteRow, VersionRow, utcnow
 
 _DELETE = text("DELETE FROM highlights WHERE id = :id")
 
@@ -142,14 +142,33 @@ class Highlights(ServiceBase):
         return op.done(value)
 
     @storage
-    def set_note(self, highlight_id: int, note: str) -> Done[Highlight]:
-        """Replace a highlight's note; saves of one note made while typing are one step to undo."""
+    def set_note(self, highlight_id: int, note: str, *, private: bool | None = None) -> Done[Highlight]:
+        """Replace a highlight's note; saves of one note made while typing are one step to undo.
+
+        Args:
+            highlight_id: The highlight.
+            note: Its new note ("" for none).
+            private: True to keep the note its author's alone (in a shared library no one
+                else reads it, owners included), False to share it, None to leave it as it is.
+        """
         with self.operations.record("Edit note") as op:
             s = op.session
             row = self._highlight_row(s, highlight_id)
             op.document_id, op.merge_key = row.document_id, f"note:{highlight_id}"
-            if row.note != note:
-                row.note = note
+            held = row.private_note
+            private = held is not None if private is None else private
+            if private != (held is not None):
+                # A step of its own to undo, not folded into the typing around it.
+                op.label, op.merge_key = ("Make note private" if private else "Share note"), ""
+            was = (row.note, None if held is None else held.note)
+            if not private:
+                row.private_note, row.note = None, note
+            elif held is None:
+                mine = PrivateNoteRow(highlight_id=row.id, author=self.operations.author, note=note)
+                row.private_note, row.note = mine, ""
+            else:
+                held.note, row.note = note, ""
+            if was != (row.note, note if private else None):
                 row.updated_at = utcnow()
             value = self._value(s, row)
         return op.done(value)

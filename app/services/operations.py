@@ -44,6 +44,7 @@ _NOUNS = {
     "tags": "the theme",
     "highlights": "the highlight",
     "highlight_tags": "the themes of a highlight",
+    "private_notes": "the private note of a highlight",
 }
 
 
@@ -134,13 +135,11 @@ class Operations(LibraryPart):
             ]
             for e in entries
         ]
-        last = (
-            s.execute(select(OperationRow).order_by(OperationRow.id.desc()).limit(1)).scalar_one_or_none()
-            if recording.merge_key
-            else None
-        )
         now = utcnow()
         conn = s.connection()
+        # The library's newest change, if it is this author's (another's in between: no merge).
+        newest = oplog.newest_id(conn) if recording.merge_key else None
+        last = s.get(OperationRow, newest) if newest is not None else None
         if (
             recording.merge_key
             and last is not None
@@ -256,12 +255,7 @@ class Operations(LibraryPart):
             what = f"{what} “{excerpt(row['exact'])}”"
         elif table in ("tags", "documents") and (row.get("name") or row.get("title")):
             what = f"{what} “{excerpt(row.get('name') or row.get('title') or '')}”"
-        later = s.execute(
-            select(OperationRow.label, OperationRow.author)
-            .where(OperationRow.id > op.id, OperationRow.state == 0)
-            .order_by(OperationRow.id.desc())
-            .limit(1)
-        ).first()
+        later = oplog.later(conn, op.id)
         by = f" by “{later.label}” ({later.author or 'someone'})" if later is not None else ""
         return (
             f"Cannot {verb} “{op.label}”: {what} was changed since{by}. "
@@ -313,9 +307,7 @@ class Operations(LibraryPart):
     def changes_since(self, stamp: int) -> tuple[int, Changes]:
         """Return the newest stamp and what others (windows, processes) changed after `stamp`."""
         with self._sessions.begin() as s:
-            rows = s.execute(
-                select(OperationRow.stamp, OperationRow.changes, OperationRow.origin).where(OperationRow.stamp > stamp)
-            ).all()
+            rows = oplog.since(s.connection(), stamp)
         changes = Changes()
         for row in rows:
             stamp = max(stamp, row.stamp)

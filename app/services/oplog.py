@@ -8,8 +8,9 @@ change more than its own SQL.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, text
+from sqlalchemy import Connection, Row, and_, bindparam, delete, insert, or_, select, text
 
 from app.domain.changes import Changes, OperationSummary
 from db.models import Base, OperationRow
@@ -31,13 +32,34 @@ _IN_STATE = select(_OPERATIONS.c.id, _OPERATIONS.c.label, _OPERATIONS.c.at, _OPE
 )
 _NEWEST = _IN_STATE.order_by(_OPERATIONS.c.id.desc()).limit(1)
 _OLDEST = _IN_STATE.order_by(_OPERATIONS.c.id).limit(1)
-_NEWEST_STAMP = text("SELECT coalesce(max(stamp), 0) FROM operations")
+# Everyone's changes, read through the view without their rows' images: in a shared
+# library each person reads only their own operations' rows (db.group).
+_NEWEST_STAMP = text("SELECT coalesce(max(stamp), 0) FROM operation_log")
+_NEWEST_ID = text("SELECT max(id) FROM operation_log")
+_SINCE = text("SELECT stamp, changes, origin FROM operation_log WHERE stamp > :stamp")
+_LATER = text("SELECT label, author FROM operation_log WHERE id > :id AND state = 0 ORDER BY id DESC LIMIT 1")
 _TITLE = text("SELECT title FROM documents WHERE id = :d")
 
 
 def next_stamp(conn: Connection) -> int:
     """Return the stamp the next do, undo or redo in the library takes."""
     return int(conn.execute(_NEWEST_STAMP).scalar_one()) + 1
+
+
+def newest_id(conn: Connection) -> int | None:
+    """Return the id of the library's newest operation, whoever made it (None: no history)."""
+    found = conn.execute(_NEWEST_ID).scalar_one_or_none()
+    return None if found is None else int(found)
+
+
+def since(conn: Connection, stamp: int) -> list[Row[Any]]:
+    """Return the stamp, changes and origin of every operation done, undone or redone after `stamp`."""
+    return list(conn.execute(_SINCE, {"stamp": stamp}).all())
+
+
+def later(conn: Connection, op_id: int) -> Row[Any] | None:
+    """Return the label and author of the newest change still done after operation `op_id`, whoever made it."""
+    return conn.execute(_LATER, {"id": op_id}).first()
 
 
 def title(conn: Connection, document_id: int | None) -> str:

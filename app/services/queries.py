@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.domain.values import DocumentSummary, Highlight, Tag
 from app.services.errors import NotFoundError
-from db.models import Base, DocumentRow, HighlightRow, HighlightTagRow, TagRow
+from db.models import Base, DocumentRow, HighlightRow, HighlightTagRow, PrivateNoteRow, TagRow
 
 
 def all_tags(s: Session) -> dict[int, Tag]:
@@ -73,6 +73,7 @@ def read_highlights(s: Session, tags: dict[int, Tag], *conditions: Any) -> list[
     need none of what they track.
     """
     h = HighlightRow.__table__.c
+    private = _private_notes(s)
     links: dict[int, list[Tag]] = {}
     for hid, tid in s.execute(
         select(HighlightTagRow.highlight_id, HighlightTagRow.tag_id)
@@ -118,13 +119,14 @@ def read_highlights(s: Session, tags: dict[int, Tag], *conditions: Any) -> list[
                 exact,
                 prefix,
                 suffix,
-                note,
+                private.get(hid, note),
                 tuple(links.get(hid, ())),
                 fromiso(created_at),
                 fromiso(updated_at),
                 made_on,
                 review_from,
                 author,
+                hid in private,
             )
             for (
                 hid,
@@ -143,6 +145,19 @@ def read_highlights(s: Session, tags: dict[int, Tag], *conditions: Any) -> list[
                 author,
             ) in s.connection().execute(query).all()
         ]
+
+
+def _private_notes(s: Session) -> dict[int, str]:
+    """The private notes the connected person may read, by highlight.
+
+    A private note stands in for its highlight's own note, which is empty (for everyone
+    else, who cannot read the note, it stays empty: row-level security, db.group). Read
+    whole, a person's few private notes cost nothing; joined to the highlights asked for,
+    they made reading 100,000 highlights a third slower, and finding them among those
+    highlights 15 ms even when there were none.
+    """
+    p = PrivateNoteRow.__table__.c
+    return {int(hid): str(note) for hid, note in s.connection().execute(select(p.highlight_id, p.note))}
 
 
 def summary_of(doc: DocumentRow, highlight_count: int, words: int) -> DocumentSummary:

@@ -6,9 +6,11 @@ Each rule is tried with direct SQL as the member's own role, as someone with `ps
 from __future__ import annotations
 
 import uuid
+import zlib
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
@@ -20,6 +22,7 @@ from app.services import LibraryService, StorageError, open_service
 from app.services.copying import copy_between
 from app.services.group import add_member, init_group, members, remove_member
 from db.failures import LibraryError
+from db.schema import alembic_config
 from tests.test_cli import Cli
 
 NEW_HIGHLIGHT = (
@@ -215,10 +218,88 @@ def test_an_out_of_date_shared_library_says_who_may_upgrade_it(group: tuple[str,
     address, people = group
     admin = create_engine(address)
     with admin.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = '0010'"))
-        conn.execute(text("DROP TABLE reading_places"))
+        config = alembic_config()
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0010")
     admin.dispose()
     with pytest.raises(LibraryError, match=r"ask whoever set the group up to run 'python -m app group init"):
         _open_as(address, people["alice"])
     init_group(address)  # the one who set it up upgrades it
     _open_as(address, people["alice"]).close()
+
+
+def test_a_private_note_is_read_by_its_author_alone_owners_included(group: tuple[str, dict[str, str]]) -> None:
+    address, people = group
+    alice, bob, olga = (_open_as(address, people[name]) for name in ("alice", "bob", "olga"))
+    try:
+        before = bob.operations.stamp()
+        made = alice.create_highlight(1, 0, 3).value
+        alice.set_note(made.id, "a private doubt", private=True)
+        # Others still hear that something changed (to redraw it), not what it says.
+        assert bob.operations.changes_since(before)[1].highlights_added == {made.id}
+        for other in (bob, olga):
+            [theirs] = [h for h in other.highlights(1) if h.id == made.id]
+            assert (theirs.note, theirs.private) == ("", False)
+            assert not other.search(parse("doubt")).hits
+        assert alice.highlight(made.id).note == "a private doubt"
+        with pytest.raises(StorageError, match="a member changes only the highlights and notes they made"):
+            bob.set_note(made.id, "his", private=True)
+    finally:
+        for service in (alice, bob, olga):
+            service.close()
+    for name in ("bob", "olga"):
+        with _as(address, people[name]) as conn:
+            # Neither the note nor the history's images of it: each reads only their own.
+            assert conn.execute(text("SELECT count(*) FROM private_notes")).scalar_one() == 0
+            assert (
+                conn.execute(
+                    text("SELECT count(*) FROM operations WHERE author = :a"), {"a": people["alice"]}
+                ).scalar_one()
+                == 0
+            )
+            # The history without its images is everyone's: windows hear of each other's changes.
+            assert (
+                conn.execute(
+                    text("SELECT count(*) FROM operation_log WHERE author = :a"), {"a": people["alice"]}
+                ).scalar_one()
+                == 2
+            )
+            with pytest.raises(ProgrammingError, match="row-level security"):
+                conn.execute(
+                    text("INSERT INTO private_notes (highlight_id, note) VALUES (:id, 'planted')"), {"id": made.id}
+                )
+            conn.rollback()
+            assert conn.execute(text("UPDATE private_notes SET note = 'overwritten'")).rowcount == 0
+
+
+def test_an_owner_deleting_a_member_s_highlight_never_holds_their_private_note(
+    group: tuple[str, dict[str, str]],
+) -> None:
+    address, people = group
+    alice, olga = _open_as(address, people["alice"]), _open_as(address, people["olga"])
+    try:
+        made = alice.create_highlight(1, 0, 3).value
+        alice.set_note(made.id, "a private doubt", private=True)
+        olga.delete_highlight(made.id)
+        # The highlight comes back; its private note went with it (the owner never saw
+        # it, and their history cannot hold it): the known price of an owner's deletion.
+        olga.operations.undo()
+        assert (olga.highlight(made.id).note, alice.highlight(made.id).note) == ("", "")
+    finally:
+        alice.close()
+        olga.close()
+    with _as(address, people["olga"]) as conn:
+        blobs = [blob for (blob,) in conn.execute(text("SELECT entries FROM operations"))]
+        assert blobs and all(b"doubt" not in zlib.decompress(blob) for blob in blobs)
+
+
+def test_private_notes_brought_from_a_file_are_the_bringer_s(tmp_path: Path, shared_address: str) -> None:
+    service = open_service(tmp_path / "mine.sqlite")
+    doc = service.add_document(ImportedText.of("All power to the Soviets.", title="Decree")).value[0]
+    service.set_note(service.create_highlight(doc.id, 4, 9).value.id, "my doubt", private=True)
+    service.close()
+    copy_between(str(tmp_path / "mine.sqlite"), shared_address)
+    admin = create_engine(shared_address, poolclass=NullPool)
+    with admin.connect() as conn:
+        assert conn.execute(text("SELECT author = current_user, note FROM private_notes")).all() == [(True, "my doubt")]
+    admin.dispose()

@@ -24,6 +24,8 @@ down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# The journaled tables of this revision (later revisions give their own tables triggers).
+_TABLES = ("documents", "document_versions", "tags", "highlights", "highlight_tags")
 _LINKS = """
 SELECT c.conname, c.conrelid::regclass::text FROM pg_constraint c
 JOIN pg_namespace n ON n.oid = c.connamespace
@@ -43,7 +45,7 @@ def upgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name != "postgresql":
         return
-    for statement in journal.postgres_triggers():
+    for statement in journal.postgres_triggers(_TABLES):
         op.execute(statement)
     for name, table in bind.exec_driver_sql(_LINKS).all():
         op.execute(f'ALTER TABLE {table} ALTER CONSTRAINT "{name}" DEFERRABLE INITIALLY IMMEDIATE')
@@ -60,7 +62,7 @@ def downgrade() -> None:
         return
     op.execute("DROP TRIGGER IF EXISTS operations_notify ON operations")
     op.execute("DROP FUNCTION IF EXISTS marginalia_notify()")
-    for table in journal.JOURNALED:
+    for table in _TABLES:
         for event in ("insert", "update", "delete"):
             op.execute(f"DROP TRIGGER IF EXISTS journal_{table}_{event} ON {table}")
     op.execute("DROP FUNCTION IF EXISTS marginalia_journal()")
