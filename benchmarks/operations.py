@@ -133,7 +133,7 @@ def changes(app: QApplication, window: MainWindow, text: str, rng: random.Random
             paint(app, window.reader)
 
         def note(highlight_id: int = made.id, text: str = f"note {i}") -> None:
-            window.panel.note_edited.emit(highlight_id, text)  # what the note field sends as it saves
+            window.panel.note_edited.emit(highlight_id, text, False)  # what the note field sends as it saves
             paint(app, window.reader)
 
         times["tag"].append(timed(tag))

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAccessible, QAction
 from pytestqt.qtbot import QtBot
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
 
 from app.importers import ImportedText
 from app.resources import SAMPLE_TEXT
 from app.services import LibraryService, open_service
 from app.services.group import add_member, init_group
 from app.ui.documents.shared_dialog import SharedLibraryDialog
+from app.ui.window.main_window import MainWindow
 from tests.gui.conftest import Heard, WindowFactory
 from tests.postgres import Server
 
@@ -139,3 +142,65 @@ def test_file_open_shared_library_leaves_the_file_for_the_group_s_library(
     assert window.controller.document is not None and window.controller.document.title == "The group's text"
     assert "Opened the shared library" in window.statusBar().currentMessage()
     window.controller.service.close()
+
+
+def test_a_member_keeps_a_note_private_and_may_make_new_notes_private_by_default(
+    make_window: WindowFactory, qtbot: QtBot, shared_address: str, heard: Heard
+) -> None:
+    service = open_service(shared_address)
+    doc = service.add_document(ImportedText.of(TEXT, title="Resolution")).value[0]
+    first = service.create_highlight(doc.id, 0, 10).value
+    second = service.create_highlight(doc.id, 20, 30).value
+    window = make_window(service)
+    notes, menu_entry = window.panel.notes, window.private_notes_action
+    assert notes.private.isVisible() and menu_entry.isEnabled() and not menu_entry.isChecked()
+    window.select_highlight(first)
+    window.highlight_actions.note_current()
+    qtbot.keyClicks(window.panel.note, "a doubt")
+    qtbot.keyClick(window.panel.note, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)  # the box's mnemonic
+    qtbot.waitUntil(lambda: _private(window, first.id))
+    assert heard == [("Private note: only you read it.", QAccessible.AnnouncementPoliteness.Polite)]
+    assert [op.label for op in service.operations.history()][:2] == ["Make note private", "Edit note"]
+    group = create_engine(shared_address, poolclass=NullPool)
+    with group.connect() as conn:
+        shared_note = conn.execute(text("SELECT note FROM highlights WHERE id = :id"), {"id": first.id})
+        assert shared_note.scalar_one() == ""  # what the group reads of it
+    group.dispose()
+    assert "(private) a doubt" in window.panel.model.index(0, 0).data()
+
+    menu_entry.trigger()  # Highlight → New notes private
+    window.select_highlight(second)
+    assert notes.private.isChecked()
+    window.highlight_actions.note_current()
+    qtbot.keyClicks(window.panel.note, "mine alone")
+    window.panel.flush_note()
+    assert _private(window, second.id)
+    window.close()
+    service.close()
+
+
+def test_a_library_file_offers_no_private_notes_and_keeps_those_brought_home(
+    make_window: WindowFactory, qtbot: QtBot, library_path: Path
+) -> None:
+    service = open_service(library_path)
+    doc = service.add_document(ImportedText.of(TEXT, title="Resolution")).value[0]
+    brought = service.set_note(service.create_highlight(doc.id, 0, 10).value.id, "a doubt", private=True).value
+    plain = service.create_highlight(doc.id, 20, 30).value
+    window = make_window(service)
+    window.private_notes_action.setChecked(True)  # a default chosen on a shared library
+    window.highlight_actions.toggle_private_default()
+    assert not window.panel.notes.private.isVisible() and not window.private_notes_action.isEnabled()
+    for highlight in (brought, plain):
+        window.select_highlight(highlight)
+        window.highlight_actions.note_current()
+        qtbot.keyClicks(window.panel.note, " more")
+        window.panel.flush_note()
+    assert [(h.note, h.private) for h in service.highlights(doc.id)] == [("a doubt more", True), (" more", False)]
+    window.close()
+    service.close()
+
+
+def _private(window: MainWindow, highlight_id: int) -> bool:
+    """Whether the window holds the highlight's note as private."""
+    held = window.controller.store.get(highlight_id)
+    return held is not None and held.private

@@ -240,9 +240,9 @@ class DeskController(QObject):
         """Delete a highlight and return it as it was."""
         return self.run(lambda s: s.delete_highlight(highlight_id)).value
 
-    def set_note(self, highlight_id: int, note: str) -> Highlight:
-        """Replace a highlight's note."""
-        return self.run(lambda s: s.set_note(highlight_id, note)).value
+    def set_note(self, highlight_id: int, note: str, *, private: bool | None = None) -> Highlight:
+        """Replace a highlight's note, private or shared (None: as it was)."""
+        return self.run(lambda s: s.set_note(highlight_id, note, private=private)).value
 
     def tag_highlight(self, highlight_id: int, path: str) -> TagResult:
         """Apply a theme (by path) to a highlight."""

@@ -111,7 +111,7 @@ class HighlightListModel(QStringListModel):
             return _display(h)
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             tags = ", ".join(t.path for t in h.tags) or "no themes"
-            note = f"; note: {h.note}" if h.note.strip() else ""
+            note = f"; {'private ' if h.private else ''}note: {h.note}" if h.note.strip() else ""
             by = f"; by {h.author}" if h.author and self._store.shared() else ""
             return f"{h.exact} ({tags}){note}{by}"
         if role == AUTHOR_ROLE:
@@ -123,7 +123,7 @@ class HighlightListModel(QStringListModel):
         if role == TAGS_ROLE:
             return "  ".join(f"#{t.path}" for t in h.tags)
         if role == NOTE_ROLE:
-            return excerpt(h.note, NOTE_EXCERPT_CHARS)
+            return _note_line(h)
         return None
 
 
@@ -132,5 +132,10 @@ def _display(h: Highlight) -> str:
     if h.tags:
         lines.append("  ".join(f"#{t.path}" for t in h.tags))
     if h.note.strip():
-        lines.append(f"✎ {excerpt(h.note, NOTE_EXCERPT_CHARS)}")
+        lines.append(f"✎ {_note_line(h)}")
     return "\n".join(lines)
+
+
+def _note_line(h: Highlight) -> str:
+    """A note's first words, marked when it is private (its author's alone)."""
+    return ("(private) " if h.private else "") + excerpt(h.note, NOTE_EXCERPT_CHARS)

@@ -27,10 +27,8 @@ from app.ui.common.roles import ID_ROLE
 from app.ui.desk.store import HighlightStore
 from app.ui.highlights.delegates import HighlightDelegate, row_height
 from app.ui.highlights.fields import (
-    NOTE_SAVE_DELAY_MS,
     TAG_ROLE,
     HistoryKeysToWindow,
-    NoteEditor,
     QuoteLabel,
     TagInput,
     TagList,
@@ -38,6 +36,7 @@ from app.ui.highlights.fields import (
 )
 from app.ui.highlights.filter_menu import ThemeFilterMenu
 from app.ui.highlights.list_model import HighlightListModel
+from app.ui.highlights.note_field import NoteField
 from app.ui.highlights.orphans import OrphanList
 from app.ui.highlights.row_table import RowTable
 
@@ -49,7 +48,7 @@ class HighlightPanel(QWidget):
     jump_requested = Signal(int)  # the user picked a highlight in the list
     tag_entered = Signal(int, str)  # highlight id, path
     untag_requested = Signal(int, object)  # highlight id, Tag
-    note_edited = Signal(int, str)  # highlight id, note
+    note_edited = Signal(int, str, bool)  # highlight id, note, private
     leave_requested = Signal()
     filter_changed = Signal()
 
@@ -64,7 +63,6 @@ class HighlightPanel(QWidget):
         self._every = HighlightListModel(store)
         self.model = self._every
         self._current: Highlight | None = None
-        self._loading_note = False
         self._selecting = False
         self._shown: list[Highlight] | None = None  # what the filter lets through, made when needed
         self._filter = ThemeFilter()
@@ -140,19 +138,9 @@ class HighlightPanel(QWidget):
         self.tag_input.returnPressed.connect(self._on_tag_entered)
         themes_label.setBuddy(self.tag_input)
 
-        note_label = QLabel("N&ote")
-        self.note = NoteEditor()
-        self.note.setObjectName("noteEditor")
-        self.note.setAccessibleName("Note on the current highlight")
-        self.note.setPlaceholderText("Write a note… (saved as you type)")
-        self.note.setTabChangesFocus(True)
-        note_label.setBuddy(self.note)
-        self._note_timer = QTimer(self)
-        self._note_timer.setSingleShot(True)
-        self._note_timer.setInterval(NOTE_SAVE_DELAY_MS)
-        self._note_timer.timeout.connect(self.flush_note)
-        self.note.textChanged.connect(self._on_note_typed)
-        self.note.focus_left.connect(self.flush_note)
+        self.notes = NoteField()
+        self.note = self.notes.editor
+        self.notes.edited.connect(self.note_edited)
         for widget in (self.note, self.tag_input, self.tag_list):
             widget.escape_pressed.connect(self.leave_requested)
         self._history_keys = HistoryKeysToWindow(self)
@@ -172,8 +160,7 @@ class HighlightPanel(QWidget):
         layout.addWidget(themes_label)
         layout.addWidget(self.tag_list)
         layout.addWidget(self.tag_input)
-        layout.addWidget(note_label)
-        layout.addWidget(self.note, 2)
+        layout.addWidget(self.notes, 2)
         self._show_current(None)
 
     def reload(self, *, keep_current: bool = False) -> None:
@@ -229,7 +216,6 @@ class HighlightPanel(QWidget):
     def _forget(self, highlight_id: int) -> None:
         """Drop a deleted highlight."""
         if self._current is not None and self._current.id == highlight_id:
-            self._note_timer.stop()
             self._show_current(None)
         self._shown = None
         self._every.remove(highlight_id)
@@ -324,14 +310,11 @@ class HighlightPanel(QWidget):
 
     def focus_note(self) -> None:
         """Put the keyboard in the note field, at its end."""
-        self.note.setFocus(Qt.FocusReason.ShortcutFocusReason)
-        self.note.moveCursor(self.note.textCursor().MoveOperation.End)
+        self.notes.focus()
 
     def flush_note(self) -> None:
         """Save the note being typed now, if it changed."""
-        self._note_timer.stop()
-        if self._current is not None and self.note.toPlainText() != self._current.note:
-            self.note_edited.emit(self._current.id, self.note.toPlainText())
+        self.notes.flush()
 
     def _on_list_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
         highlight = self.model.highlight_at(current.row()) if current.isValid() else None
@@ -350,7 +333,7 @@ class HighlightPanel(QWidget):
     def _show_current(self, highlight: Highlight | None) -> None:
         self._current = highlight
         enabled = highlight is not None
-        for widget in (self.tag_list, self.tag_input, self.note):
+        for widget in (self.tag_list, self.tag_input):
             widget.setEnabled(enabled)
         self.quote.show_quote(highlight.exact if highlight else None)
         self.tag_list.clear()
@@ -359,18 +342,7 @@ class HighlightPanel(QWidget):
             item.setData(TAG_ROLE, tag)
             item.setData(Qt.ItemDataRole.DecorationRole, swatch(tag.colour))
             self.tag_list.addItem(item)
-        note = highlight.note if highlight else ""
-        # Saving is synchronous, so after the user's own save the field already equals
-        # the stored note and is left alone (cursor included); it only changes for
-        # outside changes such as an undo.
-        if self.note.toPlainText() != note:
-            self._loading_note = True
-            self.note.setPlainText(note)
-            self._loading_note = False
-
-    def _on_note_typed(self) -> None:
-        if not self._loading_note and self._current is not None:
-            self._note_timer.start()
+        self.notes.show_highlight(highlight)
 
     def _preselect_completion(self) -> None:
         completer = self.tag_input.completer()

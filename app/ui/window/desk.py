@@ -42,6 +42,7 @@ class Desk(Protocol):
     full_screen_action: QAction
     undo_action: QAction
     redo_action: QAction
+    private_notes_action: QAction
 
     def statusBar(self) -> QStatusBar:  # noqa: N802 - Qt's name
         """The window's status bar."""

@@ -11,6 +11,9 @@ from app.ui.common.speech import announce, spoken_highlight
 from app.ui.common.status import STATUS_MS
 from app.ui.window.desk import Desk
 
+# The preference that new notes in a shared library start private ("yes" or "no").
+_PRIVATE_KEY = "notes/private"
+
 
 class HighlightActions:
     """What the window does with its highlights, from the keys, the panel and the caret."""
@@ -103,15 +106,40 @@ class HighlightActions:
         except StorageError as exc:
             self.window.show_error("The theme was not removed", str(exc))
 
-    def save_note(self, highlight_id: int, note: str) -> None:
-        """Save a note as it is typed (unchanged notes are not saved again)."""
+    def save_note(self, highlight_id: int, note: str, private: bool) -> None:
+        """Save a note as it is typed, and whether it is private (unchanged notes are not saved again)."""
         before = self.window.controller.highlight(highlight_id)
-        if before is None or before.note == note:
+        if before is None or (before.note == note and (before.private == private or not note)):
             return
         try:
-            self.window.controller.set_note(highlight_id, note)
+            saved = self.window.controller.set_note(highlight_id, note, private=private)
         except StorageError as exc:
             self.window.show_error("The note was not saved", str(exc))
+            return
+        if saved.private != before.private and note:
+            said = "Private note: only you read it." if saved.private else "Note shared with the group."
+            self.window.statusBar().showMessage(said, STATUS_MS)  # heard too (the window says its messages)
+
+    def private_by_default(self) -> bool:
+        """Whether the reader's new notes in a shared library start private (their own preference)."""
+        return self.window.preferences.get(_PRIVATE_KEY, "no") == "yes"
+
+    def toggle_private_default(self) -> None:
+        """Make new notes private, or shared, by default (Highlight → New notes private)."""
+        private = self.window.private_notes_action.isChecked()
+        self.window.preferences.set(_PRIVATE_KEY, "yes" if private else "no")
+        self.show_privacy()
+        said = "New notes are private." if private else "New notes are shared with the group."
+        self.window.statusBar().showMessage(said, STATUS_MS)
+
+    def show_privacy(self) -> None:
+        """Offer private notes when the library is shared, new ones as the reader prefers."""
+        service = self.window.controller.service
+        private = self.private_by_default()
+        self.window.private_notes_action.setEnabled(service.is_shared)
+        self.window.private_notes_action.setChecked(private)
+        me = service.operations.author if service.is_shared else None
+        self.window.panel.notes.set_shared(me, private_by_default=private)
 
     def on_caret_moved(self, position: int) -> None:
         """Make the highlight the caret entered current, and say so to a screen reader."""

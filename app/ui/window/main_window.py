@@ -51,6 +51,7 @@ class MainWindow(DeskLayout):
     numbers_action: QAction
     focus_action: QAction
     full_screen_action: QAction
+    private_notes_action: QAction
 
     def __init__(self, controller: DeskController, preferences: Preferences) -> None:
         """Build the window around an open library."""
@@ -374,6 +375,7 @@ class MainWindow(DeskLayout):
     def show_library_state(self) -> None:
         """Show in the status bar, for as long as it holds, that the library is read only, or shared."""
         self.library_state.show(self.controller.service)
+        self.highlight_actions.show_privacy()
 
     # Window state ----------------------------------------------------------------
 

@@ -158,6 +158,10 @@ class Menus:
             ["A"],
             local_to=(*here, w.panel.orphan_list),
         )
+        w.private_notes_action = a(
+            "&Highlight", "New notes p&rivate (shared library)", w.highlight_actions.toggle_private_default
+        )
+        w.private_notes_action.setCheckable(True)
         self.menus["&Highlight"].addSeparator()
         a("&Highlight", "Ne&xt highlight", lambda: w.highlight_actions.step_highlight(1), ["]"], local_to=here)
         a("&Highlight", "&Previous highlight", lambda: w.highlight_actions.step_highlight(-1), ["["], local_to=here)
