@@ -1,9 +1,12 @@
-"""How the members of a group are told apart on screen: their initials and a colour each."""
+"""The members of a group: how they are told apart on screen, and what each may change."""
 
 from __future__ import annotations
 
 import re
 import zlib
+from dataclasses import dataclass
+
+from app.domain.values import Highlight
 
 # Distinct from one another and readable as a badge's ground under white letters; not the
 # theme palette's, so that a member is never taken for a theme.
@@ -25,3 +28,31 @@ def initials(name: str) -> str:
 def member_colour(name: str) -> str:
     """Return the colour a member is shown in: the same for a name wherever and whenever it is shown."""
     return MEMBER_COLOURS[zlib.crc32(name.encode("utf-8")) % len(MEMBER_COLOURS)]
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """Who works in the open library, and so which highlights they may change (as db.group enforces).
+
+    `role` is None in a library file: its one reader changes everything. In a shared
+    library it is the connected role, and `kind` what the group lets it do ("owner",
+    "member", "reader"; None when the server could not say: then the server decides).
+    """
+
+    role: str | None = None
+    kind: str | None = None
+
+    @property
+    def shared(self) -> bool:
+        """Whether the library is a group's."""
+        return self.role is not None
+
+    def may_change(self, highlight: Highlight) -> bool:
+        """Whether this person may change the highlight's themes and note."""
+        if self.role is None or self.kind in ("owner", None):
+            return True
+        return self.kind == "member" and highlight.author == self.role
+
+    def may_make_private(self, highlight: Highlight) -> bool:
+        """Whether this person may keep the highlight's note private (their own highlight, in a group)."""
+        return self.shared and self.kind != "reader" and highlight.author == self.role

@@ -204,3 +204,25 @@ def _private(window: MainWindow, highlight_id: int) -> bool:
     """Whether the window holds the highlight's note as private."""
     held = window.controller.store.get(highlight_id)
     return held is not None and held.private
+
+
+def test_another_s_highlight_is_read_not_written(make_window: WindowFactory, shared_address: str) -> None:
+    seed = open_service(shared_address)
+    doc = seed.add_document(ImportedText.of(TEXT, title="Resolution")).value[0]
+    theirs = seed.set_note(seed.create_highlight(doc.id, 0, 10).value.id, "the owner's note").value
+    seed.close()
+    init_group(shared_address)
+    role = f"member_{uuid.uuid4().hex[:6]}"
+    add_member(shared_address, role, "member")
+    service = open_service(make_url(shared_address).set(username=role).render_as_string(hide_password=False))
+    mine = service.create_highlight(doc.id, 20, 30).value
+    window = make_window(service)
+    panel = window.panel
+    window.select_highlight(theirs)
+    # Typing there would only be refused by the server: the fields say so beforehand.
+    assert panel.note.isReadOnly() and not panel.notes.private.isEnabled() and not panel.tag_input.isEnabled()
+    assert panel.note.toPlainText() == "the owner's note"
+    window.select_highlight(mine)
+    assert not panel.note.isReadOnly() and panel.notes.private.isEnabled() and panel.tag_input.isEnabled()
+    window.close()
+    service.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from app.domain.members import Person
 from app.domain.values import Highlight
 from app.ui.highlights.fields import NOTE_SAVE_DELAY_MS, NoteEditor
 
@@ -30,7 +31,7 @@ class NoteField(QWidget):
         self._current: Highlight | None = None
         self._loading = False
         self.private_by_default = False
-        self._me = ""  # who is connected to a shared library: only their own notes can be private
+        self.person = Person()
         label = QLabel("N&ote")
         self.editor = NoteEditor()
         self.editor.setObjectName("noteEditor")
@@ -59,11 +60,11 @@ class NoteField(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.editor, 1)
 
-    def set_shared(self, me: str | None, *, private_by_default: bool) -> None:
-        """Offer `me` private notes on their highlights in a shared library (None: a file), new ones private or not."""
-        self.private.setVisible(me is not None)
-        self._me = me or ""
-        self.private_by_default = private_by_default and me is not None
+    def set_person(self, person: Person, *, private_by_default: bool) -> None:
+        """Let `person` write the notes they may, privately on their own highlights in a group."""
+        self.person = person
+        self.private.setVisible(person.shared)
+        self.private_by_default = private_by_default and person.shared
         self.show_highlight(self._current)
 
     def show_highlight(self, highlight: Highlight | None) -> None:
@@ -72,7 +73,9 @@ class NoteField(QWidget):
             self._timer.stop()  # what was typed was saved on leaving; a deleted one's is dropped
         self._current = highlight
         self.editor.setEnabled(highlight is not None)
-        self.private.setEnabled(highlight is not None and highlight.author == self._me)
+        # Another's note is read, not written: typing there would only be refused.
+        self.editor.setReadOnly(highlight is not None and not self.person.may_change(highlight))
+        self.private.setEnabled(highlight is not None and self.person.may_make_private(highlight))
         note = highlight.note if highlight else ""
         # Saving is synchronous, so after the user's own save the field already equals
         # the stored note and is left alone (cursor included); it only changes for

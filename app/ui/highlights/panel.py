@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from app.domain.changes import Changes
 from app.domain.codebook import descendants
 from app.domain.highlight_filter import ThemeFilter, filter_highlights
+from app.domain.members import Person
 from app.domain.values import Highlight, Tag
 from app.ui.common.access import clearable
 from app.ui.common.roles import ID_ROLE
@@ -308,6 +309,11 @@ class HighlightPanel(QWidget):
         self.tag_input.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.tag_input.selectAll()
 
+    def show_person(self, person: Person, *, private_by_default: bool) -> None:
+        """Let `person` change the highlights they may (themes, notes, private ones), the rest read only."""
+        self.notes.set_person(person, private_by_default=private_by_default)
+        self._show_current(self._current)
+
     def focus_note(self) -> None:
         """Put the keyboard in the note field, at its end."""
         self.notes.focus()
@@ -332,7 +338,7 @@ class HighlightPanel(QWidget):
 
     def _show_current(self, highlight: Highlight | None) -> None:
         self._current = highlight
-        enabled = highlight is not None
+        enabled = highlight is not None and self.notes.person.may_change(highlight)
         for widget in (self.tag_list, self.tag_input):
             widget.setEnabled(enabled)
         self.quote.show_quote(highlight.exact if highlight else None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QGuiApplication
 
+from app.domain.members import Person
 from app.domain.tags import TagPathError
 from app.domain.values import Highlight, Tag
 from app.services import StorageError
@@ -138,8 +139,14 @@ class HighlightActions:
         private = self.private_by_default()
         self.window.private_notes_action.setEnabled(service.is_shared)
         self.window.private_notes_action.setChecked(private)
-        me = service.operations.author if service.is_shared else None
-        self.window.panel.notes.set_shared(me, private_by_default=private)
+        person = Person()
+        if service.is_shared:
+            try:
+                kind = service.group_kind()
+            except StorageError:
+                kind = None  # the server decides, and says so, when it is back
+            person = Person(service.operations.author, kind)
+        self.window.panel.show_person(person, private_by_default=private)
 
     def on_caret_moved(self, position: int) -> None:
         """Make the highlight the caret entered current, and say so to a screen reader."""
