@@ -74,7 +74,9 @@ class NoteField(QWidget):
         self._current = highlight
         self.editor.setEnabled(highlight is not None)
         # Another's note is read, not written: typing there would only be refused.
-        self.editor.setReadOnly(highlight is not None and not self.person.may_change(highlight))
+        read_only = highlight is not None and not self.person.may_change(highlight)
+        if self.editor.isReadOnly() != read_only:  # set even unchanged, Qt tells the editor of a change
+            self.editor.setReadOnly(read_only)
         self.private.setEnabled(highlight is not None and self.person.may_make_private(highlight))
         note = highlight.note if highlight else ""
         # Saving is synchronous, so after the user's own save the field already equals
