@@ -81,6 +81,8 @@ def set_up(engine: Engine) -> None:
         conn.execute(text("REVOKE ALL ON SCHEMA public FROM PUBLIC"))
         conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {everyone}"))
         conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {everyone}"))
+        # A copy taken home reads how far each id went (db.copy), readers' copies too.
+        conn.execute(text(f"GRANT SELECT ON ALL SEQUENCES IN SCHEMA public TO {everyone}"))
         writers = f'"{roles["owner"]}", "{roles["member"]}"'
         # UPDATE: an import gives its highlights ids itself, then moves the sequence past them.
         conn.execute(text(f"GRANT USAGE, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {writers}"))
