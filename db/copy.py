@@ -2,12 +2,12 @@
 
 Every row of every table the reader's work lives in is copied with its id: documents and
 all their editions, themes, highlights (orphans included), their themes, and the history
-of operations (a change is undone only on the kind of library it was made in: each back
-end writes its rows' images in its own form, and undo refuses a row it cannot match). The
-highest id each table ever used is carried over too: ids are never reused, since undo
-brings a deleted row back with its own id. The search index is not copied; it is built on the copy when opened.
-From a shared library, a person copies what they may read: of the private notes and the
-history, their own (db.group).
+of operations, so that undo goes on working on the copy (both back ends write a row's
+image alike, db.journal). The highest id each table ever used is carried over too: ids
+are never reused, since undo brings a deleted row back with its own id. The search
+index is not copied; it is built on the copy when opened. From a shared library, a
+person copies what they may read: of the private notes and the history, their own
+(db.group).
 """
 
 from __future__ import annotations

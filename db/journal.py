@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, DateTime, text
 
 from db.models import Base
 
@@ -67,10 +67,23 @@ def _json(table: str, alias: str) -> str:
     return f"json_object({pairs})"
 
 
-def _pg_json(table: str) -> str:
-    """A row's image as PostgreSQL's triggers write it (the same text for the same row)."""
-    skip = "".join(f" - '{c}'" for c in sorted(_BOOKKEEPING.get(table, set())))
-    return f"(to_jsonb({table}){skip})::text"
+def _pg_json(table: str, alias: str) -> str:
+    """A row's image made by PostgreSQL as SQLite's `json_object` writes it: the same text on both.
+
+    A change's history keeps a digest of each row's image after it, and undo compares the
+    row's image now with it: images written alike let a history copied from a file to a
+    shared library (or back) be undone there. Keys in the model's order, no spaces,
+    strings escaped as both escape them (checked on every control character), times as
+    SQLAlchemy stores them in SQLite (microseconds always written).
+    """
+    columns = Base.metadata.tables[table].columns
+    parts = []
+    for i, name in enumerate(_columns(table)):
+        value = f"{alias}.{name}"
+        if isinstance(columns[name].type, DateTime):
+            value = f"to_char({value}, 'YYYY-MM-DD HH24:MI:SS.US')"
+        parts.append(f"'{',' if i else ''}\"{name}\":' || coalesce(to_json({value})::text, 'null')")
+    return "('{' || " + " || ".join(parts) + " || '}')"
 
 
 def _ddl() -> list[str]:
@@ -110,19 +123,30 @@ _PG_SESSION = (
     "CREATE TEMP TABLE IF NOT EXISTS journal (seq bigserial PRIMARY KEY, tbl text NOT NULL, old text, new text)",
     "SET marginalia.journal = 'on'",
 )
-_PG_FUNCTION = """
-CREATE OR REPLACE FUNCTION marginalia_journal() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    skip text[] := CASE WHEN TG_NARGS > 0 THEN TG_ARGV::text[] ELSE ARRAY[]::text[] END;
+# Another person's private note taken by a cascade (an owner deleting a member's
+# highlight) stays out of this session's history, which its owner can read.
+_MINE_ONLY = {"private_notes": "author"}
+
+
+def _pg_function(table: str) -> str:
+    """The trigger function that journals a table's rows (its images as `_pg_json` makes them)."""
+    mine = _MINE_ONLY.get(table)
+    whose = (
+        f"\n    IF coalesce(NEW.{mine}, OLD.{mine}) IS DISTINCT FROM session_user THEN RETURN NULL; END IF;"
+        if mine
+        else ""
+    )
+    old, new, into = _pg_json(table, "OLD"), _pg_json(table, "NEW"), "INSERT INTO pg_temp.journal (tbl, old, new)"
+    return f"""
+CREATE OR REPLACE FUNCTION marginalia_journal_{table}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    -- Another person's private note taken by a cascade (an owner deleting a member's
-    -- highlight) stays out of this session's history, which its owner can read.
-    IF current_setting('marginalia.journal', true) = 'on' AND (TG_TABLE_NAME <> 'private_notes'
-            OR coalesce(to_jsonb(NEW), to_jsonb(OLD)) ->> 'author' = session_user) THEN
-        INSERT INTO pg_temp.journal (tbl, old, new) VALUES (
-            TG_TABLE_NAME,
-            CASE WHEN TG_OP = 'INSERT' THEN NULL ELSE (to_jsonb(OLD) - skip)::text END,
-            CASE WHEN TG_OP = 'DELETE' THEN NULL ELSE (to_jsonb(NEW) - skip)::text END);
+    IF current_setting('marginalia.journal', true) IS DISTINCT FROM 'on' THEN RETURN NULL; END IF;{whose}
+    IF TG_OP = 'INSERT' THEN
+        {into} VALUES ('{table}', NULL, {new});
+    ELSIF TG_OP = 'UPDATE' THEN
+        {into} VALUES ('{table}', {old}, {new});
+    ELSE
+        {into} VALUES ('{table}', {old}, NULL);
     END IF;
     RETURN NULL;
 END $$
@@ -139,8 +163,9 @@ def install_postgres(connection: psycopg.Connection[Any]) -> None:
 
 def postgres_triggers(tables: Sequence[str] = JOURNALED) -> list[str]:
     """The statements that make a PostgreSQL library's journal triggers on `tables` (run by migrations)."""
-    statements = [_PG_FUNCTION]
+    statements = []
     for table in tables:
+        statements.append(_pg_function(table))
         skip = sorted(_BOOKKEEPING.get(table, set()))
         args = ", ".join(f"'{c}'" for c in skip)
         for event in ("INSERT", "UPDATE", "DELETE"):
@@ -154,7 +179,7 @@ def postgres_triggers(tables: Sequence[str] = JOURNALED) -> list[str]:
             statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table}")
             statements.append(
                 f"CREATE TRIGGER {name} AFTER {event} ON {table} FOR EACH ROW{when} "
-                f"EXECUTE FUNCTION marginalia_journal({args})"
+                f"EXECUTE FUNCTION marginalia_journal_{table}()"
             )
     return statements
 
@@ -256,7 +281,7 @@ def current_many(conn: Connection, table: str, wanted: Sequence[tuple[Any, ...]]
         chunk = firsts[i : i + _CHUNK]
         params = {f"k{j}": v for j, v in enumerate(chunk)}
         placeholders = ", ".join(f":k{j}" for j in range(len(chunk)))
-        image = _pg_json(table) if _postgres(conn) else _json(table, table)
+        image = _pg_json(table, table) if _postgres(conn) else _json(table, table)
         rows = conn.execute(
             text(f"SELECT {', '.join(names)}, {image} FROM {table} WHERE {names[0]} IN ({placeholders})"),
             params,

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
 
 from app.importers import ImportedText
 from app.resources import SAMPLE_TEXT
 from app.services import LibraryService, open_service
 from app.services.copying import copy_between
+from app.services.group import add_member, init_group
 from db.failures import LibraryError
 from db.models import HighlightRow
 from tests.test_cli import Cli
@@ -48,6 +51,10 @@ def _rich_library(path: Path) -> LibraryService:
     return service
 
 
+def _as(address: str, role: str) -> str:
+    return make_url(address).set(username=role).render_as_string(hide_password=False)
+
+
 def _state(service: LibraryService) -> tuple[dict[str, Any], list[tuple[str, bool]]]:
     backup = service.backup_json()
     backup.pop("exported", None)
@@ -71,6 +78,32 @@ def test_a_library_goes_to_postgresql_and_comes_back_whole(tmp_path: Path, share
         assert home.operations.undo().label == original.operations.undo().label
         assert _state(home) == _state(original)
     home.close()
+    original.close()
+
+
+def test_a_person_undoes_their_copied_history_in_the_group_and_at_home_again(
+    tmp_path: Path, shared_address: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    me = f"dana_{uuid.uuid4().hex[:6]}"
+    monkeypatch.setenv("LOGNAME", me)  # the name Dana logs in with, and her role's in the group
+    original = _rich_library(tmp_path / "mine.sqlite")
+    copy_between(str(original.path), shared_address)
+    init_group(shared_address)
+    add_member(shared_address, me, "owner")
+    group = open_service(_as(shared_address, me))
+    # Both back ends write a row's image alike: what she did at home is undone in the group,
+    # a new edition and an import of highlights among it.
+    for _change in range(5):
+        assert group.operations.undo().label == original.operations.undo().label
+        assert _state(group) == _state(original)
+    made = group.create_highlight(1, 0, 3, note="made in the group").value
+    home = tmp_path / "home.sqlite"
+    copy_between(_as(shared_address, me), str(home))
+    group.close()
+    back = open_service(home)
+    assert back.operations.undo().label == "Highlight “All”"  # and what she did there, at home
+    assert made.id not in {h.id for h in back.highlights(1)}
+    back.close()
     original.close()
 
 

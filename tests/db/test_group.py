@@ -102,8 +102,16 @@ def test_only_owners_change_the_codebook_and_documents(group: tuple[str, dict[st
         olga.commit()
 
 
-def test_readers_read_and_change_nothing(group: tuple[str, dict[str, str]]) -> None:
+def test_readers_read_and_change_nothing(group: tuple[str, dict[str, str]], tmp_path: Path) -> None:
     address, people = group
+    # Reading includes taking a copy home (it reads how far each id went, too).
+    copy_between(
+        make_url(address).set(username=people["carol"]).render_as_string(hide_password=False),
+        str(tmp_path / "home.sqlite"),
+    )
+    home = open_service(tmp_path / "home.sqlite")
+    assert [d.title for d in home.list_documents()] == ["Decree"]
+    home.close()
     with _as(address, people["carol"]) as carol:
         assert carol.execute(text("SELECT title FROM documents")).scalars().all() == ["Decree"]
         with pytest.raises(ProgrammingError, match="permission denied"):

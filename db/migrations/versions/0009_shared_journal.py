@@ -65,4 +65,5 @@ def downgrade() -> None:
     for table in _TABLES:
         for event in ("insert", "update", "delete"):
             op.execute(f"DROP TRIGGER IF EXISTS journal_{table}_{event} ON {table}")
+        op.execute(f"DROP FUNCTION IF EXISTS marginalia_journal_{table}()")
     op.execute("DROP FUNCTION IF EXISTS marginalia_journal()")

@@ -58,3 +58,5 @@ def downgrade() -> None:
     """Drop them."""
     op.execute("DROP VIEW operation_log")
     op.drop_table("private_notes")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS marginalia_journal_private_notes()")
