@@ -171,5 +171,15 @@ def server_reason(exc: BaseException) -> str:
     return first
 
 
+# What libpq says when the server wants a password it was not given, or not this one.
+_PASSWORD = ("no password supplied", "password authentication failed")
+
+
 def _reason(exc: DBAPIError) -> str:
-    return str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+    said = str(exc.orig).strip().splitlines()[0] if exc.orig is not None else str(exc)
+    if any(words in said for words in _PASSWORD):
+        said += (
+            ". The server asks for your password: put it in ~/.pgpass (or the file PGPASSFILE names, "
+            "a PostgreSQL service file, or PGPASSWORD); it never goes in the library's address"
+        )
+    return said

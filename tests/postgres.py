@@ -78,6 +78,15 @@ class Server:
         pg_ctl = str(self._binaries / "pg_ctl")
         self._run([pg_ctl, "-D", str(self._data), "-o", self._options, "-l", str(self.folder / "log"), "-w", "start"])
 
+    def require_password(self, role: str) -> None:
+        """Make `role` give a password over TCP, as a real group's server would (others stay trusted).
+
+        Call it once the server runs: the server reads its access rules again at once.
+        """
+        rules = self._data / "pg_hba.conf"
+        rules.write_text(f"host all {role} 127.0.0.1/32 scram-sha-256\n" + rules.read_text())
+        self._run([str(self._binaries / "pg_ctl"), "-D", str(self._data), "reload"])
+
     def stop(self) -> None:
         """Stop the server at once, as a crash or a lost network would."""
         pg_ctl = str(self._binaries / "pg_ctl")

@@ -23,6 +23,7 @@ from app.services.copying import copy_between
 from app.services.group import add_member, init_group, members, remove_member
 from db.failures import LibraryError
 from db.schema import alembic_config
+from tests.postgres import Server
 from tests.test_cli import Cli
 
 NEW_HIGHLIGHT = (
@@ -311,3 +312,34 @@ def test_private_notes_brought_from_a_file_are_the_bringer_s(tmp_path: Path, sha
     with admin.connect() as conn:
         assert conn.execute(text("SELECT author = current_user, note FROM private_notes")).all() == [(True, "my doubt")]
     admin.dispose()
+
+
+def test_passwords_come_from_postgresql_s_own_places_and_tls_settings_are_honoured(
+    own_postgres: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    admin = create_engine(own_postgres.url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    with admin.connect() as conn:
+        conn.execute(text('CREATE DATABASE "seminar"'))
+    admin.dispose()
+    address = own_postgres.url.rsplit("/", 1)[0] + "/seminar"
+    init_group(address)
+    add_member(address, "dana", "member")
+    with create_engine(own_postgres.url, poolclass=NullPool).begin() as conn:
+        conn.execute(text("ALTER ROLE dana PASSWORD 'kronstadt-1921'"))
+    own_postgres.require_password("dana")
+    dana = make_url(address).set(username="dana").render_as_string(hide_password=False)
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
+    with pytest.raises(LibraryError, match=r"asks for your password: put it in ~/\.pgpass"):
+        open_service(dana)
+    passfile = tmp_path / "pgpass"
+    passfile.write_text(f"127.0.0.1:{own_postgres.port}:seminar:dana:kronstadt-1921\n")
+    passfile.chmod(0o600)
+    monkeypatch.setenv("PGPASSFILE", str(passfile))  # ~/.pgpass, elsewhere
+    open_service(dana).close()
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "none"))
+    monkeypatch.setenv("PGPASSWORD", "kronstadt-1921")
+    open_service(dana + "?sslmode=disable").close()
+    # The address's TLS settings reach the server: this one offers no TLS, so "require" is refused.
+    with pytest.raises(LibraryError, match="SSL"):
+        open_service(dana + "?sslmode=require")
