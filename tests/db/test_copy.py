@@ -16,6 +16,7 @@ from app.resources import SAMPLE_TEXT
 from app.services import LibraryService, open_service
 from app.services.copying import copy_between
 from app.services.group import add_member, init_group
+from db import journal
 from db.failures import LibraryError
 from db.models import HighlightRow
 from tests.test_cli import Cli
@@ -166,3 +167,25 @@ def test_copy_from_the_command_line(tmp_path: Path, shared_address: str) -> None
     assert said.startswith("Copied 1 documents, 1 document versions")
     again = cli("copy", str(tmp_path / "mine.sqlite"), shared_address, ok=False)
     assert "marginalia copy: The target library is not empty" in again.stderr
+
+
+def test_both_back_ends_write_a_row_s_image_alike(tmp_path: Path, shared_address: str) -> None:
+    """What undo compares: the same row, written by SQLite and by PostgreSQL, is the same text."""
+    service = open_service(tmp_path / "mine.sqlite")
+    doc = service.add_document(ImportedText.of(TEXT, title="Decree “1917”")).value[0]
+    hostile = "".join(chr(c) for c in range(1, 32)) + '"\\/ é \u2028\u2029 🕊 \x7f end'
+    made = service.create_highlight(doc.id, 0, 3, tags=["power"], note=hostile).value
+    service.close()
+    copy_between(str(tmp_path / "mine.sqlite"), shared_address)
+    images = []
+    for url in (f"sqlite:///{tmp_path / 'mine.sqlite'}", shared_address):
+        engine = create_engine(url)
+        with engine.connect() as conn:
+            images.append(
+                [
+                    journal.current_many(conn, table, [key])
+                    for table, key in (("highlights", (made.id,)), ("documents", (doc.id,)), ("tags", (1,)))
+                ]
+            )
+        engine.dispose()
+    assert all(images[0]) and images[0] == images[1]  # every row found, each written alike
