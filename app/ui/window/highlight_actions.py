@@ -129,23 +129,22 @@ class HighlightActions:
         """Make new notes private, or shared, by default (Highlight → New notes private)."""
         private = self.window.private_notes_action.isChecked()
         self.window.preferences.set(_PRIVATE_KEY, "yes" if private else "no")
-        self.show_privacy()
+        self.show_privacy(self.window.panel.notes.person.kind)
         said = "New notes are private." if private else "New notes are shared with the group."
         self.window.statusBar().showMessage(said, STATUS_MS)
 
-    def show_privacy(self) -> None:
-        """Offer private notes when the library is shared, new ones as the reader prefers."""
+    def show_privacy(self, kind: str | None) -> None:
+        """Offer private notes when the library is shared, new ones as the reader prefers.
+
+        Args:
+            kind: What the person may do in the group, as the status bar found it (None:
+                a file, or the server could not say, and decides).
+        """
         service = self.window.controller.service
         private = self.private_by_default()
         self.window.private_notes_action.setEnabled(service.is_shared)
         self.window.private_notes_action.setChecked(private)
-        person = Person()
-        if service.is_shared:
-            try:
-                kind = service.group_kind()
-            except StorageError:
-                kind = None  # the server decides, and says so, when it is back
-            person = Person(service.operations.author, kind)
+        person = Person(service.operations.author, kind) if service.is_shared else Person()
         self.window.panel.show_person(person, private_by_default=private)
 
     def on_caret_moved(self, position: int) -> None:

@@ -30,14 +30,20 @@ class LibraryState:
         self._shared = shared
         self._gone = False
 
-    def show(self, service: LibraryService) -> None:
-        """Show whether the library can only be read, and which shared library it is."""
+    def show(self, service: LibraryService) -> str | None:
+        """Show whether the library can only be read, and which shared library it is.
+
+        Returns:
+            What the connected person may do in a shared library ("owner", "member",
+            "reader"; None in a file, or when the server could not say).
+        """
         reason = service.read_only
         self._read_only.setVisible(reason is not None)
         self._read_only.setText("Read only" if reason else "")
         self._read_only.setToolTip(f"Changes cannot be saved: {reason}." if reason else "")
         self._gone = False
         self._shared.setVisible(service.is_shared)
+        kind = None
         if service.is_shared:
             who = service.operations.author
             try:
@@ -51,6 +57,7 @@ class LibraryState:
                 + ". Changes are saved on the server; the group's other windows show them within seconds."
             )
         self._shared.setAccessibleName(self._shared.toolTip())
+        return kind
 
     def polled(self, service: LibraryService, error: StorageError | None) -> None:
         """Take in how the last look for news went: a shared library's server may have gone or come back."""

@@ -374,8 +374,7 @@ class MainWindow(DeskLayout):
 
     def show_library_state(self) -> None:
         """Show in the status bar, for as long as it holds, that the library is read only, or shared."""
-        self.library_state.show(self.controller.service)
-        self.highlight_actions.show_privacy()
+        self.highlight_actions.show_privacy(self.library_state.show(self.controller.service))
 
     # Window state ----------------------------------------------------------------
 
