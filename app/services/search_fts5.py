@@ -8,7 +8,16 @@ from typing import Any
 from sqlalchemy import Connection
 
 from app.domain.search import Hit, Term
-from app.services.search_plan import CLOSE, OPEN, SNIPPET_TOKENS, Plan, Scored, mark_results, placed_on
+from app.services.search_plan import (
+    CLOSE,
+    OPEN,
+    SNIPPET_TOKENS,
+    Plan,
+    Scored,
+    count_matches,
+    mark_results,
+    placed_on,
+)
 from db import search as index
 
 
@@ -71,16 +80,16 @@ class Fts5Index:
             "JOIN search_passages p ON p.id = best.id JOIN documents d ON d.id = p.document_id ORDER BY best.score",
             (OPEN, CLOSE, text, *params, limit),
         ).all()
-        if len(rows) < limit:  # every match is here: counting them needs no second pass
-            for row in rows:
-                counts[row[1]] = counts.get(row[1], 0) + 1
-        else:
-            for document_id, n in conn.exec_driver_sql(
+        count_matches(
+            rows,
+            limit,
+            counts,
+            lambda: conn.exec_driver_sql(
                 f"SELECT rowid >> {index.DOCUMENT_SHIFT}, count(*) FROM search_text WHERE search_text MATCH ?{where} "
                 "GROUP BY 1",
                 (text, *params),
-            ):
-                counts[document_id] = counts.get(document_id, 0) + n
+            ),
+        )
         return [
             (score, Hit(document_id, title, "text", index.displayed(snippet), start, start, passage=passage))
             for passage, document_id, title, start, score, snippet in rows

@@ -15,7 +15,16 @@ from typing import Any
 from sqlalchemy import Connection
 
 from app.domain.search import Hit, Term
-from app.services.search_plan import CLOSE, OPEN, SNIPPET_TOKENS, Plan, Scored, mark_results, placed_on
+from app.services.search_plan import (
+    CLOSE,
+    OPEN,
+    SNIPPET_TOKENS,
+    Plan,
+    Scored,
+    count_matches,
+    mark_results,
+    placed_on,
+)
 from db import search as index
 from db.search_pg import CONFIG, WEIGHTS, headline
 
@@ -141,15 +150,15 @@ class PostgresIndex:
             "JOIN documents d ON d.id = best.document_id ORDER BY best.score, best.id",
             (text, _SNIPPET, text, text, *params, limit),
         ).all()
-        if len(rows) < limit:
-            for row in rows:
-                counts[row[1]] = counts.get(row[1], 0) + 1
-        else:
-            for document_id, n in conn.exec_driver_sql(
+        count_matches(
+            rows,
+            limit,
+            counts,
+            lambda: conn.exec_driver_sql(
                 f"SELECT p.document_id, count(*) FROM search_passages p WHERE p.words @@ %s::tsquery{where} GROUP BY 1",
                 (text, *params),
-            ):
-                counts[document_id] = counts.get(document_id, 0) + n
+            ),
+        )
         return [
             (score, Hit(document_id, title, "text", _shown(snippet, body), start, start, passage=pid))
             for pid, document_id, title, start, score, snippet, body in rows

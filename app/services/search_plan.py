@@ -7,7 +7,8 @@ its words into its own match expressions.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
@@ -22,6 +23,19 @@ SNIPPET_TOKENS = 12
 OPEN, CLOSE = index.MARKS[0], index.MARKS[1]
 # A hit and its score: lower is better (FTS5's rank, PostgreSQL's rank negated).
 Scored = tuple[float, Hit]
+
+
+def count_matches(
+    rows: Sequence[Sequence[Any]], limit: int, counts: dict[int, int], every: Callable[[], Iterable[Any]]
+) -> None:
+    """Add each document's matches to `counts`, from the best `rows` when they are all of them.
+
+    `rows` hold the document id second. When there are `limit` of them there may be more
+    matches: `every` counts them per document, as (document id, count) rows.
+    """
+    found = Counter(row[1] for row in rows).items() if len(rows) < limit else every()
+    for document_id, n in found:
+        counts[document_id] = counts.get(document_id, 0) + n
 
 
 class Plan:
