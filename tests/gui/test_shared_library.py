@@ -157,10 +157,16 @@ def test_a_member_keeps_a_note_private_and_may_make_new_notes_private_by_default
     window.select_highlight(first)
     window.highlight_actions.note_current()
     qtbot.keyClicks(window.panel.note, "a doubt")
-    qtbot.keyClick(window.panel.note, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)  # the box's mnemonic
+    qtbot.keyClick(window.panel.note, Qt.Key.Key_P, Qt.KeyboardModifier.AltModifier)  # the box's key
     qtbot.waitUntil(lambda: _private(window, first.id))
     assert heard == [("Private note: only you read it.", QAccessible.AnnouncementPoliteness.Polite)]
-    assert [op.label for op in service.operations.history()][:2] == ["Make note private", "Edit note"]
+    assert [op.label for op in service.operations.history()][:1] == ["Make note private"]
+    # The keyboard stays in the note: what is typed next goes on the note, kept private.
+    assert window.panel.note.hasFocus()
+    qtbot.keyClicks(window.panel.note, " and more")
+    window.panel.flush_note()
+    held = window.controller.highlight(first.id)
+    assert held is not None and (held.note, held.private) == ("a doubt and more", True)
     group = create_engine(shared_address, poolclass=NullPool)
     with group.connect() as conn:
         shared_note = conn.execute(text("SELECT note FROM highlights WHERE id = :id"), {"id": first.id})

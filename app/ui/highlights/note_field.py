@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.domain.members import Person
@@ -11,8 +12,11 @@ from app.ui.highlights.fields import NOTE_SAVE_DELAY_MS, NoteEditor
 
 PRIVATE_TIP = (
     "A private note is read by you alone: the group's other members, owners included, never see it, "
-    "and the library's search does not find it."
+    "and the library's search does not find it. Alt+P makes the note private or shares it again."
 )
+# Not a mnemonic ("&Private"): that moves the keyboard to the box, so that the words typed
+# next went nowhere and a space shared the note again. The key leaves the keyboard be.
+PRIVATE_KEY = "Alt+P"
 
 
 class NoteField(QWidget):
@@ -39,13 +43,14 @@ class NoteField(QWidget):
         self.editor.setPlaceholderText("Write a note… (saved as you type)")
         self.editor.setTabChangesFocus(True)
         label.setBuddy(self.editor)
-        self.private = QCheckBox("&Private")
+        self.private = QCheckBox("Private")
         self.private.setObjectName("privateNote")
         self.private.setAccessibleName("Private note")
         self.private.setToolTip(PRIVATE_TIP)
         self.private.setAccessibleDescription(PRIVATE_TIP)
         self.private.hide()  # a file of one's own has no one to hide a note from
         self.private.toggled.connect(self._on_private_toggled)
+        QShortcut(QKeySequence(PRIVATE_KEY), self, self._toggle_private, context=Qt.ShortcutContext.WindowShortcut)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(NOTE_SAVE_DELAY_MS)
@@ -109,6 +114,10 @@ class NoteField(QWidget):
     def _on_typed(self) -> None:
         if not self._loading and self._current is not None:
             self._timer.start()
+
+    def _toggle_private(self) -> None:
+        if self.private.isVisible() and self.private.isEnabled():
+            self.private.toggle()
 
     def _on_private_toggled(self, _checked: bool) -> None:
         if self._current is not None and self.editor.toPlainText():
