@@ -19,7 +19,6 @@ from PySide6.QtGui import (
     QTextCharFormat,
     QTextCursor,
     QTextDocument,
-    QTextFormat,
     QTextLine,
 )
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
@@ -32,9 +31,11 @@ from app.domain.text import Utf16Map
 from app.domain.values import Highlight
 from app.ui.common.preferences import DEFAULT_FONT_SIZE
 from app.ui.desk.store import HighlightStore, text_order
+from app.ui.reading.headings import embolden
 from app.ui.reading.line_layout import SpacedLayout
 from app.ui.reading.paragraph_margin import MARGIN_WIDTH, ParagraphMargin
-from app.ui.reading.spans import SpanIndex
+from app.ui.reading.screen import blocks_on_screen
+from app.ui.reading.spans import Key, SpanIndex
 
 MIN_FONT_SIZE, MAX_FONT_SIZE = 8, 40
 # A comfortable measure is 60-75 characters; about 34 em of a serif face gets there.
@@ -44,8 +45,10 @@ MEASURES = {"narrow": 28, "medium": MEASURE_EM, "wide": 44}
 SERIF_FAMILIES = ["Literata", "Charis SIL", "Source Serif 4", "Georgia", "DejaVu Serif", "Liberation Serif"]
 SANS_FAMILIES = ["Inter", "Source Sans 3", "Noto Sans", "DejaVu Sans", "Liberation Sans", "Arial"]
 
-HEADING_STEPS = 3  # level 1 headings are two size steps up, level 2 one step
 CURRENT_UNDERLINE = QColor("#1f2a44")  # under the current highlight, on every page colour
+# A change to more highlights than this repaints the whole page: finding the blocks each
+# reaches into would cost more than painting the page once.
+SPANS_REPAINTED_ALONE = 64
 
 
 class ReaderView(QPlainTextEdit):
@@ -101,7 +104,6 @@ class ReaderView(QPlainTextEdit):
         self._spans = SpanIndex()
         self._colours = {}
         self._current_id = None
-        self._colours = {}
         # setPlainText gives the new text the caret's format: after the caret stood in a
         # heading, the whole next document came out in large bold type.
         self.setCurrentCharFormat(QTextCharFormat())
@@ -114,16 +116,7 @@ class ReaderView(QPlainTextEdit):
         Sizes are relative to the reading font, so zooming scales them; the characters
         themselves are untouched.
         """
-        cursor = QTextCursor(self.document())
-        cursor.beginEditBlock()
-        for heading in headings:
-            emphasis = QTextCharFormat()
-            emphasis.setFontWeight(QFont.Weight.Bold)
-            emphasis.setProperty(QTextFormat.Property.FontSizeAdjustment, max(0, HEADING_STEPS - heading.level))
-            cursor.setPosition(self._map.to_utf16(heading.start))
-            cursor.setPosition(self._map.to_utf16(heading.start + len(heading.title)), QTextCursor.MoveMode.KeepAnchor)
-            cursor.mergeCharFormat(emphasis)
-        cursor.endEditBlock()
+        embolden(self.document(), self._map, headings)
 
     @property
     def utf16(self) -> Utf16Map:
@@ -265,23 +258,45 @@ class ReaderView(QPlainTextEdit):
         self.viewport().update()
 
     def show_changes(self, changes: Changes, store: HighlightStore) -> None:
-        """Repaint the highlights `changes` touched, as `store` now holds them."""
+        """Repaint the highlights `changes` touched, as `store` now holds them, where they were and are."""
+        touched: list[Key] = []
         for highlight_id in changes.highlights:
+            if (was := self._spans.span_of(highlight_id)) is not None:
+                touched.append(was)
+            self._painted.pop(highlight_id, None)  # painted again below if it is still on the screen
             highlight = store.get(highlight_id)
             if highlight is None:
                 self._spans.remove(highlight_id)
                 self._colours.pop(highlight_id, None)
             else:
                 self._spans.put((highlight.start, highlight.end, highlight.id))
+                touched.append((highlight.start, highlight.end, highlight.id))
                 self._colours[highlight_id] = highlight.colour  # its themes may be what changed
-        if changes.highlights:
-            self.viewport().update()
+        self._repaint_spans(touched)
 
     def set_current_highlight(self, highlight_id: int | None) -> None:
         """Mark one highlight as current: it is underlined as well as coloured."""
         if highlight_id != self._current_id:
+            spans = [self._spans.span_of(i) for i in (self._current_id, highlight_id) if i is not None]
             self._current_id = highlight_id
+            self._repaint_spans([span for span in spans if span is not None])
+
+    def _repaint_spans(self, spans: Sequence[Key]) -> None:
+        """Repaint the blocks on the screen that these spans reach into, and only those.
+
+        A change repaints what it changed: repainting the whole page for one highlight
+        cost more than the change itself (2 ms of the 10 a keystroke may take).
+        """
+        if len(spans) > SPANS_REPAINTED_ALONE:
             self.viewport().update()
+            return
+        wanted = [(self._map.to_utf16(start), self._map.to_utf16(end)) for start, end, _id in spans]
+        viewport = self.viewport()
+        for block, rect, _at in blocks_on_screen(self, 0, viewport.height()) if wanted else ():
+            start = block.position()
+            end = start + block.length()
+            if any(a < end and b > start for a, b in wanted):
+                viewport.update(rect.toAlignedRect())
 
     def highlights_at(self, position: int) -> list[int]:
         """Return the ids of the highlights covering a code-point offset, innermost first."""
@@ -312,16 +327,8 @@ class ReaderView(QPlainTextEdit):
         """
         painted: dict[int, QColor] = {}
         painter = QPainter(self.viewport())
-        offset = self.contentOffset()
-        block = self.firstVisibleBlock()
-        while block.isValid():
-            rect = self.blockBoundingRect(block).translated(offset)
-            if rect.top() > area.bottom():
-                break
-            if block.isVisible() and rect.bottom() >= area.top():
-                self._paint_block(painter, block, QPointF(offset), painted)
-            offset.setY(offset.y() + rect.height())
-            block = block.next()
+        for block, _rect, at in blocks_on_screen(self, area.top(), area.bottom()):
+            self._paint_block(painter, block, at, painted)
         painter.end()
         if area.contains(self.viewport().rect()):
             self._painted = painted

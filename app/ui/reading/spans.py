@@ -55,6 +55,10 @@ class SpanIndex:
         del self._max_end[index]
         self._repair_max_end(index)
 
+    def span_of(self, highlight_id: int) -> Key | None:
+        """The span held for a highlight, if any."""
+        return self._key_of.get(highlight_id)
+
     def overlapping(self, start: int, end: int) -> list[Key]:
         """The spans that intersect `[start, end)`, in text order."""
         i = bisect_left(self._keys, (end,)) - 1
