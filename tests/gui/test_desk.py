@@ -83,6 +83,29 @@ def painted_colour(window: MainWindow, highlight_id: int) -> QColor:
     return colour
 
 
+def test_deleting_a_highlight_leaves_the_text_where_it_was_and_nothing_current(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    text = _doc_text(window)
+    last_words = text.rstrip().rsplit(" ", 3)[-3]
+    far = highlight_quote(qtbot, window, last_words)
+    near = highlight_quote(qtbot, window, "the proletariat and the peasantry")
+    bar = window.reader.verticalScrollBar()
+    assert far != near and bar.maximum() > 0  # the last words lie off the first screen
+    bar.setValue(0)
+    window.reader.move_caret(text.index("proletariat and the peasantry"))
+    assert window.panel.current() is not None and window.panel.current().id == near
+
+    qtbot.keyClick(window.reader, KEY.Key_Delete)
+
+    assert bar.value() == 0, "the text jumped to another highlight"
+    assert window.reader.caret_position() == text.index("proletariat and the peasantry")
+    assert window.panel.current() is None
+    qtbot.keyClick(window.reader, KEY.Key_Delete)  # a second Delete takes nothing unseen
+    assert [h.id for h in window.controller.highlights()] == [far]
+    assert window.statusBar().currentMessage() == "There is no current highlight to delete."
+
+
 def test_first_start_opens_the_bundled_sample_exactly_as_stored(window: MainWindow, service: LibraryService) -> None:
     text = _doc_text(window)
     assert text == service.open_document(service.list_documents()[0].id).text
