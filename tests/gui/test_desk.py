@@ -94,7 +94,8 @@ def test_deleting_a_highlight_leaves_the_text_where_it_was_and_nothing_current(
     assert far != near and bar.maximum() > 0  # the last words lie off the first screen
     bar.setValue(0)
     window.reader.move_caret(text.index("proletariat and the peasantry"))
-    assert window.panel.current() is not None and window.panel.current().id == near
+    current = window.panel.current()
+    assert current is not None and current.id == near
 
     qtbot.keyClick(window.reader, KEY.Key_Delete)
 
