@@ -339,6 +339,33 @@ def test_choosing_a_highlight_in_the_panel_scrolls_the_text_to_it(
     assert window.reader.caret_position() == target
 
 
+def test_the_list_shows_the_current_row_at_once_from_its_keys_and_once_the_text_stops_moving(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path
+) -> None:
+    book = tmp_path / "book.txt"
+    book.write_text("\n\n".join(f"Paragraph {i} of a long book." for i in range(400)))
+    _import(window, qtbot, book)
+    text = _doc_text(window)
+    for i in range(0, 400, 5):
+        at = text.index(f"Paragraph {i} of")
+        window.controller.create_highlight(at, at + 9)
+    rows = window.panel.list
+
+    def shown(row: int) -> bool:
+        return rows.viewport().rect().contains(rows.visualRect(window.panel.model.index(row, 0)).center())
+
+    assert not shown(79)
+    rows.setFocus()
+    rows.setCurrentIndex(window.panel.model.index(0, 0))
+    qtbot.keyClick(rows, KEY.Key_End)
+    assert shown(79)  # moved in the list: shown at once
+
+    window.reader.setFocus()
+    window.reader.move_caret(text.index("Paragraph 0 of") + 2)
+    assert window.panel.current_row_id() == window.panel.model.highlight_at(0).id
+    qtbot.waitUntil(lambda: shown(0))
+
+
 def test_find_counts_and_walks_the_matches(window: MainWindow, qtbot: QtBot) -> None:
     text = _doc_text(window)
     qtbot.keyClick(window.reader, KEY.Key_F, CTRL)

@@ -41,6 +41,8 @@ from app.ui.highlights.note_field import NoteField
 from app.ui.highlights.orphans import OrphanList
 from app.ui.highlights.row_table import RowTable
 
+LIST_FOLLOW_MS = 150  # after the caret's last move through the text, the list shows its highlight
+
 
 class HighlightPanel(QWidget):
     """Lists highlights and edits the current one's themes and note."""
@@ -93,6 +95,13 @@ class HighlightPanel(QWidget):
         self.list.setItemDelegate(HighlightDelegate(self.list))
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Following the caret, the list is scrolled to the current row once the text stops
+        # moving: scrolled at each page, it repainted itself each time (a third of a page's cost).
+        self.list.setAutoScroll(False)
+        self._scroll_later = QTimer(self)
+        self._scroll_later.setSingleShot(True)
+        self._scroll_later.setInterval(LIST_FOLLOW_MS)
+        self._scroll_later.timeout.connect(lambda: self.list.scrollTo(self.list.currentIndex()))
         self._watch_selection()
 
         self.filter_field = QLineEdit()
@@ -308,7 +317,7 @@ class HighlightPanel(QWidget):
             else:
                 index = self.model.index(row, 0)
                 selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
-                self.list.scrollTo(index)
+                self._scroll_later.start()
         finally:
             self._selecting = False
         self._change_current(None if row is None else self.model.highlight_at(row))
@@ -335,6 +344,7 @@ class HighlightPanel(QWidget):
         highlight = self.model.highlight_at(current.row()) if current.isValid() else None
         self._change_current(highlight)
         if highlight is not None and not self._selecting:
+            self.list.scrollTo(current)  # moved in the list itself
             self.jump_requested.emit(highlight.id)
 
     def _change_current(self, highlight: Highlight | None) -> None:
