@@ -75,6 +75,8 @@ class VersionRow(Base):
     __table_args__ = (
         Index("uq_document_versions_document_number", "document_id", "number", unique=True),
         Index("ix_document_versions_sha256", "sha256"),
+        # The word count without reading the text before it in the row (migration 0014).
+        Index("ix_document_versions_words", "document_id", "number", "word_count"),
         {"sqlite_autoincrement": True},
     )
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
 from app.domain.tags import PALETTE, TagPathError
 from app.importers import ImportedText
@@ -182,3 +185,28 @@ def test_a_highlight_is_cut_from_the_text_stored_after_a_change_that_was_rolled_
             service.import_qda(project)
     kept = _doc(service, "Right words here, in the edition that stayed.", "Kept")
     assert service.create_highlight(kept, 0, 5).value.exact == "Right"
+
+
+def test_listing_the_library_file_reads_no_text(tmp_path: Path) -> None:
+    """A text comes before its word count in an edition's row: the count is read from an index."""
+    service = open_service(tmp_path / "library.sqlite")
+    service.add_document(ImportedText.of("A second text, of some words. " * 2000, title="Long"))
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, sql: str, *_rest: object) -> None:
+        statements.append(sql)
+
+    engine = service.operations._engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        listed = service.list_documents()
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert listed[-1].word_count == 12_000
+    [listing] = [sql for sql in statements if "word_count" in sql]
+    assert service.path is not None
+    with closing(sqlite3.connect(service.path)) as con:
+        plan = [row[-1] for row in con.execute(f"EXPLAIN QUERY PLAN {listing}", (0,) * listing.count("?"))]
+    service.close()
+    reads = [step for step in plan if "document_versions" in step]
+    assert reads and all("COVERING INDEX" in step for step in reads), plan
