@@ -115,7 +115,7 @@ OPENERS: dict[str, Opener] = {
     "versions": _made(lambda w: VersionsDialog([VersionSummary(1, 1, NOW, "ab" * 32, 10, 1, True)], "T", w)),
     "search": _made(lambda w: w.search.open_search()),
     "all my notes": _made(lambda w: w.search.open_notebook()),
-    "export of what was found": _made(lambda w: w.search.export_found([1])),
+    "export of what was found": _made(lambda w: w.search.open_export([1])),
     "import highlights": _made(
         lambda w: ForeignImportDialog(
             "My Clippings.txt",

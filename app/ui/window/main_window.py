@@ -17,7 +17,6 @@ from app.ui.common.roles import ID_ROLE
 from app.ui.common.speech import short_quote
 from app.ui.common.status import STATUS_MS
 from app.ui.desk.controller import DeskController
-from app.ui.export.dialog import ExportDialog
 from app.ui.window.backup_actions import BackupActions
 from app.ui.window.document_actions import DocumentActions
 from app.ui.window.edition_actions import EditionActions
@@ -218,10 +217,14 @@ class MainWindow(DeskLayout):
     def refresh_library(self) -> None:
         """Reload the library list, keeping the open document selected."""
         self.documents.set_documents(self.controller.documents())
-        if self.controller.document is not None:
-            row = self.documents.row_of(self.controller.document.id)
-            if row is not None:
-                self.library_view.setCurrentIndex(self.documents.index(row))
+        self._select_open_document()
+
+    def _select_open_document(self) -> bool:
+        """Select the open document in the library list; False if the list does not hold it."""
+        row = None if self.controller.document is None else self.documents.row_of(self.controller.document.id)
+        if row is not None:
+            self.library_view.setCurrentIndex(self.documents.index(row))
+        return row is not None
 
     def _on_library_activated(self, index: QModelIndex) -> None:
         document_id = index.data(ID_ROLE)
@@ -251,7 +254,9 @@ class MainWindow(DeskLayout):
         self.panel.orphan_list.set_orphans(self.controller.orphans())
         self.find_bar.set_text(document.text)
         self.setWindowTitle(f"{document.title} — Marginalia")
-        self.refresh_library()
+        # Another document is only selected; a new edition changed its own line (its words).
+        if position is not None or not self._select_open_document():
+            self.refresh_library()
         self.reader.scroll_to_position(document.reading_position if position is None else position)
         self._position_timer.stop()
         self.view_actions.show_position()
@@ -360,13 +365,6 @@ class MainWindow(DeskLayout):
             self.open_document(document_id)
         else:
             self.show_no_document()
-
-    def open_export(self) -> None:
-        """Open the export dialog (Ctrl+E)."""
-        self.panel.flush_note()
-        dialog = ExportDialog(self.controller, self.preferences, self)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
 
     def focus_reader(self) -> None:
         """Give the keyboard to the text."""

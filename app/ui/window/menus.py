@@ -52,10 +52,6 @@ class MenuHost(NavigationHost, Protocol):
         """Close the window."""
         ...
 
-    def open_export(self) -> None:
-        """Open the export dialog (Ctrl+E)."""
-        ...
-
     def highlight_selection(self) -> object:
         """Highlight the selected passage (H)."""
         ...
@@ -130,7 +126,7 @@ class Menus:
         a("&File", "New edition from the clip&board", w.editions.edition_from_clipboard)
         a("&File", "Reopen with encodin&g…", w.editions.reopen_with_encoding)
         a("&File", "Editions of this &document…", w.editions.show_versions)
-        a("&File", "&Export highlights…", w.open_export, ["Ctrl+E"])
+        a("&File", "&Export highlights…", lambda: w.search.open_export(), ["Ctrl+E"])
         a("&File", "Import &highlights from another tool…", w.exchange.choose_highlights, ["Ctrl+Shift+I"])
         a("&File", "Export as a QDA pro&ject (.qdpx)…", w.exchange.export_project)
         a("&File", "Export the codebook for QDA tools (.qd&c)…", w.exchange.export_codebook)

@@ -128,12 +128,13 @@ class SearchActions:
         dialog = NotebookDialog(self.notebook_rows, titles, self.window.as_widget())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.highlight_chosen.connect(self.window.open_highlight)
-        dialog.export_requested.connect(self.export_found)
+        dialog.export_requested.connect(self.open_export)
         dialog.open()
         return dialog
 
-    def export_found(self, highlight_ids: list[int]) -> ExportDialog:
-        """Open the export dialog on these highlights."""
+    def open_export(self, highlight_ids: list[int] | None = None) -> ExportDialog:
+        """Open the export dialog (Ctrl+E), or on these highlights alone (found in the library)."""
+        self.window.panel.flush_note()
         dialog = ExportDialog(
             self.window.controller, self.window.preferences, self.window.as_widget(), found=highlight_ids
         )
