@@ -88,7 +88,7 @@ def xml_safe(text: str) -> str:
 
 
 def _when(moment: datetime) -> str:
-    return moment.replace(microsecond=0).isoformat() + "Z"
+    return moment.isoformat(timespec="seconds") + "Z"
 
 
 class _Guids:
@@ -101,12 +101,18 @@ class _Guids:
     def __init__(self) -> None:
         self._prefix = str(uuid.uuid4())[:24]
         self._given: dict[object, str] = {}
+        self._count = 0
 
     def __call__(self, *key: object) -> str:
         found = self._given.get(key)
         if found is None:
-            found = self._given[key] = f"{self._prefix}{len(self._given):012x}"
+            found = self._given[key] = self.fresh()
         return found
+
+    def fresh(self) -> str:
+        """A GUID for a thing written once (a selection, a coding): nothing asks for it again."""
+        self._count += 1
+        return f"{self._prefix}{self._count:012x}"
 
 
 def _lxml() -> ModuleType:
@@ -136,7 +142,7 @@ def _codes(parent: ET._Element, ns: str, codes: Sequence[QdaCode], guid: _Guids)
 def _complete(codes: Sequence[QdaCode], used: Sequence[tuple[str, ...]]) -> list[QdaCode]:
     """Every code with every code above it, so that the tree has no gaps."""
     known = {c.path: c for c in codes}
-    for path in [*known, *used]:
+    for path in [*known, *dict.fromkeys(used)]:
         for depth in range(1, len(path) + 1):
             known.setdefault(path[:depth], QdaCode(path[:depth]))
     return list(known.values())
@@ -147,7 +153,7 @@ def write_codebook(codes: Sequence[QdaCode]) -> str:
     ET = _lxml()  # noqa: N806 - named as ElementTree is
     root = ET.Element(f"{{{CODEBOOK_NS}}}CodeBook", {"origin": ORIGIN}, nsmap={None: CODEBOOK_NS})
     _codes(root, CODEBOOK_NS, _complete(codes, ()), _Guids())
-    return _serialise(root)
+    return _serialise(root).decode("utf-8")
 
 
 def write_project(project: QdaProject, created: datetime) -> bytes:
@@ -199,8 +205,8 @@ def write_project(project: QdaProject, created: datetime) -> bytes:
             if source.created is not None:
                 attributes["creationDateTime"] = _when(source.created)
             element = ET.SubElement(sources, f"{{{ns}}}TextSource", attributes)
-            for index, sel in enumerate(source.selections):
-                sel_guid = guid("selection", number, index)
+            for sel in source.selections:
+                sel_guid = guid.fresh()
                 coder = user_of[sel.user] if sel.user else user
                 attributes = {
                     "guid": sel_guid,
@@ -216,11 +222,11 @@ def write_project(project: QdaProject, created: datetime) -> bytes:
                     coding = ET.SubElement(
                         selection,
                         f"{{{ns}}}Coding",
-                        {"guid": guid("coding", number, index, path), "creatingUser": coder},
+                        {"guid": guid.fresh(), "creatingUser": coder},
                     )
                     ET.SubElement(coding, f"{{{ns}}}CodeRef", {"targetGUID": guid("code", path)})
                 if sel.note:
-                    note_guid = guid("note", number, index)
+                    note_guid = guid.fresh()
                     ET.SubElement(selection, f"{{{ns}}}NoteRef", {"targetGUID": note_guid})
                     notes.append((note_guid, sel.note, sel.created, coder))
     if notes:
@@ -239,7 +245,8 @@ def write_project(project: QdaProject, created: datetime) -> bytes:
     return out.getvalue()
 
 
-def _serialise(root: ET._Element) -> str:
+def _serialise(root: ET._Element) -> bytes:
+    """The document indented, in UTF-8 after its XML declaration (bytes: a 50 MB project is not copied to text)."""
     ET = _lxml()  # noqa: N806 - named as ElementTree is
     ET.indent(root)
-    return '<?xml version="1.0" encoding="utf-8"?>\n' + str(ET.tostring(root, encoding="unicode")) + "\n"
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + bytes(ET.tostring(root, encoding="utf-8")) + b"\n"
