@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import os
@@ -328,6 +329,16 @@ def test_the_window_says_when_a_shared_library_s_server_cannot_be_reached(
     assert main(["--library", f"postgresql://someone@127.0.0.1:{port}/seminar"]) == 2
     assert said and "Cannot open the shared library postgresql://someone@127.0.0.1" in said[0]
     assert "Cannot open the shared library" in capsys.readouterr().err
+    assert gc.isenabled()  # held off to start the window, and on again though it never opened
+
+
+def test_the_cycle_collector_runs_again_after_a_command_even_a_refused_one(tmp_path: Path) -> None:
+    """Starting holds Python's cycle collector off; a program left without it would only grow."""
+    assert main(["--library", str(tmp_path / "library.sqlite"), "list"]) == 0
+    assert gc.isenabled()
+    with pytest.raises(SystemExit):
+        main(["--no-such-option"])
+    assert gc.isenabled()
 
 
 @pytest.mark.usefixtures("sample")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import signal
 import sys
 import traceback
@@ -117,6 +118,17 @@ def recover(
     return open_service(library_path)
 
 
+def _collect_from_now_on() -> None:
+    """Let the cycle collector run again, the window shown (`app.__main__.main` held it off to start).
+
+    What starting made lives as long as the program: it is set aside from the
+    collector's walks (gc.freeze), which would otherwise all go over it first.
+    """
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def run_gui(library_path: Path | str) -> int:
     """Run the desktop application on the library at `library_path` (a file, or a shared library's address)."""
     app = QApplication.instance() or QApplication(sys.argv)
@@ -143,6 +155,7 @@ def run_gui(library_path: Path | str) -> int:
         window = build_window(service, Preferences(preferences_path()))
         _close_on_termination(app, window)
         window.show()
+        QTimer.singleShot(0, _collect_from_now_on)
         # A library from before the search index gets it now, with its progress shown.
         QTimer.singleShot(0, window.search.ensure_index)
         return app.exec()
