@@ -16,7 +16,7 @@ TINY: dict[str, dict[str, object]] = {
     "clippings": {"COUNTS": (20,), "BOOKS": 2, "REPEATS": 1},
     "exchange": {"COUNTS": (40,), "DOCUMENTS": 2, "REPEATS": 1},
     "export": {"HIGHLIGHTS": 200, "REPEATS": 1},
-    "operations": {"COUNTS": (30,), "STEPS": 2, "REPEATS": 1, "WARM_UP": 1},
+    "operations": {"COUNTS": (30,), "STEPS": 2, "REPEATS": 1, "START_REPEATS": 1, "WARM_UP": 1},
     "imports": {"PDF_PAGES": 3, "REPEATS": 1, "READ_REPEATS": 1, "OCR_PAGES": 1, "OCR_HEIGHT": 0.1},
     "reading_desk": {"HIGHLIGHTS": 100, "REPEATS": 1, "STEPS": 3},
     "reanchor": {"HIGHLIGHTS": 100, "EDITS": 20},
