@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.domain.anchoring import canonical, reanchor
+from app.domain.alignment import canonical
+from app.domain.anchoring import reanchor
 from app.resources import SAMPLE_TEXT
 
 TEXT = SAMPLE_TEXT.read_text(encoding="utf-8")
