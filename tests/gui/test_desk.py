@@ -34,6 +34,14 @@ def _import(window: MainWindow, qtbot: QtBot, path: Path) -> None:
     qtbot.waitUntil(lambda: not window.document_actions.busy(), timeout=20_000)
 
 
+def _import_book(window: MainWindow, qtbot: QtBot, folder: Path, paragraphs: int) -> str:
+    """Open a long book of numbered paragraphs ("Paragraph 0 of a long book."); return its text."""
+    book = folder / "book.txt"
+    book.write_text("\n\n".join(f"Paragraph {i} of a long book." for i in range(paragraphs)))
+    _import(window, qtbot, book)
+    return _doc_text(window)
+
+
 def _doc_text(window: MainWindow) -> str:
     assert window.controller.document is not None
     return window.controller.document.text
@@ -318,10 +326,7 @@ def test_clicking_a_highlight_in_the_text_selects_it_in_the_panel(window: MainWi
 def test_choosing_a_highlight_in_the_panel_scrolls_the_text_to_it(
     window: MainWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    long_text = tmp_path / "long.txt"
-    long_text.write_text("\n\n".join(f"Paragraph {i} of a long book." for i in range(3000)))
-    _import(window, qtbot, long_text)
-    text = _doc_text(window)
+    text = _import_book(window, qtbot, tmp_path, 3000)
     target = text.index("Paragraph 2500 of")
     window.controller.create_highlight(target, target + 14)
     window.controller.create_highlight(0, 9)
@@ -342,10 +347,7 @@ def test_choosing_a_highlight_in_the_panel_scrolls_the_text_to_it(
 def test_the_list_shows_the_current_row_at_once_from_its_keys_and_once_the_text_stops_moving(
     window: MainWindow, qtbot: QtBot, tmp_path: Path
 ) -> None:
-    book = tmp_path / "book.txt"
-    book.write_text("\n\n".join(f"Paragraph {i} of a long book." for i in range(400)))
-    _import(window, qtbot, book)
-    text = _doc_text(window)
+    text = _import_book(window, qtbot, tmp_path, 400)
     for i in range(0, 400, 5):
         at = text.index(f"Paragraph {i} of")
         window.controller.create_highlight(at, at + 9)

@@ -228,13 +228,9 @@ class HighlightPanel(QWidget):
         if self._current is not None and self._current.id == highlight_id:
             # Left as Qt's current row, its removal made a neighbouring row current: the
             # text jumped to that highlight, wherever it lay, and a second Delete took it
-            # unseen. Its note is not saved: it went with the highlight.
+            # unseen. Its note is not saved (shown as gone first): it went with the highlight.
             self._show_current(None)
-            self._selecting = True
-            try:
-                self.list.selectionModel().clear()
-            finally:
-                self._selecting = False
+            self.select(None)
             self.current_changed.emit(None)
         self._shown = None
         self._every.remove(highlight_id)

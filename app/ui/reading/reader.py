@@ -287,12 +287,14 @@ class ReaderView(QPlainTextEdit):
         A change repaints what it changed: repainting the whole page for one highlight
         cost more than the change itself (2 ms of the 10 a keystroke may take).
         """
+        if not spans:
+            return
         if len(spans) > SPANS_REPAINTED_ALONE:
             self.viewport().update()
             return
         wanted = [(self._map.to_utf16(start), self._map.to_utf16(end)) for start, end, _id in spans]
         viewport = self.viewport()
-        for block, rect, _at in blocks_on_screen(self, 0, viewport.height()) if wanted else ():
+        for block, rect, _at in blocks_on_screen(self, 0, viewport.height()):
             start = block.position()
             end = start + block.length()
             if any(a < end and b > start for a, b in wanted):
