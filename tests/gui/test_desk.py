@@ -319,8 +319,26 @@ def test_clicking_a_highlight_in_the_text_selects_it_in_the_panel(window: MainWi
     assert [window.panel.model.highlight_at(i.row()).id for i in selected] == [a]  # the row shows as selected
     assert window.panel.quote.text() == "“the proletariat and the peasantry”"
     window.reader.move_caret(_doc_text(window).index("The Conference"))
-    assert window.panel.current() is None
+    qtbot.waitUntil(lambda: window.panel.current() is None)  # once the caret rests
     assert window.panel.list.selectionModel().selectedRows() == []
+
+
+def test_the_panel_follows_the_caret_once_it_rests_and_a_command_acts_where_the_caret_is(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    text = _doc_text(window)
+    a = highlight_quote(qtbot, window, "the proletariat and the peasantry")
+    b = highlight_quote(qtbot, window, "the eight-hour day")
+    window.reader.move_caret(text.index("the proletariat") - 1)
+    for _ in range(5):  # a held arrow key: each step comes before the panel could follow
+        qtbot.keyClick(window.reader, KEY.Key_Right)
+        assert window.panel.current_row_id() == b
+    qtbot.waitUntil(lambda: window.panel.current_row_id() == a)
+    assert window.panel.quote.text() == "“the proletariat and the peasantry”"
+
+    window.reader.move_caret(text.index("the eight-hour day") + 2)
+    qtbot.keyClick(window.reader, KEY.Key_Delete)  # at once, before the panel followed
+    assert [h.id for h in window.controller.highlights()] == [a]
 
 
 def test_choosing_a_highlight_in_the_panel_scrolls_the_text_to_it(
@@ -364,7 +382,7 @@ def test_the_list_shows_the_current_row_at_once_from_its_keys_and_once_the_text_
 
     window.reader.setFocus()
     window.reader.move_caret(text.index("Paragraph 0 of") + 2)
-    assert window.panel.current_row_id() == window.panel.model.highlight_at(0).id
+    qtbot.waitUntil(lambda: window.panel.current_row_id() == window.panel.model.highlight_at(0).id)
     qtbot.waitUntil(lambda: shown(0))
 
 

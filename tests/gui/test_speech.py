@@ -11,6 +11,7 @@ from app.services import LibraryService
 from app.ui.themes.palette import ThemePalette
 from app.ui.themes.statistics import StatisticsDialog
 from app.ui.themes.theme_map import PARTS
+from app.ui.window.highlight_actions import CARET_FOLLOW_MS
 from app.ui.window.main_window import MainWindow
 from tests.gui.accessibility import duplicate_mnemonics, labelled_by, labels_hiding_their_text, unnamed_nodes
 from tests.gui.conftest import Focused, Heard
@@ -94,12 +95,16 @@ def test_the_caret_entering_or_leaving_a_highlight_is_heard(window: MainWindow, 
     highlight_quote(qtbot, window, "the eight-hour day")
     start = window.controller.document.text.index("the eight-hour day")  # type: ignore[union-attr]
     window.reader.move_caret(start - 1)
+    qtbot.waitUntil(lambda: window.panel.current() is None)
     heard.clear()
     qtbot.keyClick(window.reader, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: bool(heard))  # once the caret rests
     assert heard[-1][0] == "Highlight 1 of 1, 3 words: “the eight-hour day”. Themes: none."
     for _ in range(len("the eight-hour day")):
         qtbot.keyClick(window.reader, Qt.Key.Key_Right)
+    qtbot.waitUntil(lambda: len(heard) > 1)
     assert heard[-1][0] == "Out of the highlight."
+    qtbot.wait(2 * CARET_FOLLOW_MS)
     assert len(heard) == 2  # entering and leaving, not every step inside
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication
 
 from app.domain.members import Person
@@ -14,6 +15,11 @@ from app.ui.window.desk import Desk
 
 # The preference that new notes in a shared library start private ("yes" or "no").
 _PRIVATE_KEY = "notes/private"
+# The panel follows the caret once it has rested this long. Longer than a held key's
+# repeat (30-40 ms), so paging or arrowing through a densely highlighted text paints
+# each page without filling the panel for every highlight passed on the way; short
+# enough that a single move seems followed at once.
+CARET_FOLLOW_MS = 60
 
 
 class HighlightActions:
@@ -22,6 +28,10 @@ class HighlightActions:
     def __init__(self, window: Desk) -> None:
         """Work on `window`."""
         self.window = window
+        self._follow = QTimer(window.as_widget())
+        self._follow.setSingleShot(True)
+        self._follow.setInterval(CARET_FOLLOW_MS)
+        self._follow.timeout.connect(self.follow_caret)
 
     def tag_current(self) -> None:
         """Move to the theme field of the current highlight (T)."""
@@ -147,12 +157,23 @@ class HighlightActions:
         person = Person(service.operations.author, kind) if service.is_shared else Person()
         self.window.panel.show_person(person, private_by_default=private)
 
-    def on_caret_moved(self, position: int) -> None:
-        """Make the highlight the caret entered current, and say so to a screen reader."""
-        if self.window.reader.textCursor().hasSelection():
+    def on_caret_moved(self, _position: int) -> None:
+        """Follow the caret into (or out of) a highlight once it rests."""
+        self._follow.start()
+
+    def catch_up(self) -> None:
+        """Follow the caret now if it moved since it was last followed, so that a command acts where it is."""
+        if self._follow.isActive():
+            self.follow_caret()
+
+    def follow_caret(self) -> None:
+        """Make the highlight the caret is in current, and say so to a screen reader."""
+        self._follow.stop()
+        reader = self.window.reader
+        if reader.textCursor().hasSelection():
             return
-        ids = self.window.reader.highlights_at(position)
-        current = self.window.current_highlight()
+        ids = reader.highlights_at(reader.caret_position())
+        current = self.window.panel.current()
         if current is not None and current.id in ids:
             return
         self.window.panel.select(ids[0] if ids else None)

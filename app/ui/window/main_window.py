@@ -312,7 +312,8 @@ class MainWindow(DeskLayout):
     # Highlights ------------------------------------------------------------------
 
     def current_highlight(self) -> Highlight | None:
-        """Return the highlight the actions apply to."""
+        """Return the highlight the actions apply to: the one the caret is in, if it moved just now."""
+        self.highlight_actions.catch_up()
         return self.panel.current()
 
     def highlight_selection(self) -> Highlight | None:
