@@ -13,6 +13,7 @@ from benchmarks import common
 # What each benchmark measures at full size, made small enough to run in seconds.
 TINY: dict[str, dict[str, object]] = {
     "agreement": {"COUNTS": (40,), "REPEATS": 1},
+    "cli": {"COUNTS": (30,), "DOCUMENTS": 2, "REPEATS": 1},
     "clippings": {"COUNTS": (20,), "BOOKS": 2, "REPEATS": 1},
     "exchange": {"COUNTS": (40,), "DOCUMENTS": 2, "REPEATS": 1},
     "export": {"HIGHLIGHTS": 200, "REPEATS": 1},
