@@ -6,14 +6,15 @@ take most of its time.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, text
+from sqlalchemy import Connection, DateTime, text
 from sqlalchemy.orm import Session
 
 from app.domain.anchors import Quote
+from db import journal
 from db.models import Base
 
 
@@ -66,28 +67,45 @@ def next_highlight_id(s: Session) -> int:
 
 
 def write_highlights(s: Session, rows: Sequence[Mapping[str, Any]], links: Sequence[Mapping[str, Any]] = ()) -> None:
-    """Insert highlight rows (from `highlight_row`) and their theme links with the driver's executemany.
+    """Insert highlight rows (from `highlight_row`, with ids) and theme links with the driver's executemany.
 
     SQLAlchemy's bulk insert built each row's parameters in Python: 1.5 s of an import of
-    100,000 highlights, more than the rows took to write. Dates are stored as SQLAlchemy
-    stores them, through its own converter.
+    100,000 highlights, more than the rows took to write. The new rows, and the links of
+    new highlights, are journaled at once (`journal.noted_at_once`); links given to
+    highlights already there (a re-import) by the journal's trigger as usual.
     """
     s.flush()  # what the session holds goes first, as an ORM statement's autoflush would send it
     conn = s.connection()
-    to_text = DateTime().bind_processor(conn.dialect) or (lambda value: value)
-    for table, batch in ((Base.metadata.tables["highlights"], rows), (Base.metadata.tables["highlight_tags"], links)):
-        if not batch:
-            continue
-        names = list(batch[0])
-        dated = [i for i, name in enumerate(names) if isinstance(table.c[name].type, DateTime)]
-        values: list[tuple[Any, ...]] = []
-        for row in batch:
-            cells = [row[name] for name in names]
-            for i in dated:
-                cells[i] = to_text(cells[i])
-            values.append(tuple(cells))
-        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        columns, marks = ", ".join(names), ", ".join([mark] * len(names))
-        conn.exec_driver_sql(f"INSERT INTO {table.name} ({columns}) VALUES ({marks})", values)
-    if rows and "id" in rows[0] and conn.dialect.name == "postgresql":
+    # The new rows' ids are above every id used (`next_highlight_id`): they are this span.
+    ids = [row["id"] for row in rows]
+    span = {"first": min(ids, default=0), "last": max(ids, default=-1)}
+    new = [span["first"] <= link["highlight_id"] <= span["last"] for link in links]
+    fresh = [link for link, is_new in zip(links, new, strict=True) if is_new]
+    for table, batch, key in (("highlights", rows, "id"), ("highlight_tags", fresh, "highlight_id")):
+        if batch:
+            with journal.noted_at_once(conn, table, f"{key} BETWEEN :first AND :last", span):
+                _insert(conn, table, batch)
+    if len(fresh) < len(links):
+        _insert(conn, "highlight_tags", [link for link, is_new in zip(links, new, strict=True) if not is_new])
+    if rows and conn.dialect.name == "postgresql":
         conn.execute(text(_PAST_IDS))
+
+
+def _insert(conn: Connection, name: str, batch: Sequence[Mapping[str, Any]]) -> None:
+    """Insert rows of one table, all with the same keys; dates stored as SQLAlchemy stores them."""
+    table = Base.metadata.tables[name]
+    # The dialect's own converter (the generic type has none): SQLite's writes microseconds
+    # always, as every other row's times, where the driver's would drop ".000000".
+    converter = DateTime().dialect_impl(conn.dialect).bind_processor(conn.dialect)
+    to_text: Callable[[Any], Any] = converter if converter is not None else (lambda value: value)
+    names = list(batch[0])
+    dated = [i for i, column in enumerate(names) if isinstance(table.c[column].type, DateTime)]
+    values: list[tuple[Any, ...]] = []
+    for row in batch:
+        cells = [row[column] for column in names]
+        for i in dated:
+            cells[i] = to_text(cells[i])
+        values.append(tuple(cells))
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    columns, marks = ", ".join(names), ", ".join([mark] * len(names))
+    conn.exec_driver_sql(f"INSERT INTO {name} ({columns}) VALUES ({marks})", values)

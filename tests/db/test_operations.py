@@ -6,22 +6,27 @@ import inspect
 import time
 import typing
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import delete, insert, update
 from sqlalchemy import text as sql
 
+from app.domain.anchors import Quote
 from app.domain.changes import Changes, Done
 from app.domain.codebook import CodebookEntry
 from app.domain.values import DocumentProperties
 from app.importers import ImportedText
 from app.services import LibraryService, open_service
 from app.services import operations as operations_module
+from app.services.bulk import highlight_row, write_highlights
 from app.services.codebook import Codebook
 from app.services.operations import UndoError
 from app.services.shelf import Shelf
 from db import journal
+from db.models import Base
 from tests.db.conftest import open_library_at, outside
 
 TEXT = "All power to the Soviets.\n\nLand to the peasants.\n\nBread to the hungry.\n"
@@ -352,3 +357,33 @@ def test_a_deleted_document_with_many_highlights_comes_back_whole(service: Libra
 def test_the_journal_reads_every_key_column_of_the_rows_it_notes() -> None:
     # An entry's row holds only these fields: a key column left out would key rows as None.
     assert {name for table in journal.JOURNALED for name in journal.keys(table)} <= set(journal.FIELDS)
+
+
+def test_rows_written_in_bulk_are_noted_as_the_trigger_notes_them_and_the_trigger_comes_back(
+    service: LibraryService,
+) -> None:
+    _seed(service)
+    quote = Quote("All power", "", " to the Soviets.")
+    made = (datetime(2024, 5, 1, 10, 0), "ann")
+    row = highlight_row(100, (1, 1, 0, 9), quote, "a note", "", made)
+    link = {"highlight_id": 100, "tag_id": _tag(service, "class"), "position": 0}
+    table = Base.metadata.tables["highlights"]
+    with service.operations.sessions.begin() as s:
+        conn = s.connection()
+        journal.start(conn)
+        conn.execute(insert(table), row)  # one row, noted by the trigger
+        conn.execute(insert(Base.metadata.tables["highlight_tags"]), link)
+        by_trigger = journal.read(conn)
+        conn.execute(delete(table).where(table.c.id == 100))
+        journal.start(conn)
+        write_highlights(s, [row], [link])  # the same rows, noted at once
+        in_bulk = journal.read(conn)
+        journal.start(conn)
+        conn.execute(update(table).where(table.c.id == 100).values(note="changed"))
+        after = journal.read(conn)
+        s.rollback()
+    assert [(e.table, e.before, e.after, e.row) for e in in_bulk] == [
+        (e.table, e.before, e.after, e.row) for e in by_trigger
+    ]
+    assert [e.table for e in in_bulk] == ["highlights", "highlight_tags"]
+    assert [e.row["id"] for e in after] == [100]  # the trigger is back for what comes next
