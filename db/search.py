@@ -183,9 +183,13 @@ def index_highlights(conn: Connection, highlight_ids: Iterable[int]) -> None:
     if _postgres(conn):
         search_pg.index_highlights(conn, highlight_ids, indexed_form)
         return
+    # Ids above the greatest one indexed cannot be in the index (an import's new
+    # highlights): looking for them there was a third of indexing an import.
+    newest = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM search_marks_docsize").scalar_one()
     for chunk in _chunks(highlight_ids):
         marks = ", ".join("?" * len(chunk))
-        conn.exec_driver_sql(f"DELETE FROM search_marks WHERE rowid IN ({marks})", tuple(chunk))
+        if chunk[0] <= newest:
+            conn.exec_driver_sql(f"DELETE FROM search_marks WHERE rowid IN ({marks})", tuple(chunk))
         rows = conn.exec_driver_sql(_MARK_ROWS.format(ids=marks), tuple(chunk)).all()
         if rows:
             conn.exec_driver_sql(
