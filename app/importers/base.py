@@ -96,7 +96,9 @@ def utc_moment(value: object) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
     try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        # A time in UTC ("Z", as tools write it) is read without its zone: converting each
+        # one was a tenth of reading a project of 100,000 selections.
+        moment = datetime.fromisoformat(value[:-1] if value.endswith("Z") else value)
     except ValueError:
         return None
     return moment if moment.tzinfo is None else moment.astimezone(UTC).replace(tzinfo=None)

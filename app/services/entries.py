@@ -20,7 +20,7 @@ def digest(image: str | None) -> str | None:
 
 def pack(items: Sequence[Any]) -> bytes:
     """Store a list of row steps compactly (JSON, compressed)."""
-    return zlib.compress(json.dumps(items, separators=(",", ":")).encode(), 6)
+    return zlib.compress(json.dumps(items, separators=(",", ":")).encode(), 1)
 
 
 def unpack(blob: bytes) -> list[Any]:
