@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from app.domain.progress import Progress
 from app.domain.refi import QdaCode, QdaProject, QdaSelection, QdaSource
 from app.domain.text import excerpt, normalise
 from app.importers.base import TextImportError, utc_moment
@@ -157,8 +158,10 @@ def _normalised(raw: str, text: str, at: int) -> int:
     return at if raw == text else len(normalise(raw[:at]))
 
 
-def read_project(path: Path) -> QdaProject:
+def read_project(path: Path, progress: Progress | None = None) -> QdaProject:
     """Read a `.qdpx` project: its codes, its plain-text sources and their coded selections.
+
+    `progress` is told (sources read, sources) after each source; it may raise `Cancelled`.
 
     Raises:
         TextImportError: If it is not a REFI-QDA project, or is hostile or damaged.
@@ -186,25 +189,29 @@ def read_project(path: Path) -> QdaProject:
     }
     skipped: list[str] = []
     sources: list[QdaSource] = []
-    for holder in _kids(root, "Sources"):
-        for element in holder:
-            kind = local(element.tag)
-            name = _name(element, "Untitled source")
-            raw = _source_text(archive, element, path)
-            if raw is None:
-                skipped.append(f"the {kind} “{excerpt(name)}” (it carries no plain text Marginalia can read)")
-                continue
-            text = normalise(raw)
-            placed: list[QdaSelection] = []
-            unplaced: list[QdaSelection] = []
-            for selection in _kids(element, "PlainTextSelection"):
-                read = _selection(selection, raw, text, code_paths, notes, users)
-                if isinstance(read, str):
-                    skipped.append(f"a selection in “{excerpt(name)}”: {read}")
-                else:
-                    (placed if read[1] else unplaced).append(read[0])
-            created = utc_moment(element.get("creationDateTime"))
-            sources.append(QdaSource(name, text, tuple(placed), created, tuple(unplaced)))
+    elements = [element for holder in _kids(root, "Sources") for element in holder]
+    for done, element in enumerate(elements):
+        if progress is not None:
+            progress(done, len(elements))
+        kind = local(element.tag)
+        name = _name(element, "Untitled source")
+        raw = _source_text(archive, element, path)
+        if raw is None:
+            skipped.append(f"the {kind} “{excerpt(name)}” (it carries no plain text Marginalia can read)")
+            continue
+        text = normalise(raw)
+        placed: list[QdaSelection] = []
+        unplaced: list[QdaSelection] = []
+        for selection in _kids(element, "PlainTextSelection"):
+            read = _selection(selection, raw, text, code_paths, notes, users)
+            if isinstance(read, str):
+                skipped.append(f"a selection in “{excerpt(name)}”: {read}")
+            else:
+                (placed if read[1] else unplaced).append(read[0])
+        created = utc_moment(element.get("creationDateTime"))
+        sources.append(QdaSource(name, text, tuple(placed), created, tuple(unplaced)))
+    if progress is not None:
+        progress(len(elements), len(elements))
     user = next(iter(users.values()), "")
     return QdaProject(_name(root, path.stem), tuple(codes), tuple(sources), user, tuple(skipped))
 

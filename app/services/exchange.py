@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.domain.anchors import Quote, quote_of
 from app.domain.changes import Done
 from app.domain.codebook import CodebookEntry
+from app.domain.progress import Progress
 from app.domain.refi import QdaCode, QdaProject, QdaSelection, QdaSource, write_codebook, write_project
 from app.domain.tags import TagPathError, parse_tag_path
 from app.domain.text import excerpt, plural, sha256_hex, word_count
@@ -21,7 +22,7 @@ from app.services.bulk import highlight_row, next_highlight_id, write_highlights
 from app.services.codebook import ensure_path
 from app.services.errors import NotFoundError, storage
 from app.services.exports import Exports
-from app.services.queries import read_highlights
+from app.services.queries import collection_paused, read_highlights
 from app.services.unplaced import unplaced_spans
 from db.models import DocumentRow, HighlightRow, TagRow, VersionRow, utcnow
 
@@ -116,23 +117,45 @@ class Exchange(Exports):
         """Return the codebook as a `.qdc` file."""
         return write_codebook(_codes_of(self.tags()))
 
+    @staticmethod
+    def read_qda(path: Path, progress: Progress | None = None) -> QdaProject | list[QdaCode]:
+        """Read a `.qdpx` project or a `.qdc` codebook, touching nothing (it may run off the UI thread).
+
+        Args:
+            path: The file.
+            progress: Told (sources read, sources) as a project is read; it may raise `Cancelled`.
+
+        Raises:
+            TextImportError: If the file cannot be read.
+        """
+        suffix = path.suffix.lower()
+        if suffix == QDC:
+            return read_codebook(path)
+        if suffix != QDPX:
+            raise TextImportError(path, "a QDA exchange file ends in .qdpx (a project) or .qdc (a codebook)")
+        # A project of 100,000 selections makes about a million objects, none in a cycle:
+        # the collector's full walks over them were a quarter of the import.
+        with collection_paused():
+            return read_project(path, progress)
+
     def import_qda(self, path: Path) -> Done[QdaSummary]:
         """Bring in a `.qdpx` project or a `.qdc` codebook from a QDA tool, as one change.
 
         Raises:
             TextImportError: If the file cannot be read; nothing is changed.
         """
-        suffix = path.suffix.lower()
-        if suffix == QDC:
-            codes = read_codebook(path)
-            before = len(self.tags())
-            done = self.codebook.import_entries(
-                [CodebookEntry("/".join(c.path), c.colour or None, c.description) for c in codes]
-            )
-            return Done(QdaSummary(0, 0, 0, len(self.tags()) - before), done.changes, done.label)
-        if suffix != QDPX:
-            raise TextImportError(path, "a QDA exchange file ends in .qdpx (a project) or .qdc (a codebook)")
-        return self._store(read_project(path), path)
+        return self.store_qda(self.read_qda(path), path)
+
+    def store_qda(self, read: QdaProject | list[QdaCode], path: Path) -> Done[QdaSummary]:
+        """Store what `read_qda` read from `path`, as one change."""
+        if isinstance(read, QdaProject):
+            with collection_paused():
+                return self._store(read, path)
+        before = len(self.tags())
+        done = self.codebook.import_entries(
+            [CodebookEntry("/".join(c.path), c.colour or None, c.description) for c in read]
+        )
+        return Done(QdaSummary(0, 0, 0, len(self.tags()) - before), done.changes, done.label)
 
     @storage
     def _store(self, project: QdaProject, path: Path) -> Done[QdaSummary]:

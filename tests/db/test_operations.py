@@ -82,6 +82,7 @@ CHANGES: dict[str, Callable[[LibraryService, Path], Done[Any]]] = {
     "codebook.delete": lambda s, f: s.codebook.delete(_tag(s, "power")),
     "codebook.pin": lambda s, f: s.codebook.pin(_tag(s, "economy/land"), 2),
     "import_qda": lambda s, f: s.import_qda(_project_of_another(f)),
+    "store_qda": lambda s, f: s.store_qda(s.read_qda(path := _project_of_another(f)), path),
     "import_highlights": lambda s, f: s.import_highlights(_clippings(f), document_id=1),
     "codebook.import_entries": lambda s, f: s.codebook.import_entries(
         [CodebookEntry("class", "#00ff00", "Classes."), CodebookEntry("new/theme", "", "")]

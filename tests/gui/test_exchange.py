@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,11 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from pytestqt.qtbot import QtBot
 
+from app.domain.progress import Progress
+from app.domain.refi import QdaProject
+from app.importers.refi import read_project
 from app.services import LibraryService, open_service
+from app.services import exchange as exchange_module
 from app.ui.window import exchange_actions
 from app.ui.window.main_window import MainWindow
 from tests.gui.conftest import WindowFactory
@@ -38,6 +43,7 @@ def test_a_coded_library_goes_to_a_qda_project_and_comes_back_by_dropping(
             QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier
         )
         other.dropEvent(drop)
+        qtbot.waitUntil(lambda: other.exchange.last_message is not None)  # read off the UI thread
         assert other.exchange.last_message is not None
         said = other.exchange.last_message.text()
         # The new library holds the bundled sample already: the highlight lands on it.
@@ -54,11 +60,40 @@ def test_a_coded_library_goes_to_a_qda_project_and_comes_back_by_dropping(
 
 
 def test_a_broken_project_says_why_and_changes_nothing(
-    window: MainWindow, service: LibraryService, tmp_path: Path
+    window: MainWindow, service: LibraryService, tmp_path: Path, qtbot: QtBot
 ) -> None:
     bad = tmp_path / "broken.qdpx"
     bad.write_bytes(b"not a zip")
     before = service.operations.history()
     window.opening.import_files([bad])
+    qtbot.waitUntil(lambda: window.last_message is not None)
     assert window.last_message is not None and "broken.qdpx" in window.last_message.text()
     assert service.operations.history() == before
+    assert window.exchange.last_message is None  # no summary of nothing
+
+
+def test_a_project_is_read_off_the_ui_thread_behind_a_progress_dialog_that_can_cancel_it(
+    window: MainWindow, service: LibraryService, tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "large.qdpx"
+    project.write_bytes(service.export_qdpx())
+    before = service.operations.history()
+    reading, go_on = threading.Event(), threading.Event()
+
+    def held(path: Path, progress: Progress | None = None) -> QdaProject:
+        reading.set()
+        go_on.wait(5)  # until the test has pressed Cancel
+        return read_project(path, progress)
+
+    monkeypatch.setattr(exchange_module, "read_project", held)
+    window.opening.import_files([project])
+    assert reading.wait(5)  # the window went on while the worker reads
+    progress = window.document_actions.progress
+    assert progress is not None and progress.labelText() == "Reading large.qdpx and storing it in your library…"
+    qtbot.waitUntil(progress.isVisible)  # once reading has taken long enough to be worth a dialog
+    qtbot.keyClick(progress, Qt.Key.Key_Escape)
+    go_on.set()
+    qtbot.waitUntil(lambda: window.document_actions.worker is None)
+    assert window.statusBar().currentMessage() == "Import of large.qdpx cancelled; nothing changed."
+    assert service.operations.history() == before
+    assert window.exchange.last_message is None

@@ -11,8 +11,10 @@ library.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
@@ -29,7 +31,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import Shiboken
 
 from app.domain.values import DocumentProperties, DocumentSummary
-from app.importers import Cancelled, ImportedText, ScanError, TextImportError, import_file, import_pasted
+from app.importers import Cancelled, ImportedText, Progress, ScanError, TextImportError, import_file, import_pasted
 from app.services import StorageError
 from app.ui.common.roles import ID_ROLE
 from app.ui.common.status import STATUS_MS
@@ -38,25 +40,45 @@ from app.ui.window.desk import Desk
 PROGRESS_DELAY_MS = 400  # quick imports finish before a dialog would flash up
 
 
+# Reads a file into what is stored next (a QDA project, say), told of progress; touches no database.
+Reader = Callable[[Path, Progress], object]
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """A file waiting to be read: what reads it, what takes what was read, what runs once it ended."""
+
+    path: Path
+    done: Callable[[Any], None]
+    ocr: str | None = None
+    reader: Reader | None = None  # None: a text, read by the importer of its format
+    after: Callable[[], None] | None = None  # run however the reading ended (read, failed, cancelled)
+    label: str = ""  # what the progress dialog says ("": reading the file)
+
+
 class ImportWorker(QThread):
     """Reads one file with its importer on a worker thread (no database access here)."""
 
     progressed = Signal(int, int)
-    succeeded = Signal(object)  # ImportedText
+    succeeded = Signal(object)  # ImportedText, or what the reader returned
     failed = Signal(str)
     scanned = Signal(str)  # a PDF of page images: why, for offering OCR
 
-    def __init__(self, path: Path, ocr: str | None = None) -> None:
-        """Prepare to read `path` (a scanned PDF with OCR in the language `ocr`, if named)."""
+    def __init__(self, path: Path, ocr: str | None = None, reader: Reader | None = None) -> None:
+        """Prepare to read `path` (a scanned PDF with OCR in the language `ocr`, if named; with `reader`, if given)."""
         super().__init__()
         self.path = path
         self.ocr = ocr
+        self.reader = reader
         self.cancel_requested = False
 
     def run(self) -> None:
-        """Read the file; report the text, the failure, or nothing when cancelled."""
+        """Read the file; report what was read, the failure, or nothing when cancelled."""
         try:
-            imported = import_file(self.path, self._progress, ocr=self.ocr)
+            if self.reader is not None:
+                imported = self.reader(self.path, self._progress)
+            else:
+                imported = import_file(self.path, self._progress, ocr=self.ocr)
         except Cancelled:
             return
         except ScanError as exc:
@@ -119,7 +141,7 @@ class DocumentActions:
         """Act on `window`'s controller and undo stack."""
         self.window = window
         self.controller = window.controller
-        self._queue: list[tuple[Path, Callable[[ImportedText], None], str | None]] = []
+        self._queue: list[_Reading] = []
         self.worker: ImportWorker | None = None
         self.progress: QProgressDialog | None = None
         self.last_dialog: QDialog | QMessageBox | None = None
@@ -131,12 +153,23 @@ class DocumentActions:
         for path in paths:
             self.read_then(path, partial(self._store, path))
 
-    def read_then(self, path: Path, done: Callable[[ImportedText], None]) -> None:
-        """Read a file off the UI thread behind a progress dialog, then hand the text to `done`.
+    def read_then(
+        self,
+        path: Path,
+        done: Callable[[Any], None],
+        *,
+        reader: Reader | None = None,
+        after: Callable[[], None] | None = None,
+        label: str = "",
+    ) -> None:
+        """Read a file off the UI thread behind a progress dialog, then hand what was read to `done`.
 
-        A failure is shown with the file's name and reason; a cancelled read calls nothing.
+        A text is read by its format's importer, anything else by `reader`. A failure is
+        shown with the file's name and reason; a cancelled read calls nothing. Files are
+        read one after another, in the order asked; `after` runs once this one's reading
+        ended, however it ended.
         """
-        self._queue.append((path, done, None))
+        self._queue.append(_Reading(path, done, reader=reader, after=after, label=label))
         if self.worker is None:
             self._next()
 
@@ -147,10 +180,13 @@ class DocumentActions:
     def _next(self) -> None:
         if not self._queue:
             return
-        path, done, ocr = self._queue.pop(0)
-        worker = ImportWorker(path, ocr)
-        reading = f"Reading {path.name} with OCR ({ocr}), page by page…" if ocr else f"Reading {path.name}…"
-        progress = QProgressDialog(reading, "Cancel", 0, 0, self.window.as_widget())
+        reading = self._queue.pop(0)
+        path, done, ocr = reading.path, reading.done, reading.ocr
+        worker = ImportWorker(path, ocr, reading.reader)
+        label = reading.label or (
+            f"Reading {path.name} with OCR ({ocr}), page by page…" if ocr else f"Reading {path.name}…"
+        )
+        progress = QProgressDialog(label, "Cancel", 0, 0, self.window.as_widget())
         progress.setWindowTitle("Importing")
         progress.setAccessibleName(f"Progress of importing {path.name}")
         progress.setMinimumDuration(PROGRESS_DELAY_MS)
@@ -164,11 +200,11 @@ class DocumentActions:
         worker.failed.connect(lambda message: self.window.show_error("Cannot import the file", message))
         worker.scanned.connect(lambda message: self.offer_ocr(path, done, message))
         progress.canceled.connect(lambda: setattr(worker, "cancel_requested", True))
-        worker.finished.connect(lambda: self._finished(worker, progress))
+        worker.finished.connect(lambda: self._finished(worker, progress, reading.after))
         self.worker, self.progress = worker, progress
         worker.start()
 
-    def offer_ocr(self, path: Path, done: Callable[[ImportedText], None], finding: str) -> None:
+    def offer_ocr(self, path: Path, done: Callable[[Any], None], finding: str) -> None:
         """A scanned PDF: offer to read it with Tesseract in an installed language, or say what to install."""
         from app.importers.ocr import INSTALL, ocr_languages  # PDFium is loaded only when a PDF is read
 
@@ -185,11 +221,11 @@ class DocumentActions:
             False,
         )
         if chosen:
-            self._queue.insert(0, (path, done, language))
+            self._queue.insert(0, _Reading(path, done, ocr=language))
             if self.worker is None:  # the scan's reading ended while the question was open
                 self._next()
 
-    def _finished(self, worker: ImportWorker, progress: QProgressDialog) -> None:
+    def _finished(self, worker: ImportWorker, progress: QProgressDialog, after: Callable[[], None] | None) -> None:
         if not Shiboken.isValid(progress):
             return  # the window closed (and took its dialogs) while the thread stopped
         progress.reset()
@@ -198,6 +234,8 @@ class DocumentActions:
         if worker.cancel_requested:
             self.window.statusBar().showMessage(f"Import of {worker.path.name} cancelled; nothing changed.", STATUS_MS)
         self.worker = self.progress = None
+        if after is not None:
+            after()
         self._next()
 
     def cancel(self) -> None:

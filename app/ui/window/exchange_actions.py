@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox
 
-from app.domain.changes import Done
-from app.domain.refi import write_project
+from app.domain.refi import QdaCode, QdaProject, write_project
 from app.domain.text import plural
 from app.importers import SUPPORTED_SUFFIXES, TextImportError
 from app.importers.highlights import HIGHLIGHT_SUFFIXES
 from app.services import LibraryService, StorageError
-from app.services.exchange import QdaSummary
 from app.services.files import write_whole
 from app.services.foreign import HighlightImport
 from app.ui.common.file_dialogs import open_paths, save_path
@@ -22,20 +21,26 @@ from app.ui.common.speech import announce
 from app.ui.common.status import STATUS_MS
 from app.ui.documents.foreign_import import ForeignImportDialog
 from app.ui.window.desk import Desk
+from app.ui.window.document_actions import DocumentActions
 
 QDA_SUFFIXES = (".qdpx", ".qdc")
 
 
-def _import(path: Path, service: LibraryService) -> Done[QdaSummary]:
-    return service.import_qda(path)
+@dataclass
+class _Batch:
+    """Files brought in together: how many are still to come, and what each that came in brought."""
+
+    left: int
+    lines: list[str] = field(default_factory=list)
 
 
 class ExchangeActions:
     """File → Export as a QDA project or codebook, and opening what QDA tools wrote."""
 
-    def __init__(self, window: Desk) -> None:
-        """Work on `window`."""
+    def __init__(self, window: Desk, reading: DocumentActions) -> None:
+        """Work on `window`, reading files off the UI thread through `reading`."""
         self.window = window
+        self.reading = reading
         self.last_message: QMessageBox | None = None
         self.dialog: ForeignImportDialog | None = None
 
@@ -86,35 +91,47 @@ class ExchangeActions:
         self._tell(f"Exported the codebook to {path}.")
         return path
 
-    def import_files(self, paths: list[Path]) -> int:
-        """Bring in projects and codebooks, each as one change (one Ctrl+Z), and say in one message what came in.
+    def import_files(self, paths: list[Path]) -> None:
+        """Bring in projects and codebooks, each read off the UI thread and stored as one change (one Ctrl+Z).
 
-        Returns:
-            How many were imported (a file that fails is said why and changes nothing).
+        One message says what came in, once the last file is in; a file that fails is said
+        why and changes nothing.
         """
-        window = self.window
-        lines: list[str] = []
+        batch = _Batch(len(paths))
         for path in paths:
-            try:
-                done = window.controller.run(partial(_import, path))
-            except (TextImportError, StorageError) as exc:
-                window.show_error("Cannot import the file", str(exc))
-                continue
-            lines.append(f"{path.name}: {done.value.describe()}")
-        if not lines:
-            return 0
+            self.reading.read_then(
+                path,
+                partial(self._store, path, batch),
+                reader=LibraryService.read_qda,
+                after=partial(self._ended, batch),
+                label=f"Reading {path.name} and storing it in your library…",
+            )
+
+    def _store(self, path: Path, batch: _Batch, read: QdaProject | list[QdaCode]) -> None:
+        window = self.window
+        try:
+            done = window.controller.run(lambda s: s.store_qda(read, path))
+        except StorageError as exc:
+            window.show_error("Cannot import the file", str(exc))
+            return
+        batch.lines.append(f"{path.name}: {done.value.describe()}")
+
+    def _ended(self, batch: _Batch) -> None:
+        batch.left -= 1
+        if batch.left or not batch.lines:
+            return
+        window = self.window
         box = QMessageBox(
             QMessageBox.Icon.Information,
             "Imported",
-            "\n\n".join(lines),
+            "\n\n".join(batch.lines),
             QMessageBox.StandardButton.Ok,
             window.as_widget(),
         )
         box.setAccessibleName("Imported")
         self.last_message = box
         box.open()
-        window.statusBar().showMessage(" ".join(lines), STATUS_MS)
-        return len(lines)
+        window.statusBar().showMessage(" ".join(batch.lines), STATUS_MS)
 
     def choose_highlights(self) -> None:
         """Ask for a file of highlights from another tool and preview its import (File → Import highlights…)."""

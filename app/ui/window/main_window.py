@@ -83,7 +83,7 @@ class MainWindow(DeskLayout):
         self.editions = EditionActions(self, self.document_actions)
         self.history = HistoryActions(self)
         self.search = SearchActions(self)
-        self.exchange = ExchangeActions(self)
+        self.exchange = ExchangeActions(self, self.document_actions)
         self.highlight_actions = HighlightActions(self)
         self.backups = BackupActions(self)
         self.library_actions = LibraryActions(self)
