@@ -9,7 +9,10 @@ the same run:
   writing the same XML with lxml, zipped with the same sources;
 - importing that .qdpx into an empty library (documents, themes, highlights, notes, as
   one undoable change, indexed for search), against parsing its project.qde with lxml
-  and walking every selection.
+  and walking every selection;
+- the same import against the floor under any import that keeps highlights searchable:
+  parsing with lxml and storing the same rows with plain sqlite3, indexed with FTS5, with
+  no checks and no history (`bare_store`), and that floor against the bare parse.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from app.importers import ImportedText
 from app.services import open_service
 from benchmarks.common import book_text, report, row
 from benchmarks.search import fill_highlights, vocabulary
+from db.search import TOKENIZER
 
 COUNTS = (1_000, 10_000, 100_000)
 DOCUMENTS = 20
@@ -106,6 +110,53 @@ def bare_import(data: bytes) -> int:
     return count
 
 
+_BARE_SCHEMA = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=FULL",
+    "CREATE TABLE texts (id INTEGER PRIMARY KEY, name TEXT, body TEXT)",
+    "CREATE TABLE highlights (id INTEGER PRIMARY KEY, text_id INTEGER, start INTEGER, end INTEGER, "
+    "exact TEXT, prefix TEXT, suffix TEXT, note TEXT, created TEXT)",
+    "CREATE INDEX highlights_place ON highlights (text_id, start)",
+    "CREATE TABLE highlight_codes (highlight_id INTEGER, code TEXT, PRIMARY KEY (highlight_id, code))",
+    f"CREATE VIRTUAL TABLE passages USING fts5(body, tokenize='{TOKENIZER}')",
+    f"CREATE VIRTUAL TABLE marks USING fts5(quote, note, tokenize='{TOKENIZER}')",
+)
+
+
+def bare_store(data: bytes, path: Path) -> None:
+    """Parse a project with lxml and store its rows with plain sqlite3, indexed for search.
+
+    What any import that keeps the highlights searchable must do, and no more: no
+    checks, no history to undo, no themes' paths. The floor under our import.
+    """
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        root = etree.fromstring(archive.read("project.qde"), etree.XMLParser(huge_tree=True))
+        texts = {n.removeprefix("sources/"): archive.read(n).decode("utf-8") for n in archive.namelist() if "/" in n}
+    notes = {n.get("guid"): "".join(n.itertext()) for n in root.iter(f"{{{NS}}}Note")}
+    con = sqlite3.connect(path, isolation_level=None)
+    for statement in _BARE_SCHEMA:
+        con.execute(statement)
+    con.execute("BEGIN")
+    highlights: list[tuple[object, ...]] = []
+    codes: list[tuple[int, str]] = []
+    for text_id, source in enumerate(root.iter(f"{{{NS}}}TextSource"), 1):
+        text = texts[source.get("plainTextPath").removeprefix("internal://")]
+        con.execute("INSERT INTO texts VALUES (?, ?, ?)", (text_id, source.get("name"), text))
+        con.executemany("INSERT INTO passages (body) VALUES (?)", [(p,) for p in text.split("\n") if p])
+        for selection in source.iter(f"{{{NS}}}PlainTextSelection"):
+            start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+            hid = len(highlights) + 1
+            note = "".join(notes.get(r.get("targetGUID"), "") for r in selection.iter(f"{{{NS}}}NoteRef"))
+            context = (text[start:end], text[max(0, start - 32) : start], text[end : end + 32])
+            highlights.append((hid, text_id, start, end, *context, note, selection.get("creationDateTime")))
+            codes += [(hid, ref.get("targetGUID")) for ref in selection.iter(f"{{{NS}}}CodeRef")]
+    con.executemany("INSERT INTO highlights VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", highlights)
+    con.executemany("INSERT INTO highlight_codes VALUES (?, ?)", codes)
+    con.executemany("INSERT INTO marks (rowid, quote, note) VALUES (?, ?, ?)", [(h[0], h[4], h[7]) for h in highlights])
+    con.execute("COMMIT")
+    con.close()
+
+
 def main() -> None:
     """Build the libraries, measure, and report."""
     rng = random.Random(1917)
@@ -118,7 +169,7 @@ def main() -> None:
             for i in range(DOCUMENTS):
                 service.add_document(ImportedText.of(f"Book {i}\n\n" + book_text(SIZE), title=f"Book {i}"))
             fill_highlights(service, count, rng, words)
-            ours_out, bare_out, ours_in, bare_in = [], [], [], []
+            ours_out, bare_out, ours_in, bare_in, stored = [], [], [], [], []
             for attempt in range(REPEATS):
                 start = time.perf_counter()
                 data = service.export_qdpx()
@@ -136,9 +187,14 @@ def main() -> None:
                 start = time.perf_counter()
                 bare_import(bare)
                 bare_in.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                bare_store(data, Path(tmp) / f"bare-{count}-{attempt}.sqlite")
+                stored.append(time.perf_counter() - start)
             service.close()
             rows.append(row(f"export .qdpx at {count:,} highlights", ours_out, bare_out, "<= 3x"))
             rows.append(row(f"import .qdpx at {count:,} highlights", ours_in, bare_in, "<= 3x"))
+            rows.append(row("  the same, against parsing and storing bare", ours_in, stored, "reported"))
+            rows.append(row("  storing bare, against parsing bare", stored, bare_in, "reported"))
     report("exchange", rows)
 
 
