@@ -161,7 +161,9 @@ def _normalised(raw: str, text: str, at: int) -> int:
 def read_project(path: Path, progress: Progress | None = None) -> QdaProject:
     """Read a `.qdpx` project: its codes, its plain-text sources and their coded selections.
 
-    `progress` is told (sources read, sources) after each source; it may raise `Cancelled`.
+    `progress` is told (sources read, sources) before each source; it may raise
+    `Cancelled`. It is not told that all are read: what reads a project goes on to store
+    it, and a progress dialog at its end would close while that is still to do.
 
     Raises:
         TextImportError: If it is not a REFI-QDA project, or is hostile or damaged.
@@ -210,8 +212,6 @@ def read_project(path: Path, progress: Progress | None = None) -> QdaProject:
                 (placed if read[1] else unplaced).append(read[0])
         created = utc_moment(element.get("creationDateTime"))
         sources.append(QdaSource(name, text, tuple(placed), created, tuple(unplaced)))
-    if progress is not None:
-        progress(len(elements), len(elements))
     user = next(iter(users.values()), "")
     return QdaProject(_name(root, path.stem), tuple(codes), tuple(sources), user, tuple(skipped))
 

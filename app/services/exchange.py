@@ -123,7 +123,8 @@ class Exchange(Exports):
 
         Args:
             path: The file.
-            progress: Told (sources read, sources) as a project is read; it may raise `Cancelled`.
+            progress: Told (sources read, sources) before each source of a project; it may
+                raise `Cancelled`.
 
         Raises:
             TextImportError: If the file cannot be read.

@@ -10,11 +10,13 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from pytestqt.qtbot import QtBot
 
+from app.domain.changes import Done
 from app.domain.progress import Progress
-from app.domain.refi import QdaProject
+from app.domain.refi import QdaCode, QdaProject
 from app.importers.refi import read_project
 from app.services import LibraryService, open_service
 from app.services import exchange as exchange_module
+from app.services.exchange import QdaSummary
 from app.ui.window import exchange_actions
 from app.ui.window.main_window import MainWindow
 from tests.gui.conftest import WindowFactory
@@ -97,3 +99,34 @@ def test_a_project_is_read_off_the_ui_thread_behind_a_progress_dialog_that_can_c
     assert window.statusBar().currentMessage() == "Import of large.qdpx cancelled; nothing changed."
     assert service.operations.history() == before
     assert window.exchange.last_message is None
+
+
+def test_the_progress_dialog_stays_up_until_the_project_is_stored(
+    window: MainWindow, service: LibraryService, tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "large.qdpx"
+    project.write_bytes(service.export_qdpx())
+    dialog_up = threading.Event()
+
+    def held(path: Path, progress: Progress | None = None) -> QdaProject:
+        dialog_up.wait(5)  # a project large enough to be worth the dialog
+        return read_project(path, progress)
+
+    seen: list[bool] = []
+    store = LibraryService.store_qda
+
+    def storing(self: LibraryService, read: QdaProject | list[QdaCode], path: Path) -> Done[QdaSummary]:
+        progress = window.document_actions.progress
+        seen.append(progress is not None and progress.isVisible())
+        return store(self, read, path)
+
+    monkeypatch.setattr(exchange_module, "read_project", held)
+    monkeypatch.setattr(LibraryService, "store_qda", storing)
+    window.opening.import_files([project])
+    progress = window.document_actions.progress
+    assert progress is not None
+    qtbot.waitUntil(progress.isVisible)
+    dialog_up.set()
+    qtbot.waitUntil(lambda: window.exchange.last_message is not None)
+    assert seen == [True]  # storing takes seconds for a large project: the dialog says so meanwhile
+    assert window.document_actions.progress is None
