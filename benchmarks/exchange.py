@@ -12,7 +12,8 @@ the same run:
   and walking every selection;
 - the same import against the floor under any import that keeps highlights searchable:
   parsing with lxml and storing the same rows with plain sqlite3, indexed with FTS5, with
-  no checks and no history (`bare_store`), and that floor against the bare parse.
+  no checks and no history (`bare_store`), and that floor against the bare parse;
+- undoing the import (Ctrl+Z), against deleting the bare store's rows and index entries.
 """
 
 from __future__ import annotations
@@ -157,6 +158,16 @@ def bare_store(data: bytes, path: Path) -> None:
     con.close()
 
 
+def bare_delete(path: Path) -> None:
+    """Delete everything `bare_store` stored, index included, in one transaction: the floor under undoing an import."""
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("BEGIN")
+    for table in ("marks", "highlight_codes", "highlights", "passages", "texts"):
+        con.execute(f"DELETE FROM {table}")
+    con.execute("COMMIT")
+    con.close()
+
+
 def main() -> None:
     """Build the libraries, measure, and report."""
     rng = random.Random(1917)
@@ -169,7 +180,7 @@ def main() -> None:
             for i in range(DOCUMENTS):
                 service.add_document(ImportedText.of(f"Book {i}\n\n" + book_text(SIZE), title=f"Book {i}"))
             fill_highlights(service, count, rng, words)
-            ours_out, bare_out, ours_in, bare_in, stored = [], [], [], [], []
+            ours_out, bare_out, ours_in, bare_in, stored, undone, deleted = [], [], [], [], [], [], []
             for attempt in range(REPEATS):
                 start = time.perf_counter()
                 data = service.export_qdpx()
@@ -183,6 +194,9 @@ def main() -> None:
                 start = time.perf_counter()
                 target.import_qda(project)
                 ours_in.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                target.operations.undo()
+                undone.append(time.perf_counter() - start)
                 target.close()
                 start = time.perf_counter()
                 bare_import(bare)
@@ -190,11 +204,15 @@ def main() -> None:
                 start = time.perf_counter()
                 bare_store(data, Path(tmp) / f"bare-{count}-{attempt}.sqlite")
                 stored.append(time.perf_counter() - start)
+                start = time.perf_counter()
+                bare_delete(Path(tmp) / f"bare-{count}-{attempt}.sqlite")
+                deleted.append(time.perf_counter() - start)
             service.close()
             rows.append(row(f"export .qdpx at {count:,} highlights", ours_out, bare_out, "<= 3x"))
             rows.append(row(f"import .qdpx at {count:,} highlights", ours_in, bare_in, "<= 3x"))
             rows.append(row("  the same, against parsing and storing bare", ours_in, stored, "reported"))
             rows.append(row("  storing bare, against parsing bare", stored, bare_in, "reported"))
+            rows.append(row("  undoing the import, against deleting its rows bare", undone, deleted, "reported"))
     report("exchange", rows)
 
 
