@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
 from app.domain.changes import Done
@@ -93,7 +94,9 @@ def test_a_project_is_read_off_the_ui_thread_behind_a_progress_dialog_that_can_c
     progress = window.document_actions.progress
     assert progress is not None and progress.labelText() == "Reading large.qdpx and storing it in your library…"
     qtbot.waitUntil(progress.isVisible)  # once reading has taken long enough to be worth a dialog
-    qtbot.keyClick(progress, Qt.Key.Key_Escape)
+    cancel = progress.findChild(QPushButton)
+    assert cancel is not None and cancel.text() == "Cancel"
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     go_on.set()
     qtbot.waitUntil(lambda: window.document_actions.worker is None)
     assert window.statusBar().currentMessage() == "Import of large.qdpx cancelled; nothing changed."
