@@ -158,11 +158,21 @@ def _reading(source: Path | str) -> Iterator[None]:
         raise TextImportError(source, "its markup is nested too deeply to read") from None
     except MemoryError:
         raise  # made into a message by the caller, once what the reader built is freed
+    except SystemError as exc:
+        # Where an allocation fails without setting MemoryError (CPython 3.11 growing its
+        # stack of frames for a call, some C parsers), Python raises this instead.
+        if str(exc) == "error return without exception set":
+            raise MemoryError from None
+        raise TextImportError(source, _unforeseen(exc)) from exc
     except zlib.error as exc:
         raise TextImportError(source, f"a compressed part inside it is damaged ({exc})") from exc
     except Exception as exc:
-        detail = " ".join(str(exc).split())[:200]
-        raise TextImportError(source, f"it could not be read ({type(exc).__name__}: {detail})") from exc
+        raise TextImportError(source, _unforeseen(exc)) from exc
+
+
+def _unforeseen(exc: Exception) -> str:
+    detail = " ".join(str(exc).split())[:200]
+    return f"it could not be read ({type(exc).__name__}: {detail})"
 
 
 def import_pasted(text: str, html: str = "") -> ImportedText:

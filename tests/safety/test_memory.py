@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import resource
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
+from app.importers import FORMATS, ImportedText, Progress, TextImportError, import_file
 from app.services import open_service
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,3 +76,24 @@ def test_running_out_of_memory_while_reading_is_a_clear_refusal(tmp_path: Path) 
         result.stdout.strip()
         == "Cannot import long.html: reading it needs more memory than is free; nothing was imported."
     )
+
+
+@pytest.mark.parametrize(
+    ("raised", "said"),
+    [
+        # What CPython 3.11 raises when it cannot allocate a call's frame: out of memory.
+        (SystemError("error return without exception set"), "reading it needs more memory than is free"),
+        (SystemError("bad argument to internal function"), "it could not be read (SystemError: bad argument"),
+    ],
+)
+def test_an_allocation_that_fails_without_a_memory_error_is_said_as_one(
+    raised: SystemError, said: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing(_path: Path, _progress: Progress | None, _encoding: str | None) -> ImportedText:
+        raise raised
+
+    monkeypatch.setitem(FORMATS, ".txt", (FORMATS[".txt"][0], failing))
+    text = tmp_path / "notes.txt"
+    text.write_text("Some words.", encoding="utf-8")
+    with pytest.raises(TextImportError, match=re.escape(said)):
+        import_file(text)
