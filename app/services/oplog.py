@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, bindparam, delete, insert, or_, select, text
+from sqlalchemy import Connection, Row, and_, bindparam, delete, func, insert, or_, select, text
 
 from app.domain.changes import Changes, OperationSummary
 from db.models import Base, OperationRow
@@ -27,9 +27,13 @@ _PRUNE = delete(_OPERATIONS).where(
 )
 # An author's newest or oldest operation in a state: the columns a summary shows, not the
 # row (its images are most of its bytes).
-_IN_STATE = select(_OPERATIONS.c.id, _OPERATIONS.c.label, _OPERATIONS.c.at, _OPERATIONS.c.document_id).where(
-    _OPERATIONS.c.state == bindparam("state"), _OPERATIONS.c.author == bindparam("author")
-)
+_IN_STATE = select(
+    _OPERATIONS.c.id,
+    _OPERATIONS.c.label,
+    _OPERATIONS.c.at,
+    _OPERATIONS.c.document_id,
+    func.length(_OPERATIONS.c.entries).label("size"),
+).where(_OPERATIONS.c.state == bindparam("state"), _OPERATIONS.c.author == bindparam("author"))
 _NEWEST = _IN_STATE.order_by(_OPERATIONS.c.id.desc()).limit(1)
 _OLDEST = _IN_STATE.order_by(_OPERATIONS.c.id).limit(1)
 # Everyone's changes, read through the view without their rows' images: in a shared
@@ -71,7 +75,15 @@ def title(conn: Connection, document_id: int | None) -> str:
 
 
 def _summarised(
-    conn: Connection, op_id: int, label: str, at: datetime, author: str, document_id: int | None, *, undone: bool
+    conn: Connection,
+    op_id: int,
+    label: str,
+    at: datetime,
+    author: str,
+    document_id: int | None,
+    *,
+    undone: bool,
+    size: int,
 ) -> OperationSummary:
     return OperationSummary(
         id=op_id,
@@ -81,12 +93,15 @@ def _summarised(
         document_id=document_id,
         document_title=title(conn, document_id),
         undone=undone,
+        size=size,
     )
 
 
 def summary(conn: Connection, op: OperationRow) -> OperationSummary:
     """Return what the history shows of an operation row."""
-    return _summarised(conn, op.id, op.label, op.at, op.author, op.document_id, undone=op.state == 1)
+    return _summarised(
+        conn, op.id, op.label, op.at, op.author, op.document_id, undone=op.state == 1, size=len(op.entries)
+    )
 
 
 def append(
@@ -118,7 +133,7 @@ def append(
     }
     op_id: int = conn.execute(_INSERT, values).scalar_one()
     conn.execute(_PRUNE, {"author": author, "oldest": op_id - keep, "stamp": stamp})
-    return _summarised(conn, op_id, label, at, author, document_id, undone=False)
+    return _summarised(conn, op_id, label, at, author, document_id, undone=False, size=len(entries))
 
 
 def next_of(conn: Connection, author: str, state: int, *, newest: bool) -> OperationSummary | None:
@@ -126,4 +141,4 @@ def next_of(conn: Connection, author: str, state: int, *, newest: bool) -> Opera
     op = conn.execute(_NEWEST if newest else _OLDEST, {"state": state, "author": author}).first()
     if op is None:
         return None
-    return _summarised(conn, op.id, op.label, op.at, author, op.document_id, undone=state == 1)
+    return _summarised(conn, op.id, op.label, op.at, author, op.document_id, undone=state == 1, size=op.size)

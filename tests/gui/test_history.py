@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
+from app.domain.changes import Done, OperationSummary
 from app.services import LibraryService, open_service
 from app.ui.highlights.list_model import TAGS_ROLE
+from app.ui.window import history_actions
 from app.ui.window.history import HistoryDialog
 from app.ui.window.main_window import MainWindow
 from tests.conftest import file_of
@@ -151,3 +156,34 @@ def test_two_windows_on_one_library_see_each_other(
     for window, service in ((first, first_service), (second, second_service)):
         window.close()
         service.close()
+
+
+def test_a_long_undo_or_redo_is_said_before_the_window_waits_for_it(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    highlight_quote(qtbot, window, "the eight-hour day")
+    said: list[str] = []
+    controller = window.controller
+
+    def heard(step: Callable[..., Done[list[OperationSummary]]]) -> Callable[..., Done[list[OperationSummary]]]:
+        def noting(*args: Any, **kwargs: Any) -> Done[list[OperationSummary]]:
+            said.append(window.statusBar().currentMessage())  # the window paints nothing else until it ends
+            return step(*args, **kwargs)
+
+        return noting
+
+    monkeypatch.setattr(controller, "undo", heard(controller.undo))
+    monkeypatch.setattr(controller, "redo", heard(controller.redo))
+    window.statusBar().clearMessage()
+    window.undo_action.trigger()  # one highlight: quick, nothing said before
+    window.redo_action.trigger()
+    monkeypatch.setattr(history_actions, "LONG_STEP_BYTES", 1)  # as if it were an import of thousands
+    window.undo_action.trigger()
+    window.redo_action.trigger()
+    assert said[0] == ""
+    assert said[1].startswith("Undone: ")
+    assert said[2:] == [
+        "Undoing “Highlight “the eight-hour day””; the window waits until it is done…",
+        "Redoing “Highlight “the eight-hour day””; the window waits until it is done…",
+    ]
+    assert window.statusBar().currentMessage() == "Redone: Highlight “the eight-hour day”"
